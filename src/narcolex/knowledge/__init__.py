@@ -1,0 +1,1 @@
+"""The knowledge base: bundled content, database models, workflow, import and export."""

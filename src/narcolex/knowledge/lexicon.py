@@ -1,0 +1,49 @@
+"""The read-only view of a release that the scanner compiles.
+
+The scanner must not depend on the database: platforms run it from a release bundle or
+from the bundled package. So both sources (bundled YAML, a database release) are turned
+into this one small, frozen structure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconTerm:
+    """One term as the scanner sees it."""
+
+    id: int
+    term: str
+    lang: str
+    kind: str
+    denotes: tuple[str, ...]
+    ambiguity: str = "low"
+    confidence: str = "medium"
+    match: str = "word"
+    variants: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    status: str = "validated"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All validated terms of one release plus its identity (for caching compiled matchers)."""
+
+    terms: tuple[LexiconTerm, ...]
+    version: str = "bundled"
+    substance_labels: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+
+    @property
+    def content_hash(self) -> str:
+        payload = json.dumps([t.to_dict() for t in self.terms], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def __len__(self) -> int:
+        return len(self.terms)

@@ -1,0 +1,176 @@
+"""Substance, signal and language codes (ARCHITECTURE §5) and their validation.
+
+Codes are the shared vocabulary of the knowledge base, the scanner and the exports, so every
+entry point validates through here; an unknown code is rejected with the nearest valid codes
+so that a contributor can fix a typo without reading documentation.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from narcolex.errors import UnknownCodeError
+
+SUBSTANCE_TREE: dict[str, tuple[str, ...]] = {
+    "cannabis": ("herbal", "resin", "edibles", "concentrates"),
+    "cocaine": ("crack",),
+    "opioids": (
+        "heroin",
+        "fentanyl",
+        "oxycodone",
+        "codeine",
+        "tramadol",
+        "nitazenes",
+        "methadone",
+    ),
+    "amphetamine": (),
+    "methamphetamine": (),
+    "mdma": (),
+    "hallucinogens": ("lsd", "psilocybin", "dmt", "mescaline"),
+    "ketamine": (),
+    "ghb": (),
+    "benzodiazepines": ("alprazolam", "diazepam", "clonazepam"),
+    "pregabalin": (),
+    "nps": ("cathinones", "synthetic_cannabinoids"),
+    "nitrous_oxide": (),
+    "steroids": (),
+    "drugs.generic": (),
+}
+
+SUBSTANCES: tuple[str, ...] = tuple(
+    code
+    for root, children in SUBSTANCE_TREE.items()
+    for code in (root, *(f"{root}.{child}" for child in children))
+)
+
+SIGNALS: tuple[str, ...] = (
+    "signal.offer",
+    "signal.contact",
+    "signal.platform",
+    "signal.delivery",
+    "signal.price",
+    "signal.quantity",
+    "signal.quality",
+    "signal.payment",
+    "signal.menu",
+    "signal.dealer",
+    "signal.discreet",
+)
+
+EU_LANGUAGES: tuple[str, ...] = (
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
+    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+)  # fmt: skip
+EFTA_LANGUAGES: tuple[str, ...] = ("no", "is")
+OTHER_LANGUAGES: tuple[str, ...] = ("ru", "uk", "tr", "ar", "sq", "sr")
+UNDETERMINED = "und"
+LANGUAGES: tuple[str, ...] = (*EU_LANGUAGES, *EFTA_LANGUAGES, *OTHER_LANGUAGES, UNDETERMINED)
+LARGE_LANGUAGES: tuple[str, ...] = (
+    "en", "de", "fr", "es", "it", "nl", "pl", "pt", "sv", "da", "no", "fi",
+)  # fmt: skip
+
+TERM_KINDS: tuple[str, ...] = (
+    "slang",
+    "street_name",
+    "brand",
+    "abbreviation",
+    "emoji",
+    "emoji_sequence",
+    "hashtag",
+    "phrase",
+)
+AMBIGUITY_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+CONFIDENCE_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+STATUSES: tuple[str, ...] = ("proposed", "validated", "deprecated")
+MATCH_MODES: tuple[str, ...] = ("word", "prefix", "compound")
+ROLES: tuple[str, ...] = ("admin", "curator", "contributor", "reader")
+
+# ISO 3166-1 alpha-2 codes of the countries whose contributors and sightings we expect:
+# EU, EFTA, candidate and neighbouring countries, plus the large English-speaking markets
+# whose law-enforcement publications are cited as sources.
+COUNTRIES: tuple[str, ...] = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    "NO", "IS", "CH", "LI", "GB", "UA", "RU", "BY", "MD", "TR", "AL", "XK", "RS", "BA",
+    "ME", "MK", "GE", "AM", "AZ", "US", "CA", "AU", "NZ", "MA", "DZ", "TN", "EG", "LB",
+    "SY", "IQ", "JO", "SA", "AE", "IL", "ZA", "CO", "MX", "BR", "AR",
+)  # fmt: skip
+
+
+def _check(kind: str, value: str, valid: Iterable[str]) -> str:
+    valid = tuple(valid)
+    if value in valid:
+        return value
+    suggestions = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
+    if not suggestions:
+        # Fall back to codes that share the value's first segment (e.g. "opioids.xyz").
+        head = value.split(".")[0]
+        suggestions = [v for v in valid if v.split(".")[0] == head][:3]
+    raise UnknownCodeError(kind, value, suggestions)
+
+
+def validate_substance(code: str) -> str:
+    """Return `code` if it is a substance code, else raise with the nearest codes."""
+    return _check("substance code", code, SUBSTANCES)
+
+
+def validate_signal(code: str) -> str:
+    return _check("signal code", code, SIGNALS)
+
+
+def validate_code(code: str) -> str:
+    """A denoted code: either a substance or a signal."""
+    if code.startswith("signal."):
+        return validate_signal(code)
+    return _check("substance or signal code", code, (*SUBSTANCES, *SIGNALS))
+
+
+def validate_language(code: str) -> str:
+    return _check("language code", code, LANGUAGES)
+
+
+def validate_kind(kind: str) -> str:
+    return _check("term kind", kind, TERM_KINDS)
+
+
+def validate_ambiguity(level: str) -> str:
+    return _check("ambiguity level", level, AMBIGUITY_LEVELS)
+
+
+def validate_confidence(level: str) -> str:
+    return _check("confidence level", level, CONFIDENCE_LEVELS)
+
+
+def validate_status(status: str) -> str:
+    return _check("status", status, STATUSES)
+
+
+def validate_match_mode(mode: str) -> str:
+    return _check("match mode", mode, MATCH_MODES)
+
+
+def validate_role(role: str) -> str:
+    return _check("role", role, ROLES)
+
+
+def validate_country(code: str) -> str:
+    return _check("country code", code.upper(), COUNTRIES)
+
+
+def is_signal(code: str) -> bool:
+    return code.startswith("signal.")
+
+
+def substance_group(code: str) -> str:
+    """The top-level group of a substance code (`opioids.fentanyl` → `opioids`)."""
+    if code == "drugs.generic" or is_signal(code):
+        return code
+    return code.split(".")[0]
+
+
+def ancestors(code: str) -> tuple[str, ...]:
+    """The code and its parents, most specific first."""
+    if is_signal(code) or code == "drugs.generic" or "." not in code:
+        return (code,)
+    return (code, code.split(".")[0])

@@ -1,0 +1,29 @@
+"""The normalized key of a term: what makes two spellings "the same term".
+
+Used for the knowledge base's uniqueness rule (language, key), for case- and
+accent-insensitive search (`KOKAÍN` finds `kokain`) and for duplicate detection in
+submissions. The scanner's normalizer (narcolex.detect.normalize) goes much further
+(leetspeak, homoglyphs, separators); this key is deliberately conservative so that two
+distinct words of a language are rarely merged.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Letters that NFKD does not decompose but that readers treat as accented variants.
+_EXTRA_FOLDS = str.maketrans(
+    {"ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
+def fold(text: str) -> str:
+    """Casefold and strip combining marks, keeping everything else."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped.translate(_EXTRA_FOLDS))
+
+
+def term_key(text: str) -> str:
+    """Folded form with runs of white space collapsed; the unit of uniqueness."""
+    return " ".join(fold(text).split())
