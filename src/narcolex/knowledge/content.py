@@ -233,9 +233,11 @@ def load_content(root: Path | str | None = None) -> Content:
                 problems.append(f"{path.name}: source id {src.id!r} defined twice differently")
             sources[src.id] = src
 
-    subs_raw = _read_yaml(root / "substances.yaml", problems) if (
-        root / "substances.yaml"
-    ).exists() else None
+    subs_raw = (
+        _read_yaml(root / "substances.yaml", problems)
+        if (root / "substances.yaml").exists()
+        else None
+    )
     substances = SubstancesFile(substances=[])
     if subs_raw is None:
         problems.append("substances.yaml: missing or empty")
@@ -247,29 +249,39 @@ def load_content(root: Path | str | None = None) -> Content:
 
     terms: list[ContentTerm] = []
     seen: dict[tuple[str, str], str] = {}
-    lang_files = sorted(
-        p for p in root.glob("*.yaml")
-        if p.stem in taxonomy.LANGUAGES
-    )
+    lang_files = sorted(p for p in root.glob("*.yaml") if p.stem in taxonomy.LANGUAGES)
     for path in lang_files:
         raw = _read_yaml(path, problems)
         if raw is None:
             continue
+        if not isinstance(raw, dict):
+            problems.append(f"{path.name}: expected a mapping with `lang` and `terms`")
+            continue
+        raw_terms = raw.get("terms") or []
         try:
-            lf = LanguageFile.model_validate(raw)
+            lf = LanguageFile.model_validate({**raw, "terms": []})
         except ValidationError as exc:
             problems.extend(_errors(exc, path.name))
             continue
         if lf.lang != path.stem:
             problems.append(f"{path.name}: lang {lf.lang!r} does not match the file name")
-        for i, entry in enumerate(lf.terms):
-            where = f"{path.name}: terms[{i}] ({entry.term!r})"
+        if not isinstance(raw_terms, list):
+            problems.append(f"{path.name}: `terms` must be a list")
+            continue
+        for i, item in enumerate(raw_terms):
+            label = item.get("term") if isinstance(item, dict) else None
+            where = f"{path.name}: terms[{i}] ({label!r})"
+            try:
+                entry = TermEntry.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(_errors(exc, where))
+                continue
             for sid in entry.sources:
                 if sid not in sources:
                     problems.append(f"{where}: source {sid!r} is not in sources.yaml")
-            for form in (entry.term, *entry.variants):
+            for form in dict.fromkeys((entry.term, *entry.variants)):
                 k = (lf.lang, term_key(form))
-                if k in seen and seen[k] != where:
+                if k in seen:
                     problems.append(f"{where}: {form!r} duplicates {seen[k]}")
                 seen.setdefault(k, where)
             terms.append(ContentTerm(lang=lf.lang, entry=entry, file=path.name, index=i))
