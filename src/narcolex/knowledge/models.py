@@ -280,6 +280,9 @@ def _check_terms_denote(session: Session, _ctx: object, _instances: object) -> N
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Term) and not obj.codes:
             raise ContentError(f"term {obj.term!r} ({obj.lang}) must denote at least one code")
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEntry) and obj in session.deleted:
-            raise ContentError("the audit log is append-only")
+    for obj in session.deleted:
+        if isinstance(obj, AuditEntry | Release):
+            raise ContentError(f"{obj.__tablename__} rows are immutable")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry | Release) and session.is_modified(obj):
+            raise ContentError(f"{obj.__tablename__} rows are immutable")

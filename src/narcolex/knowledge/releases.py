@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from narcolex import taxonomy
-from narcolex.errors import NotFoundError
+from narcolex.errors import NarcolexError, NotFoundError
 from narcolex.knowledge import audit
 from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 from narcolex.knowledge.models import CodeLabel, Release, Source, Term
@@ -169,11 +169,17 @@ def get(session: Session, version: int | None = None) -> Release:
     return rel
 
 
-def create_release(session: Session, notes: str | None, actor: str) -> Release:
-    """Freeze the validated terms as the next version, with manifest and changelog."""
+def create_release(
+    session: Session, notes: str | None, actor: str, version: int | None = None
+) -> Release:
+    """Freeze the validated terms as the next version (or `version`, when importing a
+    bundle), with manifest and changelog."""
     snapshot = build_snapshot(session)
     prev = latest(session)
-    version = (session.scalar(select(func.max(Release.version))) or 0) + 1
+    newest = session.scalar(select(func.max(Release.version))) or 0
+    if version is not None and version <= newest:
+        raise NarcolexError(f"release {version} would not be newer than release {newest}")
+    version = version or newest + 1
     changes = diff_snapshots(prev.snapshot["terms"] if prev else [], snapshot["terms"])
     digest = content_hash(snapshot["terms"], snapshot["sources"])
     created = datetime.now(UTC).replace(microsecond=0)
