@@ -221,6 +221,37 @@ def kb_show(term_id: int, db: DbOption = None, as_json: JsonOption = False) -> N
         out.print(f"  comment by {c['by']} at {c['at']}: {c['body']}")
 
 
+@kb_app.command("coverage")
+def kb_coverage(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Validated terms per language × substance group and signal class; gaps stand out."""
+    from narcolex.knowledge.coverage import coverage
+
+    with _db(db).reader() as session:
+        data = coverage(session)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title="validated terms by language and group", show_lines=False)
+    table.add_column("lang")
+    table.add_column("terms", justify="right")
+    table.add_column("sourced", justify="right")
+    for g in data["groups"]:
+        table.add_column(g, justify="right", style="bold" if g in data["major"] else None)
+    for lang, row in data["languages"].items():
+        share = "" if row["sourced_share"] is None else f"{row['sourced_share']:.0%}"
+        cells = []
+        for g in data["groups"]:
+            n = row["groups"][g]
+            cells.append(str(n) if n else ("[red]·[/red]" if g in data["major"] else "·"))
+        table.add_row(lang, str(row["terms"]), share, *cells)
+    out.print(table)
+    gaps = data["empty_major_cells_large_languages"]
+    out.print(
+        f"{data['total_validated']} validated terms; empty major cells in large languages: "
+        + (", ".join(gaps) if gaps else "none")
+    )
+
+
 def _register_optional() -> None:
     """Attach command groups that live in their own modules."""
     import importlib
