@@ -105,3 +105,23 @@ def write_content(root: Path, terms: dict[str, list[dict]] | None = None) -> Pat
 @pytest.fixture
 def mini_content(tmp_path: Path) -> Path:
     return write_content(tmp_path / "content")
+
+
+@pytest.fixture
+def crash_on_call(monkeypatch: pytest.MonkeyPatch):
+    """Make `owner.name` raise on its n-th call, to inject a crash in the middle of a write."""
+
+    def arm(owner: object, name: str, n: int) -> dict[str, int]:
+        real = getattr(owner, name)
+        calls = {"n": 0}
+
+        def flaky(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == n:
+                raise RuntimeError("crash (injected)")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, flaky)
+        return calls
+
+    return arm

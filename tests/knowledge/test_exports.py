@@ -107,18 +107,11 @@ def test_import_refuses_non_empty_database(release, tmp_path, db_url):
         import_bundle(open_db(db_url), tmp_path / "b")
 
 
-def test_failure_mid_import_leaves_nothing(release, tmp_path, monkeypatch):
+def test_failure_mid_import_leaves_nothing(release, tmp_path, monkeypatch, crash_on_call):
     export(release, "bundle", tmp_path / "b")
     target = open_db(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-    real, calls = store.add_term, {"n": 0}
-
-    def flaky(*a, **kw):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise RuntimeError("crash (injected)")
-        return real(*a, **kw)
-
-    monkeypatch.setattr(store, "add_term", flaky)
+    real = store.add_term
+    assert crash_on_call(store, "add_term", 4)
     with pytest.raises(RuntimeError, match="injected"):
         import_bundle(target, tmp_path / "b")
     with target.reader() as s:

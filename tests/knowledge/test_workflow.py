@@ -207,19 +207,10 @@ def test_xlsx_submission(db, tmp_path):
     assert (info.value.row_problems[0].row, info.value.row_problems[0].column) == (3, "kind")
 
 
-def test_failure_in_the_middle_leaves_database_unchanged(db, tmp_path, monkeypatch):
+def test_failure_in_the_middle_leaves_database_unchanged(db, tmp_path, crash_on_call):
     f = write_csv(tmp_path / "m.csv", [row(f"testord{i}") for i in range(5)])
     before = counts(db)
-    real = store.add_term
-    calls = {"n": 0}
-
-    def flaky(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full (injected)")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(store, "add_term", flaky)
+    calls = crash_on_call(store, "add_term", 3)
     with pytest.raises(RuntimeError, match="injected"):
         submit(db, f, "sven")
     assert calls["n"] == 3
