@@ -20,6 +20,9 @@ from narcolex.errors import ContentError, UnknownCodeError
 from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 from narcolex.textkey import term_key
 
+# libyaml's loader when available: the bundled package is several thousand entries.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class SourceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -190,7 +193,7 @@ def bundled_root() -> Path:
 def _read_yaml(path: Path, problems: list[str]) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_LOADER)
     except yaml.YAMLError as exc:
         problems.append(f"{path.name}: not valid YAML: {exc}")
     except OSError as exc:
