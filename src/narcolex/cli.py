@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from narcolex import taxonomy
 from narcolex.db import Database, open_db
 from narcolex.errors import NarcolexError
 
@@ -231,20 +233,23 @@ def kb_coverage(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(data)
         return
-    table = Table(title="validated terms by language and group", show_lines=False)
-    table.add_column("lang")
-    table.add_column("terms", justify="right")
-    table.add_column("sourced", justify="right")
-    for g in data["groups"]:
-        table.add_column(g, justify="right", style="bold" if g in data["major"] else None)
-    for lang, row in data["languages"].items():
-        share = "" if row["sourced_share"] is None else f"{row['sourced_share']:.0%}"
-        cells = []
-        for g in data["groups"]:
-            n = row["groups"][g]
-            cells.append(str(n) if n else ("[red]·[/red]" if g in data["major"] else "·"))
-        table.add_row(lang, str(row["terms"]), share, *cells)
-    out.print(table)
+    signal_groups = [g for g in data["groups"] if f"signal.{g}" in taxonomy.SIGNALS]
+    substance_groups = [g for g in data["groups"] if g not in signal_groups]
+    for title, groups in (("substance groups", substance_groups), ("signals", signal_groups)):
+        table = Table(title=f"validated terms: language × {title}", box=box.SIMPLE, padding=(0, 1))
+        table.add_column("lang")
+        table.add_column("terms", justify="right", no_wrap=True)
+        table.add_column("src", justify="right", no_wrap=True)
+        for g in groups:
+            table.add_column(g[:8], justify="right", no_wrap=True)
+        for lang, row in data["languages"].items():
+            share = "" if row["sourced_share"] is None else f"{row['sourced_share']:.0%}"
+            cells = []
+            for g in groups:
+                n = row["groups"][g]
+                cells.append(str(n) if n else ("[red]·[/red]" if g in data["major"] else "·"))
+            table.add_row(lang, str(row["terms"]), share, *cells)
+        Console(width=max(out.width, 150)).print(table)
     gaps = data["empty_major_cells_large_languages"]
     out.print(
         f"{data['total_validated']} validated terms; empty major cells in large languages: "

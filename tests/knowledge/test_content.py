@@ -84,3 +84,33 @@ def test_bundled_no_duplicate_forms(bundled):
             key = (t.lang, term_key(form))
             assert seen.get(key, t.entry.term) == t.entry.term, key
             seen[key] = t.entry.term
+
+
+def test_bundled_labels_every_code_in_every_language(bundled):
+    langs = [lang for lang in taxonomy.LANGUAGES if lang != "und"]
+    for entry in (*bundled.substances.substances, *bundled.substances.signals):
+        missing = [lang for lang in langs if not entry.labels.get(lang)]
+        assert not missing, (entry.code, missing)
+
+
+def test_bundled_targets(bundled):
+    """Issue 4 targets: sizes per language and emoji entries (validated terms only)."""
+    from collections import Counter
+
+    validated = [t for t in bundled.terms if t.entry.effective_status == "validated"]
+    per_lang = Counter(t.lang for t in validated)
+    assert len(validated) >= 3000
+    assert set(per_lang) == set(taxonomy.LANGUAGES)
+    for lang in taxonomy.LARGE_LANGUAGES:
+        assert per_lang[lang] >= 150, lang
+    for lang in set(taxonomy.LANGUAGES) - set(taxonomy.LARGE_LANGUAGES):
+        assert per_lang[lang] >= 40, lang
+    emoji = [t for t in validated if t.entry.kind in ("emoji", "emoji_sequence")]
+    assert len(emoji) >= 60
+
+
+def test_bundled_confidence_rule(bundled):
+    """Low confidence never ships as validated; every validated entry cites a source."""
+    for t in bundled.terms:
+        if t.entry.confidence == "low":
+            assert t.entry.effective_status != "validated", t.entry.term
