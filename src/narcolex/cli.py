@@ -67,6 +67,11 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def print_table(table: Table, min_width: int = 120) -> None:
+    """Tables keep their columns readable when the output is piped or the terminal narrow."""
+    Console(width=max(out.width, min_width), soft_wrap=True).print(table)
+
+
 def print_json(data: Any) -> None:
     out.out(json.dumps(data, ensure_ascii=False, indent=2, default=str), highlight=False)
 
@@ -159,7 +164,7 @@ def kb_stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         table.add_column("terms", justify="right")
         for k, n in data[key].items():
             table.add_row(k, str(n))
-        out.print(table)
+        print_table(table)
 
 
 @kb_app.command("search")
@@ -190,7 +195,7 @@ def kb_search(
             str(r["id"]), r["term"], r["lang"], r["kind"], ", ".join(r["denotes"]),
             r["ambiguity"], r["status"], ", ".join(r["variants"][:4]),
         )  # fmt: skip
-    out.print(table)
+    print_table(table)
 
 
 @kb_app.command("show")
@@ -249,7 +254,7 @@ def kb_coverage(db: DbOption = None, as_json: JsonOption = False) -> None:
                 n = row["groups"][g]
                 cells.append(str(n) if n else ("[red]·[/red]" if g in data["major"] else "·"))
             table.add_row(lang, str(row["terms"]), share, *cells)
-        Console(width=max(out.width, 150)).print(table)
+        print_table(table, 150)
     gaps = data["empty_major_cells_large_languages"]
     out.print(
         f"{data['total_validated']} validated terms; empty major cells in large languages: "

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from narcolex.cli import DbOption, JsonOption, _db, err, out, print_json
+from narcolex.cli import DbOption, JsonOption, _db, err, out, print_json, print_table
 from narcolex.errors import InputError
 
 AsUser = Annotated[str, typer.Option("--as", help="The acting user.")]
@@ -58,7 +58,7 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     table = Table("name", "role", "country", "active")
     for r in rows:
         table.add_row(r["name"], r["role"], r["country"] or "", "yes" if r["active"] else "no")
-    out.print(table)
+    print_table(table)
 
 
 @user_app.command("disable")
@@ -143,7 +143,7 @@ def audit_cmd(
         table.add_row(
             r["at"], r["actor"], r["action"], f"{r['entity']} {r['entity_id'] or ''}", detail
         )
-    out.print(table)
+    print_table(table)
 
 
 # -- template, submissions ------------------------------------------------------------------
@@ -245,7 +245,7 @@ def review_list(
             r["country"] or "",
             r["state"],
         )
-    out.print(table)
+    print_table(table)
 
 
 @review_app.command("show")
@@ -396,7 +396,7 @@ def release_list(db: DbOption = None, as_json: JsonOption = False) -> None:
             r["content_sha256"][:12],
             r["notes"] or "",
         )
-    out.print(table)
+    print_table(table)
 
 
 @release_app.command("diff")

@@ -62,6 +62,9 @@ class SubmissionRejected(ContentError):
             [str(p) for p in problems],
         )
 
+    def __str__(self) -> str:  # the rows are printed one per line by the caller
+        return str(self.args[0])
+
 
 @dataclass
 class ValidRow:
