@@ -14,7 +14,7 @@ from typing import Any
 
 from narcolex.db import Database
 from narcolex.errors import ContentError, InputError, NarcolexError
-from narcolex.knowledge import releases, store
+from narcolex.knowledge import audit, releases, store
 from narcolex.knowledge.content import SourceEntry, TermEntry
 from narcolex.knowledge.models import CodeLabel
 
@@ -98,6 +98,16 @@ def import_bundle(db: Database, path: Path | str, actor: str = "system") -> dict
                 raise ContentError(f"{path}: terms.jsonl line {n}: {exc}") from None
             store.add_term(session, rec["lang"], entry, rows, status=rec["status"])
         session.flush()
+        audit.record(
+            session,
+            actor,
+            "bundle.import",
+            "knowledge_base",
+            None,
+            source=str(path),
+            version=manifest.get("version"),
+            terms=len(terms),
+        )
         rel = releases.create_release(
             session,
             notes=f"Imported from bundle of release {manifest.get('version')}.",
