@@ -1,0 +1,275 @@
+"""One-command benchmark of the scanner (issue 3): `python bench/run.py [--posts N]`.
+
+Generates, deterministically, a synthetic 20k-term lexicon (random pseudo-words: this measures
+speed and evasion handling, not slang) and a corpus of clean posts plus posts with planted terms
+in every obfuscation kind the normalizer undoes. Prints, in one run: throughput of the full
+scanner and of the baselines (plain pyahocorasick over lowercased text with a Python word-
+boundary check; hyperscan and re2 exact matching when installed), ratios to the baseline,
+recall per obfuscation kind, the share of clean posts with any match, matcher build time,
+scan_many scaling, and peak memory of a process that holds the 20k-term scanner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import random
+import re
+import resource
+import time
+import unicodedata
+from collections.abc import Callable
+
+import ahocorasick
+
+from narcolex.detect.engine import Scanner
+from narcolex.detect.matcher import CompiledLexicon
+from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+
+SEED = 20261128
+N_TERMS = 20_000
+_FILLER_TEXT = (
+    "the a of and to in is you that it he was for on are as with his they at be this have "
+    "from or one had by word but not what all were we when your can said there use an each "
+    "which she do how their if will up other about out many then them these so some her would "
+    "make like him into time has look two more write go see number no way could people my than "
+    "first water been call who oil its now find long down day did get come made may part "
+    "weather train music coffee garden window morning friday meeting football holiday ticket "
+    "photo summer beach book school dinner party city river mountain street market coat"
+)
+FILLER = _FILLER_TEXT.split()
+CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к"}
+LEET = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7"}
+
+
+def _pseudo_words(rng: random.Random, n: int) -> list[str]:
+    cons, vows = "bcdfghjklmnprstvz", "aeiou"
+    stop = set(FILLER)
+    out: set[str] = set()
+    while len(out) < n:
+        w = "".join(rng.choice(cons) + rng.choice(vows) for _ in range(rng.randint(2, 4)))
+        w += rng.choice(("", "n", "r", "s", "x", "k"))
+        if w not in stop:
+            out.add(w)
+    return sorted(out)
+
+
+def make_lexicon(rng: random.Random) -> Lexicon:
+    words = _pseudo_words(rng, N_TERMS)
+    subs = ("cocaine", "cannabis.herbal", "mdma", "ketamine", "opioids.heroin", "amphetamine")
+    terms = tuple(
+        LexiconTerm(id=i + 1, term=w, lang="en", kind="slang", denotes=(subs[i % len(subs)],),
+                    ambiguity="low", confidence="high")
+        for i, w in enumerate(words)
+    )  # fmt: skip
+    return Lexicon(terms=terms, version="bench")
+
+
+def _leet(w: str, rng: random.Random) -> str:
+    idx = [i for i, c in enumerate(w) if c in LEET and i > 0]
+    if not idx:
+        return w
+    i = rng.choice(idx)
+    return w[:i] + LEET[w[i]] + w[i + 1 :]
+
+
+def _homoglyph(w: str) -> str:
+    return "".join(CYRILLIC.get(c, c) for c in w)
+
+
+def _math(w: str) -> str:
+    return "".join(unicodedata.lookup(f"MATHEMATICAL BOLD SMALL {c.upper()}") for c in w)
+
+
+OBFUSCATIONS: dict[str, Callable[[str, random.Random], str]] = {
+    "exact": lambda w, r: w,
+    "case": lambda w, r: w.upper() if r.random() < 0.5 else w.capitalize(),
+    "leet": _leet,
+    "homoglyph": lambda w, r: _homoglyph(w),
+    "fullwidth_math": lambda w, r: _math(w) if r.random() < 0.5 else w.translate(
+        {ord(c): ord(c) + 0xFEE0 for c in w}),
+    "zero_width": lambda w, r: w[:2] + "\u200b" + w[2:-1] + "\u200d" + w[-1],
+    "separators": lambda w, r: r.choice((".", " ", "-", "_", "*")).join(w),
+    "repeated": lambda w, r: "".join(
+        c * (3 if i in (1, len(w) - 2) else 1) for i, c in enumerate(w)
+    ),
+    "diacritics": lambda w, r: unicodedata.normalize(
+        "NFC", "".join(c + "\u0301" if c in "aeiou" else c for c in w)),
+    "hashtag": lambda w, r: "#" + (w.capitalize() + "Kaufen" if r.random() < 0.5 else w + "now"),
+}  # fmt: skip
+
+
+def make_corpus(rng: random.Random, lex: Lexicon, n: int) -> tuple[list, list]:
+    """(posts, clean_posts); a planted post is (text, kind, term_id, start, end)."""
+    planted = []
+    clean = []
+    for i in range(n):
+        words = [rng.choice(FILLER) for _ in range(rng.randint(8, 30))]
+        if i % 5 == 0:  # one post in five carries a planted term
+            kind = list(OBFUSCATIONS)[(i // 5) % len(OBFUSCATIONS)]
+            term = lex.terms[rng.randrange(len(lex.terms))]
+            surface = OBFUSCATIONS[kind](term.term, rng)
+            pos = rng.randrange(len(words) + 1)
+            head = " ".join(words[:pos])
+            text = (head + " " if head else "") + surface + " " + " ".join(words[pos:])
+            start = len(head) + (1 if head else 0)
+            planted.append((text.strip(), kind, term.id, start, start + len(surface)))
+        else:
+            clean.append(" ".join(words) + rng.choice((".", "!", "?", "")))
+    return planted, clean
+
+
+def _rate(fn: Callable[[str], object], texts: list[str], repeat: int = 1) -> float:
+    t = time.perf_counter()
+    for _ in range(repeat):
+        for x in texts:
+            fn(x)
+    return len(texts) * repeat / (time.perf_counter() - t)
+
+
+def baseline_matcher(lex: Lexicon) -> Callable[[str], list]:
+    a = ahocorasick.Automaton()
+    for t in lex.terms:
+        a.add_word(t.term.lower(), (t.id, len(t.term)))
+    a.make_automaton()
+
+    def find(text: str) -> list:
+        low = text.lower()
+        n = len(low)
+        out = []
+        for end, (tid, k) in a.iter(low):
+            s = end - k + 1
+            if (s == 0 or not low[s - 1].isalnum()) and (
+                end + 1 == n or not low[end + 1].isalnum()
+            ):
+                out.append((s, end + 1, tid))
+        return out
+
+    return find
+
+
+def hyperscan_matcher(lex: Lexicon) -> Callable[[str], list] | None:
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    db = hyperscan.Database()
+    pats = [rb"\b" + re.escape(t.term).encode() + rb"\b" for t in lex.terms]
+    db.compile(expressions=pats, ids=list(range(len(pats))),
+               flags=[hyperscan.HS_FLAG_CASELESS] * len(pats))  # fmt: skip
+    scratch = hyperscan.Scratch(db)
+
+    def find(text: str) -> list:
+        out: list = []
+        db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=lambda i, f, t, fl, c:
+                out.append((i, t)), scratch=scratch)  # fmt: skip
+        return out
+
+    return find
+
+
+def re2_matcher(lex: Lexicon) -> Callable[[str], list] | None:
+    try:
+        import re2
+    except ImportError:
+        return None
+    opts = re2.Options()
+    opts.max_mem = 1 << 30
+    rx = re2.compile(r"\b(?:" + "|".join(re.escape(t.term) for t in lex.terms) + r")\b", opts)
+
+    def find(text: str) -> list:
+        return rx.findall(text.lower())
+
+    return find
+
+
+def _peak_rss_mb() -> float:
+    """VmHWM of this process: unlike ru_maxrss it is not inherited from the parent."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _memory_child(lex: Lexicon, texts: list[str], q: mp.Queue) -> None:
+    scanner = Scanner.from_lexicon(lex)
+    for x in texts:
+        scanner.scan(x)
+    scanner.scan("Ich verkaufe hier etwas, schreib mir bitte eine Nachricht")  # loads lingua
+    from narcolex.detect.langid import detect_language
+
+    detect_language("this loads the language models so that they count in the peak")
+    q.put(_peak_rss_mb())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--posts", type=int, default=20_000)
+    args = ap.parse_args()
+    rng = random.Random(SEED)
+    lex = make_lexicon(rng)
+    planted, clean = make_corpus(rng, lex, args.posts)
+    texts = [p[0] for p in planted] + clean
+    random.Random(SEED).shuffle(texts)
+
+    t = time.perf_counter()
+    CompiledLexicon(lex)
+    build_s = time.perf_counter() - t
+    scanner = Scanner.from_lexicon(lex)
+    for x in texts[:200]:  # warm-up
+        scanner.scan(x)
+
+    rows: list[tuple[str, float]] = []
+    base = baseline_matcher(lex)
+    rows.append(("baseline: pyahocorasick + Python boundaries", _rate(base, texts)))
+    rows.append(("full scanner (narcolex)", _rate(scanner.scan, texts)))
+    rows.append(("  scanner, clean posts only", _rate(scanner.scan, clean)))
+    rows.append(("  scanner, planted posts only", _rate(scanner.scan, [p[0] for p in planted])))
+    hs = hyperscan_matcher(lex)
+    if hs:
+        rows.append(("hyperscan exact (\\b, caseless)", _rate(hs, texts)))
+    r2 = re2_matcher(lex)
+    if r2:
+        rows.append(("re2 exact (one alternation)", _rate(r2, texts)))
+    base_rate = rows[0][1]
+
+    print(f"corpus: {len(texts)} posts ({len(planted)} planted, {len(clean)} clean); "
+          f"lexicon: {len(lex)} terms")  # fmt: skip
+    print(f"matcher build for {len(lex)} terms: {build_s:.3f} s\n")
+    print(f"{'throughput (1 process)':<46} {'posts/s':>10} {'x baseline':>11}")
+    for name, rate in rows:
+        print(f"{name:<46} {rate:>10.0f} {rate / base_rate:>10.2f}x")
+
+    print("\nscan_many scaling (posts/s, same corpus)")
+    for w in (1, 2):
+        t = time.perf_counter()
+        n = sum(1 for _ in scanner.scan_many(texts, workers=w, chunksize=256))
+        print(f"  workers={w}: {n / (time.perf_counter() - t):.0f}")
+
+    print(f"\n{'obfuscation kind':<16} {'recall':>7} {'n':>5}")
+    per: dict[str, list[int]] = {}
+    for text, kind, tid, s, e in planted:
+        f = scanner.scan(text)
+        ok = any(m.term_id == tid and m.start < e and s < m.end for m in f.matches)
+        ok = ok and all(text[m.start : m.end] == m.surface for m in f.matches)
+        per.setdefault(kind, []).append(int(ok))
+    for kind, hits in per.items():
+        print(f"{kind:<16} {sum(hits) / len(hits):>7.1%} {len(hits):>5}")
+    flagged = sum(1 for x in clean if scanner.scan(x).matches)
+    print(f"\nclean posts with any match: {flagged}/{len(clean)} = {flagged / len(clean):.3%}")
+
+    q: mp.Queue = mp.get_context("spawn").Queue()
+    p = mp.get_context("spawn").Process(target=_memory_child, args=(lex, texts, q))
+    p.start()
+    rss = q.get()
+    p.join()
+    print(f"peak RSS of a process holding the {len(lex)}-term scanner after the corpus: "
+          f"{rss:.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

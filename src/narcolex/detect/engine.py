@@ -1,0 +1,239 @@
+"""The scanner: a thin orchestrator of normalize → match → signals → score → explain.
+
+Platforms call `scan` on every post, so the clean path is as short as possible: the matcher's
+prefilter rejects most posts before any Python-level work, and language identification, signal
+patterns and scoring only run for posts that contain a lexicon term. `scan_many` fans out to
+worker processes that each build the compiled lexicon once and stream findings back in input
+order.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from narcolex.detect.explain import explain
+from narcolex.detect.finding import Finding, Match, Signal
+from narcolex.detect.langid import detect_language
+from narcolex.detect.matcher import RawMatch, compile_lexicon
+from narcolex.detect.scoring import ScoringConfig, is_foreign, score
+from narcolex.detect.signals import find_signals
+from narcolex.errors import InputError
+from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+
+_AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
+_CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
+_CLEAN: dict[str | None, Finding] = {}
+
+PostLike = str | Mapping[str, Any] | tuple[Any, ...]
+
+
+class Scanner:
+    """Scans posts against one compiled lexicon (a release)."""
+
+    def __init__(self, lexicon: Lexicon, config: ScoringConfig | None = None) -> None:
+        self.lexicon = lexicon
+        self.config = config or ScoringConfig.from_env()
+        self.compiled = compile_lexicon(lexicon)
+        self._terms = lexicon.terms
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def default(cls, config: ScoringConfig | None = None) -> Scanner:
+        """The scanner for the Knowledge Package bundled with narcolex."""
+        from narcolex.knowledge.content import load_content
+
+        return cls(load_content().lexicon(), config)
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon, config: ScoringConfig | None = None) -> Scanner:
+        return cls(lexicon, config)
+
+    @classmethod
+    def from_db(
+        cls, url: str | None = None, release: int | None = None, config: ScoringConfig | None = None
+    ) -> Scanner:
+        """The scanner for a release stored in a knowledge base (latest release by default)."""
+        from narcolex.knowledge.releases import lexicon_from_db
+
+        return cls(lexicon_from_db(url, release), config)
+
+    @classmethod
+    def from_release(cls, path: str | Path, config: ScoringConfig | None = None) -> Scanner:
+        """The scanner for an unpacked release bundle folder (manifest.json + terms.jsonl)."""
+        root = Path(path)
+        terms_file = root / "terms.jsonl"
+        if not terms_file.is_file():
+            raise InputError(f"{root} is not a release bundle: terms.jsonl is missing")
+        version = "release"
+        manifest = root / "manifest.json"
+        if manifest.is_file():
+            version = str(json.loads(manifest.read_text(encoding="utf-8")).get("version", version))
+        terms = []
+        with terms_file.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                r = json.loads(line)
+                if r.get("status", "validated") != "validated":
+                    continue
+                terms.append(
+                    LexiconTerm(
+                        id=int(r["id"]), term=r["term"], lang=r["lang"], kind=r["kind"],
+                        denotes=tuple(r["denotes"]), ambiguity=r.get("ambiguity", "low"),
+                        confidence=r.get("confidence", "medium"), match=r.get("match", "word"),
+                        variants=tuple(r.get("variants") or ()),
+                        countries=tuple(r.get("countries") or ()),
+                    )
+                )  # fmt: skip
+        return cls(Lexicon(terms=tuple(terms), version=version), config)
+
+    # -- scanning -----------------------------------------------------------------------------
+
+    def scan(self, text: str, lang: str | None = None, id: str | None = None) -> Finding:
+        """The finding for one post; `lang` (ISO 639-1) overrides language identification."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        raw = self.compiled.find(text)
+        if not raw:
+            if id is None:  # findings are immutable: share one per language
+                hit = _CLEAN.get(lang)
+                if hit is None:
+                    hit = Finding("clean", 0.0, lang, (), (), (), _CLEAN_EXPLANATION)
+                    if len(_CLEAN) < 64:
+                        _CLEAN[lang] = hit
+                return hit
+            return Finding("clean", 0.0, lang, (), (), (), _CLEAN_EXPLANATION, id)
+        post_lang = lang
+        if post_lang is None and self._needs_language(raw):
+            post_lang = detect_language(text)
+        matches = [self._match(text, r, post_lang) for r in raw]
+        subs = [m for m in matches if m.substances]
+        if not subs:
+            expl = "clean: only sale-context words, no substance term."
+            return Finding("clean", 0.0, post_lang, (), (), tuple(matches), expl, id)
+        signals = [
+            Signal(code, m.surface, m.start, m.end, "lexicon")
+            for m in matches
+            if not is_foreign(m.lang, post_lang)  # signal words are language-specific
+            for code in m.signal_codes
+        ]
+        seen = {(s.code, s.start, s.end) for s in signals}
+        signals.extend(s for s in find_signals(text) if (s.code, s.start, s.end) not in seen)
+        signals.sort(key=lambda s: s.start)
+        sc = score(text, subs, signals, self.config, post_lang)
+        substances: tuple[str, ...] = ()
+        if sc.verdict != "clean":  # a lone ambiguous word is reported as a match, not a drug
+            substances = tuple(dict.fromkeys(c for m in subs for c in m.substances))
+        codes = tuple(sorted({s.code for s in signals}))
+        return Finding(
+            verdict=sc.verdict,
+            score=sc.probability,
+            lang=post_lang,
+            substances=substances,
+            signals=codes,
+            matches=tuple(matches),
+            explanation=explain(sc, matches, signals),
+            id=id,
+            signal_details=tuple(signals),
+            contributions=sc.contributions,
+        )
+
+    def _needs_language(self, raw: list[RawMatch]) -> bool:
+        """Language only changes the score for ambiguous language-specific terms and for
+        signal words (both are discounted when foreign), so only those pay for it."""
+        for r in raw:
+            for i in r.terms:
+                t = self._terms[i]
+                if t.lang != "und" and (t.ambiguity != "low" or _is_signal_word(t)):
+                    return True
+        return False
+
+    def _match(self, text: str, r: RawMatch, post_lang: str | None) -> Match:
+        def rank(i: int) -> tuple[int, int, int]:
+            t = self._terms[i]
+            lang_rank = 0 if t.lang == post_lang else 1 if t.lang == "und" else 2
+            has_substance = any(not c.startswith("signal.") for c in t.denotes)
+            return (lang_rank, 0 if has_substance else 1, _AMBIGUITY_RANK.get(t.ambiguity, 1))
+
+        t = self._terms[min(r.terms, key=rank)]
+        return Match(
+            term_id=t.id,
+            term=t.term,
+            surface=text[r.start : r.end],
+            start=r.start,
+            end=r.end,
+            kind=t.kind,
+            denotes=t.denotes,
+            lang=t.lang,
+            ambiguity=t.ambiguity,
+            confidence=t.confidence,
+        )
+
+    def scan_item(self, item: PostLike) -> Finding:
+        """Scan a post given as text, a mapping with `text` (and `id`, `lang`), or a tuple."""
+        if isinstance(item, str):
+            return self.scan(item)
+        if isinstance(item, Mapping):
+            pid = item.get("id")
+            return self.scan(
+                item.get("text") or "",
+                lang=item.get("lang") or None,
+                id=None if pid is None else str(pid),
+            )
+        if isinstance(item, tuple):
+            pid, text, *rest = item
+            return self.scan(
+                text, lang=rest[0] if rest else None, id=None if pid is None else str(pid)
+            )
+        raise InputError(f"cannot scan a {type(item).__name__}: give text or {{'id', 'text'}}")
+
+    def scan_many(
+        self, items: Iterable[PostLike], workers: int = 1, chunksize: int = 64
+    ) -> Iterator[Finding]:
+        """Findings for `items`, streamed in input order; `workers > 1` uses processes."""
+        if workers <= 1:
+            for item in items:
+                yield self.scan_item(item)
+            return
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+        with ctx.Pool(
+            workers, initializer=_init_worker, initargs=(self.lexicon, self.config)
+        ) as pool:
+            # One task per batch, the batch's findings pickled as one list: per-task overhead
+            # of the pool, not the scanning, is what limits scaling with small posts.
+            for batch in pool.imap(_work_batch, _batches(items, chunksize)):
+                yield from batch
+
+
+def _is_signal_word(t: LexiconTerm) -> bool:
+    return all(c.startswith("signal.") for c in t.denotes)
+
+
+_WORKER: Scanner | None = None
+
+
+def _init_worker(lexicon: Lexicon, config: ScoringConfig) -> None:
+    global _WORKER
+    _WORKER = Scanner(lexicon, config)
+
+
+def _work_batch(items: list[PostLike]) -> list[Finding]:
+    assert _WORKER is not None
+    return [_WORKER.scan_item(item) for item in items]
+
+
+def _batches(items: Iterable[PostLike], size: int) -> Iterator[list[PostLike]]:
+    batch: list[PostLike] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,125 @@
+"""What the scanner returns: frozen, picklable, and serialised exactly as ARCHITECTURE §4.
+
+`to_dict()` is the output row contract (JSONL/CSV/Parquet, HTTP); the extra detail kept for
+explanations (each contribution to the score, signal offsets) stays on the objects and out of
+the row, so the pinned shape never drifts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+class _FastPickle:
+    """Pickle as (class, field values): several times faster than the default for slotted
+    frozen dataclasses, which matters when scan_many ships findings between processes."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))  # type: ignore[arg-type]
+
+
+VERDICTS: tuple[str, ...] = ("sale", "mention", "clean")
+
+
+@dataclass(frozen=True, slots=True)
+class Match(_FastPickle):
+    """One lexicon term found in the post; `text[start:end] == surface` always."""
+
+    term_id: int
+    term: str
+    surface: str
+    start: int
+    end: int
+    kind: str
+    denotes: tuple[str, ...]
+    lang: str
+    ambiguity: str = "low"
+    confidence: str = "medium"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term_id": self.term_id,
+            "term": self.term,
+            "surface": self.surface,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "denotes": list(self.denotes),
+            "lang": self.lang,
+        }
+
+    @property
+    def substances(self) -> tuple[str, ...]:
+        return tuple(c for c in self.denotes if not c.startswith("signal."))
+
+    @property
+    def signal_codes(self) -> tuple[str, ...]:
+        return tuple(c for c in self.denotes if c.startswith("signal."))
+
+
+@dataclass(frozen=True, slots=True)
+class Signal(_FastPickle):
+    """A sale-intent cue: a price, a quantity, a handle, or a signal word of the lexicon."""
+
+    code: str
+    surface: str
+    start: int
+    end: int
+    source: str = "pattern"  # pattern | lexicon
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "surface": self.surface,
+            "start": self.start,
+            "end": self.end,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution(_FastPickle):
+    """One additive part of the score's log-odds, with what caused it."""
+
+    label: str
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "weight": round(self.weight, 3)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(_FastPickle):
+    """The scanner's result for one post."""
+
+    verdict: str
+    score: float
+    lang: str | None
+    substances: tuple[str, ...]
+    signals: tuple[str, ...]
+    matches: tuple[Match, ...]
+    explanation: str
+    id: str | None = None
+    signal_details: tuple[Signal, ...] = field(default=())
+    contributions: tuple[Contribution, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ARCHITECTURE §4 output row, exactly."""
+        return {
+            "id": self.id,
+            "verdict": self.verdict,
+            "score": round(self.score, 4),
+            "lang": self.lang,
+            "substances": list(self.substances),
+            "signals": list(self.signals),
+            "matches": [m.to_dict() for m in self.matches],
+            "explanation": self.explanation,
+        }
+
+    def with_id(self, post_id: str | None) -> Finding:
+        from dataclasses import replace
+
+        return replace(self, id=post_id)

@@ -1,0 +1,357 @@
+"""One compiled Aho-Corasick automaton per lexicon, and the rules for what counts as a match.
+
+Word boundaries are part of the automaton keys (`" coke "`), so a term inside a longer word
+("cokernut", "hashtag") never even produces a hit and costs nothing in Python. Prefix terms
+(`" kokain"` plus up to a few letters of ending) and compound terms (a part of a longer word,
+for de/nl/sv/da/no/fi) are checked in Python, which is cheap because hits are rare.
+
+A second, letters-only automaton is the *prefilter*: it runs over a skeleton of the post
+(`str.translate`, no spaces or punctuation, leet read) and most clean posts stop there. It is
+sound by construction: every normalization step only deletes non-letters or maps characters
+the way the skeleton does, so a term that could match leaves its skeleton in the post's.
+
+Compiled lexicons are cached by the lexicon's content hash (one build per release).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import ahocorasick
+
+from narcolex.detect.normalize import (
+    Variant,
+    needs_full_path,
+    normalize,
+    normalize_key,
+    skeleton,
+    squeeze_key,
+    word_skeleton,
+)
+from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+
+PREFIX_MAX_ENDING = 6  # letters an inflected form may add to a `prefix` stem
+COMPOUND_INNER_MIN = 6  # a compound part with no boundary on either side needs this many letters
+HASHTAG_INNER_MIN = 5  # a low-ambiguity term found inside a hashtag needs this many letters
+HASHTAG_MAX = 60  # longer "hashtags" are not segmented (and would make the search costly)
+_SIMPLE = re.compile(r"^[a-zA-Z]+(?: [a-zA-Z]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RawMatch:
+    """A match in original-text offsets with every lexicon term that has this form."""
+
+    start: int
+    end: int
+    terms: tuple[int, ...]
+    emoji: bool = False
+
+
+def _key_of(form: str) -> str:
+    """normalize_key with a fast path for plain words (most of a large lexicon)."""
+    if _SIMPLE.match(form):
+        return " ".join(form.lower().split())
+    return normalize_key(form)
+
+
+def _is_emoji_key(key: str) -> bool:
+    return not any(c.isalnum() for c in key)
+
+
+class CompiledLexicon:
+    """The automata for one lexicon; build once, share between scans (read-only)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.terms: tuple[LexiconTerm, ...] = lexicon.terms
+        self.always_full = False
+        main: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
+        inner: dict[str, list[int]] = {}
+        skeletons: set[str] = set()
+        for i, term in enumerate(self.terms):
+            for form in dict.fromkeys((term.term, *term.variants)):
+                key = _key_of(form)
+                if not key:
+                    continue
+                emoji = term.kind in ("emoji", "emoji_sequence") or _is_emoji_key(key)
+                mode = "emoji" if emoji else term.match
+                sq = key if emoji else squeeze_key(key)
+                for k, slot in ((key, 0), (sq, 1)):
+                    padded = self._padded(k, mode)
+                    entry = main.setdefault(padded, ([], []))
+                    if (i, mode) not in entry[slot]:
+                        entry[slot].append((i, mode))
+                if not emoji:
+                    inner.setdefault(key.replace(" ", ""), []).append(i)
+                sk = self._prefilter_key(key, mode)
+                if sk.strip():
+                    skeletons.add(sk)
+                else:
+                    self.always_full = True
+        self.main = ahocorasick.Automaton()
+        for k, (exact, squeezed) in main.items():
+            self.main.add_word(k, (len(k), tuple(exact), tuple(squeezed)))
+        self.inner = ahocorasick.Automaton()
+        for k, idx in inner.items():
+            self.inner.add_word(k, (len(k), tuple(dict.fromkeys(idx))))
+        self.prefilter = ahocorasick.Automaton()
+        for sk in skeletons:
+            self.prefilter.add_word(sk, None)
+        for a in (self.main, self.inner, self.prefilter):
+            if len(a):
+                a.make_automaton()
+        self._has_main = len(self.main) > 0
+
+    @staticmethod
+    def _prefilter_key(key: str, mode: str) -> str:
+        """The longest word of the key as the word skeleton shows it, anchored at a word start
+        unless the term may sit inside a word (compound) or is an emoji."""
+        if mode == "emoji":
+            return skeleton(key)
+        words = word_skeleton(key).split()
+        if not words:
+            return ""
+        w = max(words, key=len)
+        return w if mode == "compound" else f" {w}"
+
+    @staticmethod
+    def _padded(key: str, mode: str) -> str:
+        if mode == "word":
+            return f" {key} "
+        if mode == "prefix":
+            return f" {key}"
+        return key
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def might_match(self, text: str) -> bool:
+        """False only when no term can match (the prefilter); cheap, C-level."""
+        if self.always_full:
+            return True
+        if not self._has_main:
+            return False
+        skel = " " + word_skeleton(text)
+        for _ in self.prefilter.iter(skel):
+            return True
+        return needs_full_path(text, skel)
+
+    def find(self, text: str) -> list[RawMatch]:
+        """Longest non-overlapping matches in `text`, offsets in `text`."""
+        if not text or not self.might_match(text):
+            return []
+        cands: list[tuple[int, int, tuple[int, ...], bool]] = []
+        for v in normalize(text):
+            cands.extend(self._find_variant(v))
+        if not cands:
+            return []
+        return _longest_non_overlapping(text, cands)
+
+    def _find_variant(self, v: Variant) -> list[tuple[int, int, tuple[int, ...], bool]]:
+        padded = f" {v.text} "
+        n = len(padded)
+        out: list[tuple[int, int, tuple[int, ...], bool]] = []
+        for end, (klen, exact, squeezed) in self.main.iter(padded):
+            entries = squeezed if v.squeezed else exact
+            if not entries:
+                continue
+            start = end - klen + 1
+            for i, mode in entries:
+                span = _check(padded, n, start, end + 1, mode)
+                if span is None:
+                    continue
+                s, e = span
+                os_, oe = v.span_to_original(s - 1, e - 1)
+                out.append((os_, oe, (i,), mode == "emoji"))
+        for hs, he in v.hashtags:
+            out.extend(self._hashtag(v, padded, hs + 1, he + 1))
+        return out
+
+    def _hashtag(
+        self, v: Variant, padded: str, hs: int, he: int
+    ) -> list[tuple[int, int, tuple[int, ...], bool]]:
+        """Terms inside a run-together hashtag (#cokeforsale): accepted when the tag splits
+        entirely into known terms, or when the term is unambiguous and long enough."""
+        if he - hs > HASHTAG_MAX:
+            return []
+        segs: list[tuple[int, int, tuple[int, ...]]] = []
+        for end, (klen, idx) in self.inner.iter(padded, hs, he):
+            segs.append((end - klen + 1, end + 1, idx))
+        if not segs:
+            return []
+        by_start: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
+        for seg in segs:
+            by_start.setdefault(seg[0], []).append(seg)
+        # Cover [hs, he) with segments, preferring long ones (depth-first, small inputs).
+        best: list[tuple[int, int, tuple[int, ...]]] | None = None
+        dead: set[int] = set()
+
+        def cover(pos: int, path: list[tuple[int, int, tuple[int, ...]]]) -> bool:
+            nonlocal best
+            if pos == he:
+                best = list(path)
+                return True
+            if pos in dead:
+                return False
+            for seg in sorted(by_start.get(pos, ()), key=lambda s: s[0] - s[1]):
+                path.append(seg)
+                if cover(seg[1], path):
+                    return True
+                path.pop()
+            dead.add(pos)
+            return False
+
+        chosen = best if cover(hs, []) and best and len(best) > 1 else []
+        if not chosen:
+            chosen = [
+                s
+                for s in segs
+                if s[1] - s[0] >= HASHTAG_INNER_MIN
+                and any(self.terms[i].ambiguity == "low" for i in s[2])
+            ]
+        out = []
+        for s, e, idx in chosen:
+            os_, oe = v.span_to_original(s - 1, e - 1)
+            out.append((os_, oe, idx, False))
+        return out
+
+
+def _check(padded: str, n: int, start: int, end: int, mode: str) -> tuple[int, int] | None:
+    """The matched core [s, e) in padded coordinates if the match mode allows it here."""
+    if mode == "word":
+        return start + 1, end - 1
+    if mode == "prefix":
+        e = end
+        limit = min(n, end + PREFIX_MAX_ENDING)
+        while e < limit and padded[e].isalpha():
+            e += 1
+        if padded[e].isalnum():
+            return None
+        return start + 1, e
+    if mode == "compound":
+        left = not padded[start - 1].isalnum()
+        right = not padded[end].isalnum()
+        if left or right or end - start >= COMPOUND_INNER_MIN:
+            return start, end
+        return None
+    return start, end  # emoji: unit boundaries are checked on the original text
+
+
+def _longest_non_overlapping(
+    text: str, cands: list[tuple[int, int, tuple[int, ...], bool]]
+) -> list[RawMatch]:
+    merged: dict[tuple[int, int], tuple[list[int], bool]] = {}
+    for s, e, idx, emoji in cands:
+        if e <= s:
+            continue
+        slot = merged.setdefault((s, e), ([], emoji))
+        slot[0].extend(i for i in idx if i not in slot[0])
+    units = _emoji_units(text) if any(em for _, em in merged.values()) else None
+    starts: list[int] = []  # taken intervals, sorted and disjoint
+    ends: list[int] = []
+    taken: list[RawMatch] = []
+    order = sorted(merged.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0]))
+    n = len(text)
+    for (s, e), (idx, emoji) in order:
+        if e - s == 1 and text[s].isalpha() and not _lone_capital(text, s, n):
+            continue
+        if emoji and units is not None:
+            span = _emoji_span(text, units, s, e)
+            if span is None:
+                continue
+            s, e = span
+        k = bisect_right(starts, s)
+        if (k > 0 and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
+            continue
+        starts.insert(k, s)
+        ends.insert(k, e)
+        taken.append(RawMatch(s, e, tuple(idx), emoji))
+    taken.sort(key=lambda m: m.start)
+    return taken
+
+
+def _lone_capital(text: str, s: int, n: int) -> bool:
+    """A one-letter term ("E", "K", "X") counts only as a capital standing alone between
+    spaces: lower-case single letters are articles, initials and URL fragments."""
+    return (
+        text[s].isupper()
+        and (s == 0 or text[s - 1].isspace())
+        and (s + 1 == n or text[s + 1].isspace() or text[s + 1] in ",.!?:;")
+    )
+
+
+def _emoji_units(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    import emoji as emoji_lib
+
+    units = [(d["match_start"], d["match_end"]) for d in emoji_lib.emoji_list(text)]
+    return [u[0] for u in units], units
+
+
+def _is_ri(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
+_MODIFIERS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\u20e3]*")
+
+
+def _emoji_span(
+    text: str, units: tuple[list[int], list[tuple[int, int]]], s: int, e: int
+) -> tuple[int, int] | None:
+    """An emoji term must be whole emoji units: a flag is not its halves, and a ZWJ sequence
+    is not its parts; trailing skin tones and variation selectors join the match."""
+    if _is_ri(text[s]):  # regional indicators pair up from the start of their run
+        k = s
+        while k > 0 and _is_ri(text[k - 1]):
+            k -= 1
+        if (s - k) % 2:
+            return None
+    keys, spans = units
+    i = max(bisect_right(keys, s) - 1, 0)
+    while i < len(spans) and spans[i][0] < e:
+        us, ue = spans[i]
+        i += 1
+        if ue <= s:
+            continue
+        if us < s:
+            return None
+        if ue > e:
+            if _MODIFIERS.fullmatch(text, e, ue) is None:
+                return None
+            e = ue
+    return s, _MODIFIERS.match(text, e).end()  # type: ignore[union-attr]
+
+
+_CACHE: OrderedDict[str, CompiledLexicon] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+_BY_ID: dict[int, tuple[Lexicon, CompiledLexicon]] = {}
+
+
+def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
+    """The compiled automata for `lexicon`, built once per content hash.
+
+    The same Lexicon object (e.g. in a forked scan_many worker) skips even the hash, which
+    costs a JSON dump of every term."""
+    same = _BY_ID.get(id(lexicon))
+    if same is not None and same[0] is lexicon:
+        return same[1]
+    compiled = _compile_by_hash(lexicon)
+    _BY_ID.clear()  # keep only the most recent object: ids are reused after collection
+    _BY_ID[id(lexicon)] = (lexicon, compiled)
+    return compiled
+
+
+def _compile_by_hash(lexicon: Lexicon) -> CompiledLexicon:
+    key = lexicon.content_hash
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return hit
+    compiled = CompiledLexicon(lexicon)
+    _CACHE[key] = compiled
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return compiled

@@ -1,0 +1,421 @@
+"""Normalization for matching, with an offset map back to the original text.
+
+Sellers dodge filters by writing `C0C@INE`, `c.o.k.e`, `cooocaaaine`, Cyrillic look-alikes or
+zero-width characters inside words. Every such trick is undone here, in stages, so that one
+automaton over *normalized* term forms finds them. Each stage that changes the length of the
+text records its edits; `Normalized.span_to_original` walks them back so that a match always
+reports `start`/`end` in the text the platform gave us (ARCHITECTURE §4).
+
+Speed matters more than elegance: the per-character work is done by `str.translate` and
+compiled regular expressions (C code); Python loops only touch the few places that changed,
+and the edit lists are turned into offsets lazily, only for posts that have a match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import confusables
+
+from narcolex.textkey import fold as _textkey_fold
+
+# --- character tables -----------------------------------------------------------------------
+
+_DROP = {0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060,
+         0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF}  # fmt: skip
+_LEET_A = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+           "@": "a", "$": "s", "€": "e", "!": "i", "|": "l"}  # fmt: skip
+_LEET_B = {**_LEET_A, "1": "l", "|": "i"}  # the second reading of the ambiguous ones
+LEET_CHARS = "".join(_LEET_A)
+
+
+def _is_dropped(cp: int) -> bool:
+    """Invisible characters and emoji modifiers: they carry no letters, only evasion or tone."""
+    return (
+        cp in _DROP
+        or 0xFE00 <= cp <= 0xFE0F  # variation selectors
+        or 0xE0100 <= cp <= 0xE01EF  # variation selectors supplement
+        or 0x1F3FB <= cp <= 0x1F3FF  # skin tones
+        or 0xE0020 <= cp <= 0xE007F  # tag characters (subdivision flags)
+    )
+
+
+def _homoglyph(ch: str) -> str:
+    """The ASCII letter that `ch` is confusable with (Unicode confusables data), else `ch`."""
+    if ch.isascii() or not ch.isalpha():
+        return ch
+    cands = [
+        x.lower()
+        for x in confusables.CONFUSABLE_MAP.get(ch, ())
+        if len(x) == 1 and x.isascii() and x.isalpha()
+    ]
+    if not cands:
+        return ch
+    for pref in ("i", "v"):  # iota / Ukrainian i look like i; nu looks like v
+        if pref in cands:
+            return pref
+    return cands[0]
+
+
+class _FoldTable(dict):
+    """str.translate table computed on first use per code point and then cached."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        if _is_dropped(cp):
+            out = ""
+        elif 0x1F1E6 <= cp <= 0x1F1FF:  # regional indicators are flag halves, never letters
+            out = ch
+        elif unicodedata.category(ch).startswith("M"):
+            out = ""
+        else:
+            # Look-alikes of other scripts are judged on the character as written (a lunate
+            # sigma looks like c, its case-folded sigma does not); Latin letters fold first.
+            folded = _textkey_fold(ch)
+            if folded.isascii():  # fullwidth, mathematical and accented Latin letters
+                out = folded
+            else:
+                direct = _homoglyph(ch) if "LATIN" not in unicodedata.name(ch, "LATIN") else ch
+                out = direct if direct != ch else "".join(_homoglyph(c) for c in folded)
+        self[cp] = out
+        return out
+
+
+class _PunctTable(dict):
+    """Letters, digits, emoji and '#' stay; everything else becomes a space (a word boundary)."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        keep = cat[0] in "LN" or cat == "So" or ch == "#"
+        out = ch if keep else " "
+        self[cp] = out
+        return out
+
+
+class _SkeletonTable(dict):
+    """Fold, read leet, merge i/l, and delete every non-letter: the prefilter's view."""
+
+    def __missing__(self, cp: int) -> str:
+        out = []
+        for c in FOLD[cp]:
+            c = _LEET_A.get(c, c)
+            if c == "l":
+                c = "i"
+            cat = unicodedata.category(c)
+            if cat[0] in "LN" or cat == "So":
+                out.append(c)
+        s = "".join(out)
+        self[cp] = s
+        return s
+
+
+class _WordSkeletonTable(dict):
+    """Like the skeleton, but word boundaries stay (as spaces) and leet symbols are boundaries
+    too; posts where a symbol sits inside a word take the full path instead (see matcher)."""
+
+    def __missing__(self, cp: int) -> str:
+        out = []
+        for c in FOLD[cp]:
+            c = _LEET_A.get(c, c) if c.isdigit() else c
+            if c == "l":
+                c = "i"
+            cat = unicodedata.category(c)
+            out.append(c if cat[0] in "LN" or cat == "So" else " ")
+        s = "".join(out)
+        self[cp] = s
+        return s
+
+
+FOLD = _FoldTable()
+PUNCT = _PunctTable()
+SKELETON = _SkeletonTable()
+WORD_SKELETON = _WordSkeletonTable()
+
+
+def skeleton(text: str) -> str:
+    """Letters only, leet read, i and l merged: if a term can match, its skeleton is in here."""
+    return text.translate(SKELETON)
+
+
+def word_skeleton(text: str) -> str:
+    """The skeleton with word boundaries kept as spaces (the prefilter's view of a post)."""
+    return text.translate(WORD_SKELETON)
+
+
+# --- regular expressions ----------------------------------------------------------------------
+
+# Links and e-mail addresses are not prose: "http://t.co/hAsj9" must not read as words.
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-zß-öø-ÿа-яё]{2})(?=[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё])")
+_SEP = r"[\s.\-_*·•,/\\+~:'’\"]"
+_UNIT = r"(?:[^\W_]|[@$€])"
+# Three or more single characters separated by separators: c.o.c.a.i.n.e, c o k e, c_o_k_e.
+# The same separator throughout, so that "a p_o_l_i_r" does not swallow the article "a".
+_SPACED = re.compile(
+    rf"(?<![^\W_]){_UNIT}(?P<sep>{_SEP}{{1,3}}){_UNIT}(?![^\W_])(?:(?P=sep){_UNIT}(?![^\W_]))+"
+)
+_SEP_RUN = re.compile(rf"{_SEP}+")
+_MIXED = re.compile(r"[^\W\d_][0-9@$€!|]|[0-9@$€!|][^\W\d_]")
+TRIPLE = re.compile(r"([^\W\d_])\1\1", re.IGNORECASE)
+# What makes the word skeleton unreliable sends a post down the full path (matcher.might_match):
+# a tripled letter or letters spaced out (both seen in the skeleton), a hashtag, or a leet
+# symbol inside a word. Three small searches are much cheaper than one alternation.
+# i and l are merged in the skeleton, so "will" reads "wiii": an i-run must be four long.
+SKELETON_TRIPLE = re.compile(r"(.)\1\1")  # fast; its i and space hits are checked again
+_SKELETON_TRIPLE_LETTER = re.compile(r"([^ i])\1\1")
+SKELETON_SPACED = re.compile(r" \S +\S +\S(?!\S)")
+_SYMBOL = re.compile(r"[@$€!|#]")
+_SYMBOL_IN_WORD = re.compile(r"[^\W_][@$€!|]+[^\W_]")
+
+
+def needs_full_path(text: str, word_skel: str) -> bool:
+    """True when the prefilter cannot vouch for `text` (see the comment above)."""
+    m = SKELETON_TRIPLE.search(word_skel)
+    if m and (
+        m.group(1) not in " i"
+        or "iiii" in word_skel
+        or _SKELETON_TRIPLE_LETTER.search(word_skel, m.start())
+    ):
+        return True
+    if SKELETON_SPACED.search(word_skel):
+        return True
+    if _SYMBOL.search(text) is None:
+        return False
+    return "#" in text or _SYMBOL_IN_WORD.search(text) is not None
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SQUEEZE = re.compile(r"([^\W\d_])\1+")
+_SPACES = re.compile(r"  +")
+_HASHTAG = re.compile(r"#([^\W_]+)")
+
+
+# --- offset maps ------------------------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    """One length-changing step: edits as (out_start, out_end, in_start, in_end), sorted."""
+
+    edits: list[tuple[int, int, int, int]]
+    _keys: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._keys = [e[0] for e in self.edits]
+
+    def start(self, p: int) -> int:
+        """Input position of the character at output position `p`."""
+        i = bisect_right(self._keys, p) - 1
+        if i < 0:
+            return p
+        oa, ob, ia, ib = self.edits[i]
+        if p < ob:  # inside a replacement
+            return ia + min(p - oa, max(ib - ia - 1, 0)) if ob - oa == ib - ia else ia
+        return ib + (p - ob)
+
+    def end(self, q: int) -> int:
+        """Input position just after the character that ends at output position `q`."""
+        i = bisect_right(self._keys, q - 1) - 1
+        if i < 0:
+            return q
+        oa, ob, ia, ib = self.edits[i]
+        if q <= ob:
+            return ia + (q - oa) if ob - oa == ib - ia else ib
+        return ib + (q - ob)
+
+
+def _sub_with_edits(
+    pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str]], str]
+) -> tuple[str, Stage | None]:
+    parts: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    last = 0
+    out_len = 0
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        r = repl(m)
+        if r == text[a:b]:
+            continue
+        parts.append(text[last:a])
+        oa = out_len + (a - last)
+        parts.append(r)
+        edits.append((oa, oa + len(r), a, b))
+        out_len = oa + len(r)
+        last = b
+    if not edits:
+        return text, None
+    parts.append(text[last:])
+    return "".join(parts), Stage(edits)
+
+
+def _fold_stage(text: str) -> tuple[str, Stage | None]:
+    out = text.translate(FOLD)
+    if text.isascii():  # ASCII folds one-to-one
+        return out, None
+    edits = []
+    shift = 0
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        r = FOLD[ord(text[i])]
+        if len(r) != 1:
+            o = i + shift
+            edits.append((o, o + len(r), i, i + 1))
+            shift += len(r) - 1
+    return out, (Stage(edits) if edits else None)
+
+
+# --- stages -----------------------------------------------------------------------------------
+
+
+def _split_hashtags(text: str) -> tuple[str, Stage | None]:
+    """Insert a space at each lower-to-upper case change inside hashtags."""
+    points = [
+        c.start()
+        for m in _HASHTAG.finditer(text)
+        for c in _CAMEL.finditer(text, m.start(1), m.end(1))
+    ]
+    if not points:
+        return text, None
+    parts = []
+    edits = []
+    last = 0
+    for k, p in enumerate(points):
+        parts.append(text[last:p])
+        parts.append(" ")
+        edits.append((p + k, p + k + 1, p, p))
+        last = p
+    parts.append(text[last:])
+    return "".join(parts), Stage(edits)
+
+
+def _collapse_separators(text: str) -> tuple[str, Stage | None]:
+    if not _SPACED.search(text):
+        return text, None
+    # Record each separator run as its own deletion so letters keep exact offsets.
+    parts: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    last = 0
+    out_len = 0
+    for m in _SPACED.finditer(text):
+        for s in _SEP_RUN.finditer(text, m.start(), m.end()):
+            a, b = s.span()
+            parts.append(text[last:a])
+            oa = out_len + (a - last)
+            edits.append((oa, oa, a, b))
+            out_len = oa
+            last = b
+    parts.append(text[last:])
+    return "".join(parts), Stage(edits)
+
+
+def _leet_readings(text: str) -> list[str]:
+    """Leet undone inside tokens that mix letters and digits/symbols; two readings if ambiguous.
+
+    Symbols count only inside a token ('h@sh'), never at its edge ('@handle', 'wow!', '50€'),
+    and a token needs two letters so that prices and sizes ('50e', '1g') stay as they are.
+    """
+    if not _MIXED.search(text):
+        return [text]
+    a = list(text)
+    b = list(text)
+    ambiguous = False
+    done_until = -1
+    n = len(text)
+    for m in _MIXED.finditer(text):
+        if m.start() < done_until:
+            continue
+        start = m.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in LEET_CHARS):
+            start -= 1
+        end = m.end()
+        while end < n and (text[end].isalnum() or text[end] in LEET_CHARS):
+            end += 1
+        done_until = end
+        tok = text[start:end]
+        if sum(c.isalpha() for c in tok) < 2:
+            continue
+        last = len(tok) - 1
+        for j, c in enumerate(tok):
+            if c not in _LEET_A or (not c.isdigit() and (j == 0 or j == last)):
+                continue
+            a[start + j] = _LEET_A[c]
+            b[start + j] = _LEET_B[c]
+            ambiguous = ambiguous or c in "1|"
+    if ambiguous:
+        return ["".join(a), "".join(b)]
+    return ["".join(a)]
+
+
+@dataclass
+class Variant:
+    """One reading of the post: the string the automaton runs on and how to map it back."""
+
+    text: str
+    stages: list[Stage]
+    squeezed: bool = False
+    hashtags: list[tuple[int, int]] = field(default_factory=list)
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        for st in reversed(self.stages):
+            start, end = st.start(start), st.end(end)
+        return start, max(start, end)
+
+
+def _finish(text: str, stages: list[Stage], squeezed: bool) -> Variant:
+    stages = list(stages)
+    if "  " in text:
+        text, st = _sub_with_edits(_SPACES, text, lambda m: " ")
+        if st:
+            stages.append(st)
+    tags: list[tuple[int, int]] = []
+    if "#" in text:
+        tags = [m.span(1) for m in _HASHTAG.finditer(text)]
+        text = text.replace("#", " ")
+    return Variant(text, stages, squeezed, tags)
+
+
+def normalize(text: str, squeeze: bool | None = None) -> list[Variant]:
+    """All readings of `text` to match against (usually one).
+
+    `squeeze=None` squeezes repeated letters only when the text has a run of three or more
+    (cooocaaaine); the squeezed reading is then matched against squeezed term forms.
+    """
+    stages: list[Stage] = []
+    s = text
+    if ("http" in s or "www." in s or "@" in s) and _URL.search(s):
+        s = _URL.sub(lambda m: " " * len(m.group()), s)  # same length: no offset change
+    if "#" in s:  # #KokainKaufen -> #Kokain Kaufen
+        s, st = _split_hashtags(s)
+        if st:
+            stages.append(st)
+    s, st = _fold_stage(s)
+    if st:
+        stages.append(st)
+    s, st = _collapse_separators(s)
+    if st:
+        stages.append(st)
+    out: list[Variant] = []
+    do_squeeze = bool(TRIPLE.search(s)) if squeeze is None else squeeze
+    for reading in _leet_readings(s):
+        r = reading.translate(PUNCT)
+        out.append(_finish(r, stages, False))
+        if do_squeeze:
+            sq, st = _sub_with_edits(_SQUEEZE, r, lambda m: m.group(1))
+            if st:
+                out.append(_finish(sq, [*stages, st], True))
+    return out
+
+
+def normalize_key(form: str) -> str:
+    """The normalized form of a lexicon term (the same pipeline, first reading, trimmed)."""
+    v = normalize(form, squeeze=False)[0]
+    return " ".join(v.text.split())
+
+
+def squeeze_key(key: str) -> str:
+    return _SQUEEZE.sub(lambda m: m.group(1), key)

@@ -1,0 +1,264 @@
+"""From matches and signals to a probability of a sale offer, and then to a verdict.
+
+The model is a hand-set logistic score so that every point is explainable: a bias, plus
+substance evidence (each term's ambiguity and confidence), plus one weight per sale-signal
+class (weighted down when the cue is far from any substance term), plus a bonus when a stock
+quantity is attached to a term ("5g of X"), minus counter-evidence (first-person narrative,
+information products such as guides, reporting words such as police or court) when the cues
+alone would make a sale. `sigmoid(sum)` is the score.
+Weights were set on the principle "a listing with a substance and a stock quantity or price is
+an offer" and checked against the development set; the thresholds are deployment settings
+(`ScoringConfig`, environment `NARCOLEX_SALE_THRESHOLD`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from narcolex.detect.finding import Contribution, Match, Signal
+from narcolex.detect.signals import DIGITAL, NEWS
+
+_FIRST_PERSON = re.compile(
+    r"(?<![\w.\-*_/])(?:i|i'm|i've|i'd|my|me|myself|ich|mein|meine|mir|mich|je|j'ai|mon|ma|mes|moi|"
+    r"yo|mí|io|mio|mia|ik|mijn|jag|mig|jeg|meg|minä|mina|mój|moja|eu|meu|minha|én|"
+    r"já|jsem|mám)(?![\w.\-*_/])",
+    re.IGNORECASE,
+)
+
+
+NARRATIVE_MIN = 60  # shorter texts are titles or one-liners, not narratives
+
+
+def _default_signal_weights() -> dict[str, float]:
+    return {
+        "signal.price:unit_price": 2.2,
+        "signal.price:price": 1.8,
+        "signal.quantity:weight": 1.6,
+        "signal.quantity:count": 1.3,
+        "signal.quantity:dose": 0.9,
+        "signal.contact:messenger": 1.8,
+        "signal.contact:link": 0.5,
+        "signal.contact:app_id": 1.8,
+        "signal.contact:phone": 1.6,
+        "signal.contact:handle": 0.7,
+        "signal.platform:app": 0.8,
+        "signal.payment:payment": 1.0,
+        "signal.menu:menu": 1.5,
+        # lexicon signal words, by code
+        "signal.offer:lexicon": 1.4,
+        "signal.contact:lexicon": 1.2,
+        "signal.platform:lexicon": 0.8,
+        "signal.delivery:lexicon": 1.1,
+        "signal.price:lexicon": 1.0,
+        "signal.quantity:lexicon": 0.8,
+        "signal.quality:lexicon": 0.6,
+        "signal.payment:lexicon": 1.0,
+        "signal.menu:lexicon": 1.0,
+        "signal.dealer:lexicon": 1.0,
+        "signal.discreet:lexicon": 1.0,
+    }
+
+
+# Languages close enough that identification confuses them and slang crosses over.
+_LANG_GROUPS = ({"da", "no", "sv"}, {"hr", "sr", "sl"}, {"cs", "sk"}, {"ru", "uk", "bg"})
+
+
+def is_foreign(term_lang: str, post_lang: str | None) -> bool:
+    """True when the post's language is known and the term belongs to another one."""
+    if not post_lang or term_lang in ("und", "en", post_lang):
+        return False  # English drug slang is the lingua franca of online markets
+    return not any(term_lang in g and post_lang in g for g in _LANG_GROUPS)
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Every number of the score; override per deployment."""
+
+    sale_threshold: float = 0.5
+    bias: float = -2.6
+    ambiguity: dict[str, float] = field(
+        default_factory=lambda: {"low": 2.2, "medium": 1.4, "high": 0.4}
+    )
+    confidence: dict[str, float] = field(
+        default_factory=lambda: {"high": 1.0, "medium": 0.9, "low": 0.6}
+    )
+    emoji_factor: float = 0.5
+    foreign_factor: float = 0.35  # an ambiguous term of another language than the post's
+    foreign_low_factor: float = 0.8  # an unambiguous one (drug names travel between languages)
+    digital: float = -1.8  # a guide or e-book about drugs is not a drug offer
+    news: float = -0.9  # per reporting word (police, seizure, court, study): not an offer
+    news_cap: float = -2.7
+    extra_term: float = 0.25  # each further distinct substance term
+    extra_term_cap: float = 0.75
+    signals: dict[str, float] = field(default_factory=_default_signal_weights)
+    proximity: int = 200  # characters between a cue and the nearest substance term
+    bound: int = 25  # a stock quantity this close to a term is bound to it ("5g of X", "X 2g")
+    bound_weight: float = 0.8
+    far_factor: float = 0.5
+    first_person: float = -0.3  # per first-person word, capped
+    first_person_cap: float = -2.0
+
+    @classmethod
+    def from_env(cls) -> ScoringConfig:
+        raw = os.environ.get("NARCOLEX_SALE_THRESHOLD")
+        if raw:
+            try:
+                return cls(sale_threshold=float(raw))
+            except ValueError:
+                from narcolex.errors import ConfigError
+
+                raise ConfigError(f"NARCOLEX_SALE_THRESHOLD is not a number: {raw!r}") from None
+        return cls()
+
+
+@dataclass(frozen=True)
+class Score:
+    probability: float
+    verdict: str
+    contributions: tuple[Contribution, ...]
+    gated: str | None = None  # why the verdict was capped, if it was
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def score(
+    text: str,
+    substance_matches: list[Match],
+    signals: list[Signal],
+    config: ScoringConfig,
+    post_lang: str | None = None,
+) -> Score:
+    """The sale probability and verdict for one post (see the module docstring)."""
+    if not substance_matches:
+        return Score(0.0, "clean", (Contribution("no substance term", 0.0),))
+    contribs: list[Contribution] = [Contribution("base rate", config.bias)]
+    weights: list[tuple[float, Match]] = []
+    for m in substance_matches:
+        w = config.ambiguity.get(m.ambiguity, 1.0) * config.confidence.get(m.confidence, 0.9)
+        if m.kind in ("emoji", "emoji_sequence"):
+            w *= config.emoji_factor
+        if is_foreign(m.lang, post_lang):
+            w *= config.foreign_low_factor if m.ambiguity == "low" else config.foreign_factor
+        weights.append((w, m))
+    weights.sort(key=lambda t: -t[0])
+    best_w, best = weights[0]
+    contribs.append(Contribution(f"substance term {best.surface!r} ({best.ambiguity})", best_w))
+    seen_terms = {best.term_id}
+    extra = 0.0
+    for w, m in weights[1:]:
+        if m.term_id in seen_terms:
+            continue
+        seen_terms.add(m.term_id)
+        extra += min(config.extra_term, w)
+    extra = min(extra, config.extra_term_cap)
+    if extra:
+        contribs.append(Contribution("further substance terms", extra))
+
+    def weak(m: Match) -> bool:
+        foreign = is_foreign(m.lang, post_lang) and m.ambiguity != "low"
+        return foreign or m.ambiguity == "high" or m.kind in ("emoji", "emoji_sequence")
+
+    strong_substance = not all(weak(m) for m in substance_matches)
+    best_by_code: dict[str, tuple[float, Signal]] = {}
+    near = _Nearest(substance_matches)
+    for sig in signals:
+        w = config.signals.get(f"{sig.code}:{sig.source}", 0.0)
+        dist = near.distance(sig)
+        if dist > config.proximity:
+            w *= config.far_factor
+        if w > best_by_code.get(sig.code, (0.0, sig))[0]:
+            best_by_code[sig.code] = (w, sig)
+    for code, (w, sig) in sorted(best_by_code.items()):
+        contribs.append(Contribution(f"{code.removeprefix('signal.')} {sig.surface!r}", w))
+    own = _Nearest([m for m in substance_matches if not is_foreign(m.lang, post_lang)])
+    bound = next(
+        (
+            (sig, m)
+            for sig in signals
+            if sig.source in ("weight", "count", "unit_price")
+            for m in (own.nearest(sig),)
+            if m is not None
+            and _distance(sig, m) <= config.bound
+            and (sig.end <= m.start or m.end <= sig.start)  # "30 pills" is not bound to "pills"
+        ),
+        None,
+    )
+    if bound:
+        sig, m = bound
+        contribs.append(
+            Contribution(f"quantity {sig.surface!r} bound to {m.surface!r}", config.bound_weight)
+        )
+
+    if _sigmoid(sum(c.weight for c in contribs)) >= config.sale_threshold:
+        # Counter-evidence can only lower the score, so it is looked for only when the post
+        # would otherwise be a sale (it costs the most regex time of the whole score).
+        contribs.extend(_counter_evidence(text, config))
+    p = _sigmoid(sum(c.weight for c in contribs))
+    verdict = "sale" if p >= config.sale_threshold else "mention"
+    gated = None
+    if verdict == "sale" and not best_by_code:
+        # Signals are what separate an advert from drug talk: naming several drugs is not one.
+        verdict, gated = "mention", "no sale cue"
+    if not strong_substance:
+        # An ambiguous term or an emoji code alone says little: with no cue at all it is not
+        # even drug talk, and to be an offer it needs a quantity attached to it: a weight
+        # ("speed 10g", drugs are sold by weight) or a count plus another kind of cue.
+        if not best_by_code:
+            verdict, gated = "clean", "only ambiguous terms or emoji, no other evidence"
+        elif verdict == "sale" and (
+            bound is None or (len(best_by_code) < 2 and bound[0].source != "weight")
+        ):
+            verdict, gated = "mention", "ambiguous terms need an attached quantity and a cue"
+    if gated:  # keep the score consistent with the capped verdict
+        p = min(p, config.sale_threshold - 0.01)
+    return Score(p, verdict, tuple(contribs), gated)
+
+
+def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
+    """Narrative, information products and reporting: drug talk rather than an offer."""
+    out = []
+    fp = len(_FIRST_PERSON.findall(text)) if len(text) >= NARRATIVE_MIN else 0
+    if fp:
+        w = max(config.first_person * fp, config.first_person_cap)
+        out.append(Contribution(f"first-person narrative ({fp} words)", w))
+    dm = DIGITAL.search(text)
+    if dm:
+        out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
+    news = {m.group(0).lower() for m in NEWS.finditer(text)}
+    if news:
+        w = max(config.news * len(news), config.news_cap)
+        out.append(Contribution(f"reporting words {sorted(news)}", w))
+    return out
+
+
+class _Nearest:
+    """Nearest substance match to a signal in O(log n): posts can hold thousands of both."""
+
+    def __init__(self, matches: list[Match]) -> None:
+        self.matches = sorted(matches, key=lambda m: m.start)
+        self.starts = [m.start for m in self.matches]
+
+    def nearest(self, sig: Signal) -> Match | None:
+        if not self.matches:
+            return None
+        i = bisect_right(self.starts, sig.start)
+        cands = self.matches[max(0, i - 2) : i + 1]
+        return min(cands, key=lambda m: _distance(sig, m))
+
+    def distance(self, sig: Signal) -> int:
+        m = self.nearest(sig)
+        return _distance(sig, m) if m is not None else 1 << 30
+
+
+def _distance(sig: Signal, m: Match) -> int:
+    if sig.end <= m.start:
+        return m.start - sig.end
+    if m.end <= sig.start:
+        return sig.start - m.end
+    return 0

@@ -1,0 +1,211 @@
+"""Sale-intent cues that are notations rather than words: prices, quantities, contacts, menus.
+
+Words that signal sale intent ("delivery", "DM me", "Lieferung") are lexicon terms denoting
+`signal.*` codes and arrive through the matcher; this module adds what a word list cannot
+express: a number next to a currency, a weight or a pill count, a Telegram link, a handle, a
+phone number, a price list. Each signal keeps its `kind` because not all are equal: "10g" or
+"50 pills" is a stock quantity, "20mg" is usually a dose someone took.
+
+Patterns run on the original text, so offsets need no mapping.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from narcolex.detect.finding import Signal
+
+_NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
+_CUR_SYM = r"[€$£₽₴¥]"
+_CUR_WORD = (
+    r"(?:eur(?:o|os)?|usd|dollars?|bucks|gbp|pounds?|quid|chf|sek|nok|dkk|kr|kn|zł|zl|pln|"
+    r"kč|kc|czk|lei|ron|ft|huf|lv|лв|руб|р|грн|btc|xmr|ltc|eth)"
+)
+_PRICE = re.compile(
+    rf"(?<![\w$€£]){_CUR_SYM}\s?{_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_WORD})?(?![\w%])"
+    rf"|(?<![\w.,]){_NUM}(?:\s?-\s?{_NUM})?\s?(?:{_CUR_SYM}|{_CUR_WORD}(?!\w))"
+    rf"|(?<![\w.,]){_NUM}e(?![\w])",
+    re.IGNORECASE,
+)
+_WEIGHT_UNITS = (
+    r"(?:g|gr|grs|gm|gms|grm|gram|grams|gramm|gramme|grammes|gramos|grammi|kg|kilo|kilos|"
+    r"oz|ounces?|lbs?|lb|г|гр|грамм\w*|кг)"
+)
+_DOSE_UNITS = r"(?:mg|µg|ug|mcg|ml|cl|iu)"
+_COUNT_UNITS = (
+    r"(?:pills?|tabs?|tablets?|caps?|capsules?|hits?|blotters?|pcs|pieces?|stk|stück|units?|"
+    r"bars?|vials?|amps?|ampoules?|seeds?|strips?|packs?|stamps?|bags?|baggies|bundles?|doses?|"
+    r"шт|tabl|tabletek|tabletten|stuks|kpl)"
+)
+_WEIGHT = re.compile(
+    rf"(?<![\w.,]){_NUM}\s?{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2)\s?(?:oz|lb|ounce)"
+    rf"|(?<!\w)8th(?!\w)",
+    re.IGNORECASE,
+)
+# Weights written as words ("a QP", "an eighth"): the only quantity that needs no digit.
+_WEIGHT_WORDS = re.compile(
+    r"(?<!\w)(?:8ball|eight\s?ball|qp|hp|eighth|half\s+(?:oz|ounce|o)|quarter\s+(?:oz|ounce|pound)|"
+    r"half\s+(?:a\s+)?(?:pound|lb|kilo|key|zip))(?!\w)",
+    re.IGNORECASE,
+)
+_DOSE = re.compile(rf"(?<![\w.,]){_NUM}\s?{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
+_COUNT = re.compile(
+    rf"(?<![\w.,])\d+\s?(?:x\s?)?{_COUNT_UNITS}(?!\w)|(?<![\w.,])\d+\s?x(?!\w)|(?<!\w)x\s?\d+(?!\w)"
+    r"|(?<![\w.,])\d+\s?x\s?(?=\d)",
+    re.IGNORECASE,
+)
+_UNIT_PRICE = re.compile(
+    rf"{_NUM}\s?{_WEIGHT_UNITS}\s?[=:@]\s?{_CUR_SYM}?\s?{_NUM}|{_NUM}\s?(?:{_CUR_SYM}|{_CUR_WORD})?"
+    rf"\s?/\s?(?:g|gr|gram|oz|pc|pill|tab|piece)(?!\w)",
+    re.IGNORECASE,
+)
+_MESSENGER_LINK = re.compile(
+    r"(?<![\w.])(?:https?://)?(?:t\.me|telegram\.me|telegram\.dog|wa\.me|signal\.me|"
+    r"wickr\.me|snapchat\.com/add|threema\.id)/\S+",
+    re.IGNORECASE,
+)
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+|(?<!\w)[a-z2-7]{16,56}\.onion(?!\w)",
+    re.IGNORECASE,
+)
+# Reporting about drugs (police, courts, seizures, studies) rather than offering them: the
+# vocabulary of news and enforcement in the larger languages, used as counter-evidence.
+NEWS = re.compile(
+    r"(?<!\w)(?:police|policemen|seized|seizure|arrested|arrest|court|sentenced|prison|ministry|"
+    r"customs|smuggl\w*|trafficking|according\s+to|reported|study|survey|"
+    r"polizei|beschlagnahmt\w*|festgenommen|gericht|zoll|studie|"
+    r"policja|policji|zatrzyma\w*|policie|policejní|zadržel\w*|polizia|sequestr\w*|arrestat\w*|"
+    r"policía|incaut\w*|detenid\w*|polícia|apreend\w*|politie|inbeslagname|aangehouden|"
+    r"polisen|beslagtog|gripen|poliisi|takavarikoi\w*|gendarmerie|saisi\w*|interpell\w*|"
+    r"полиция|полици\w*|изъят\w*|задержан\w*)(?!\w)",
+    re.IGNORECASE,
+)
+# Information products (guides, e-books) about drugs are not drugs: counter-evidence.
+DIGITAL = re.compile(
+    r"(?<!\w)(?:pdf|e-?books?|ebooks?|guides?|tutorials?|digital\s+(?:download|copy|delivery)|"
+    r"manuals?|courses?|video\s+course)(?!\w)",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{2,31}(?![\w@])")
+_APP_ID = re.compile(
+    r"(?<!\w)(?:wickr|signal|threema|session|snap(?:chat)?|telegram|tg|kik|wire|whatsapp|wa|"
+    r"viber|wechat|discord|insta(?:gram)?)(?:\s?(?:id|me))?\s?[:=@]\s?\S{3,}",
+    re.IGNORECASE,
+)
+_APP_NAMES = r"wickr|threema|snapchat|telegram|kik|whatsapp|viber|wechat|discord"
+_PAY_NAMES = (
+    r"btc|bitcoin|xmr|monero|ltc|litecoin|paypal|revolut|cash\s?app|crypto|escrow|"
+    r"western\s+union|paysafe(?:card)?"
+)
+# App and payment names in one pass; over lower-cased ASCII text the search is twice as fast
+# as a case-insensitive one (non-ASCII text, whose lower case may change length, uses that).
+_NAMES_LOWER = re.compile(
+    rf"(?<![a-z0-9_])(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?![a-z0-9_])"
+)
+_NAMES_ANY = re.compile(
+    rf"(?<!\w)(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?!\w)", re.IGNORECASE
+)
+_PHONE = re.compile(
+    r"(?<![\w+.,])(?:\+|00)\d{2,3}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4}){2,3}(?![\w.,])"
+    r"|(?<![\w.,])0\d{2,3}[\s.-]?\d{3}[\s.-]?\d{3,4}(?![\w.,])"
+)
+_LEADING_MENTIONS = re.compile(r"^(?:\s*(?:RT\s+)?@\w+:?)+")
+_EMOJI_BULLET = re.compile(r"^\s*[^\w\s]{1,3}\s*\w")
+
+_DIGIT = re.compile(r"\d")
+_NUMERIC: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("signal.price", "unit_price", _UNIT_PRICE),
+    ("signal.price", "price", _PRICE),
+    ("signal.quantity", "weight", _WEIGHT),
+    ("signal.quantity", "count", _COUNT),
+    ("signal.quantity", "dose", _DOSE),
+)
+_LINKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("signal.contact", "messenger", _MESSENGER_LINK),
+    ("signal.contact", "link", _LINK),
+)
+
+
+def find_signals(text: str) -> list[Signal]:
+    """Every notation-level sale cue in `text`, without overlaps (platform names aside).
+
+    Pattern groups are skipped when the characters they need are absent: most posts have no
+    digits, links or ids, and a skipped regex is the cheapest one.
+    """
+    groups: list[tuple[tuple[str, str, re.Pattern[str]], ...]] = []
+    has_digit = _DIGIT.search(text) is not None
+    if has_digit:
+        groups.append(_NUMERIC)
+    if "/" in text or ".onion" in text or "www." in text:
+        groups.append(_LINKS)
+    if ":" in text or "=" in text or "@" in text:
+        groups.append((("signal.contact", "app_id", _APP_ID),))
+    if has_digit:
+        groups.append((("signal.contact", "phone", _PHONE),))
+    groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
+    out: list[Signal] = []
+    names = _NAMES_LOWER.finditer(text.lower()) if text.isascii() else _NAMES_ANY.finditer(text)
+    for m in names:
+        s, e = m.span()
+        code, kind = ("signal.platform", "app") if m.group("app") else ("signal.payment", "payment")
+        out.append(Signal(code, text[s:e], s, e, kind))
+    taken = _Spans()
+    for group in groups:
+        for code, kind, pattern in group:
+            for m in pattern.finditer(text):
+                s, e = m.span()
+                if code != "signal.platform":
+                    if taken.overlaps(s, e):
+                        continue
+                    taken.add(s, e)
+                out.append(Signal(code, text[s:e], s, e, kind))
+    if "@" in text:
+        lead = _LEADING_MENTIONS.match(text)
+        skip_to = lead.end() if lead else 0  # a reply's leading @mentions are not contacts
+        for m in _HANDLE.finditer(text, skip_to):
+            s, e = m.span()
+            if not taken.overlaps(s, e):
+                out.append(Signal("signal.contact", text[s:e], s, e, "handle"))
+    if "\n" in text:
+        out.extend(_menu(text, out))
+    out.sort(key=lambda sig: sig.start)
+    return out
+
+
+class _Spans:
+    """Disjoint taken spans with O(log n) overlap tests (posts can be a megabyte long)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, s: int, e: int) -> bool:
+        k = bisect_right(self.starts, s)
+        return (k > 0 and self.ends[k - 1] > s) or (k < len(self.starts) and self.starts[k] < e)
+
+    def add(self, s: int, e: int) -> None:
+        k = bisect_right(self.starts, s)
+        self.starts.insert(k, s)
+        self.ends.insert(k, e)
+
+
+def _menu(text: str, found: list[Signal]) -> list[Signal]:
+    """Three or more lines that each carry a price or a quantity, or start with an emoji
+    bullet, read as a menu (a price list)."""
+    breaks = [i for i, c in enumerate(text) if c == "\n"]
+    priced = {
+        bisect_right(breaks, s.start - 1)
+        for s in found
+        if s.code in ("signal.price", "signal.quantity") and s.source != "dose"
+    }
+    lines = text.split("\n")
+    bullets = {i for i, ln in enumerate(lines) if _EMOJI_BULLET.match(ln)}
+    rows = priced | bullets
+    if len([i for i in rows if lines[i].strip()]) < 3:
+        return []
+    first = min(rows)
+    start = sum(len(ln) + 1 for ln in lines[:first])
+    last = max(rows)
+    end = sum(len(ln) + 1 for ln in lines[: last + 1]) - 1
+    return [Signal("signal.menu", text[start:end], start, end, "menu")]

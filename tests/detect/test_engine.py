@@ -1,0 +1,199 @@
+"""The scanner end to end on the fixture lexicon: verdicts, ambiguity, languages, emoji,
+explanations, the output row shape, and scan_many."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from narcolex.detect import Finding, Scanner, ScoringConfig
+from narcolex.knowledge.lexicon import Lexicon
+
+ROW_KEYS = ["id", "verdict", "score", "lang", "substances", "signals", "matches", "explanation"]
+MATCH_KEYS = ["term_id", "term", "surface", "start", "end", "kind", "denotes", "lang"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("cocaine 80€ per gram, delivery today, dm me", None),
+        ("c0c@ine 2g 150e, t.me/example_handle", None),
+        ("Kokain 70€ pro Gramm, Lieferung diskret, Telegram: example_handle", "de"),
+        ("sprzedam kokainę 1g=200zł", "pl"),
+        ("prodám kokain 2g 3000 Kč, Signal: example_handle", "cs"),
+        ("weed 10g 90€ dm me", None),
+        ("#cokeforsale 1g 80", None),
+        ("MDMA 50 pills x 4€, wickr: example_handle", None),
+        ("κοκαΐνη 1g 80€ @example_handle", "el"),
+        ("cocaína 1g 60€, whatsapp: example_handle", "es"),
+        ("cocaïne 1g 70€, livraison, snapchat: example_handle", "fr"),
+        ("wietlevering 5g 50 euro, dm @example_handle", "nl"),
+        ("кокаин 1г 5000 руб, telegram: example_handle", "ru"),
+    ],
+)
+def test_sale_offers(scanner: Scanner, text: str, lang: str | None) -> None:
+    f = scanner.scan(text, lang=lang)
+    assert f.verdict == "sale", f.explanation
+    assert f.score >= scanner.config.sale_threshold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police seized 200 kg of cocaine in the port, the ministry said.",
+        "Harm reduction: never mix MDMA with alcohol, drink water and take breaks.",
+        "I tried ketamine once at a festival and did not like it.",
+        "Studie: Kokain im Abwasser von 20 Städten nachgewiesen.",
+    ],
+)
+def test_drug_talk_without_offer_is_mention(scanner: Scanner, text: str) -> None:
+    f = scanner.scan(text)
+    assert f.verdict == "mention", f.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Molly is coming to the party with her brother",
+        "Molly 20€",  # an ambiguous term plus one cue is still not an offer
+        "Snow expected tonight, 10 cm in the hills",
+        "speed limit 50 on this road",
+        "ice on the roads, drive carefully",
+        "Charlie and me at the beach",
+        "keep off the grass",
+        "Gras mähen am Samstag",
+        "gräs på fotbollsplanen",
+        "snow snow snow",
+    ],
+)
+def test_ambiguous_terms_alone_are_never_sale(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).verdict != "sale"
+
+
+def test_ambiguous_term_alone_is_not_even_drug_talk(scanner: Scanner) -> None:
+    f = scanner.scan("Molly is coming to the party")
+    assert f.verdict == "clean"
+    assert f.matches and f.matches[0].term == "Molly"  # still reported, with zero weight
+
+
+def test_ambiguous_term_with_two_kinds_of_cue_can_be_sale(scanner: Scanner) -> None:
+    assert scanner.scan("snow 1g 80€, t.me/example_handle").verdict == "sale"
+
+
+def test_emoji_counts_only_with_other_evidence(scanner: Scanner) -> None:
+    assert scanner.scan("❄️❄️❄️ what a winter").verdict == "clean"
+    assert scanner.scan("❄️ 1g 80€ dm me t.me/example_handle").verdict == "sale"
+
+
+def test_clean_posts(scanner: Scanner) -> None:
+    for text in ("", "hello world", "the weather is nice", "🇳🇴🇸🇪 holiday"):
+        f = scanner.scan(text)
+        assert (f.verdict, f.matches, f.score) == ("clean", (), 0.0)
+
+
+def test_explicit_language_wins(scanner: Scanner) -> None:
+    assert scanner.scan("Kokain", lang="de").lang == "de"
+    assert scanner.scan("Kokain", lang="de").matches[0].lang == "de"
+    assert scanner.scan("Kokain", lang="cs").matches[0].lang == "cs"
+
+
+def test_foreign_ambiguous_terms_weigh_less(scanner: Scanner) -> None:
+    own = scanner.scan("Gras 10g", lang="de")
+    foreign = scanner.scan("Gras 10g", lang="en")
+    assert foreign.score < own.score
+
+
+def test_thresholds_are_configurable(lexicon: Lexicon) -> None:
+    strict = Scanner.from_lexicon(lexicon, ScoringConfig(sale_threshold=0.999))
+    assert strict.scan("cocaine 80€ per gram").verdict == "mention"
+
+
+def test_threshold_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NARCOLEX_SALE_THRESHOLD", "0.7")
+    assert ScoringConfig.from_env().sale_threshold == 0.7
+
+
+def test_row_shape_is_the_contract(scanner: Scanner) -> None:
+    f = scanner.scan("cocaine 80€, dm me", id="42")
+    row = f.to_dict()
+    assert list(row) == ROW_KEYS
+    assert row["id"] == "42" and row["verdict"] == "sale"
+    assert list(row["matches"][0]) == MATCH_KEYS
+    assert row["substances"] == ["cocaine"]
+    assert "signal.price" in row["signals"] and "signal.contact" in row["signals"]
+    json.dumps(row)
+
+
+def test_explanation_traces_every_contribution(scanner: Scanner) -> None:
+    f = scanner.scan("cocaine 80€, dm me")
+    assert "cocaine" in f.explanation and "80€" in f.explanation
+    for c in f.contributions:
+        assert c.label.split(" ")[0] in f.explanation
+    import math
+
+    logit = sum(c.weight for c in f.contributions)
+    assert f.score == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-9)
+
+
+def test_surfaces_are_original_text(scanner: Scanner) -> None:
+    text = "Buy ＣＯＫＥ or c.o.c.a.i.n.e or сосаіnе or co\u200bke 🍁🏽 now"
+    f = scanner.scan(text)
+    assert len(f.matches) == 5
+    for m in f.matches:
+        assert text[m.start : m.end] == m.surface
+
+
+def test_scan_many_streams_in_order(scanner: Scanner) -> None:
+    items = [
+        {"id": str(i), "text": t} for i, t in enumerate(["cocaine 80€ dm me", "hi", "weed"] * 40)
+    ]
+    one = [f.to_dict() for f in scanner.scan_many(items)]
+    two = [f.to_dict() for f in scanner.scan_many(iter(items), workers=2, chunksize=7)]
+    assert one == two
+    assert [r["id"] for r in two] == [str(i) for i in range(120)]
+
+
+def test_scan_many_accepts_text_and_tuples(scanner: Scanner) -> None:
+    out = list(scanner.scan_many(["cocaine", ("7", "weed", "en")]))
+    assert out[0].id is None and out[1].id == "7" and out[1].lang == "en"
+
+
+def test_findings_survive_pickling(scanner: Scanner) -> None:
+    import pickle
+
+    f = scanner.scan("cocaine 80€ dm me", id="1")
+    assert pickle.loads(pickle.dumps(f)) == f
+
+
+def test_from_release_bundle(tmp_path: Path) -> None:
+    rows = [
+        {"id": 7, "term": "cocaine", "lang": "en", "kind": "street_name", "denotes": ["cocaine"],
+         "ambiguity": "low", "confidence": "high", "status": "validated", "match": "word"},
+        {"id": 8, "term": "draft", "lang": "en", "kind": "slang", "denotes": ["cocaine"],
+         "status": "proposed"},
+    ]  # fmt: skip
+    (tmp_path / "terms.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({"version": 3}), "utf-8")
+    s = Scanner.from_release(tmp_path)
+    assert s.lexicon.version == "3"
+    assert [m.term_id for m in s.scan("cocaine and draft").matches] == [7]
+
+
+def test_finding_is_frozen(scanner: Scanner) -> None:
+    f: Finding = scanner.scan("cocaine")
+    with pytest.raises(AttributeError):
+        f.verdict = "clean"  # type: ignore[misc]
+
+
+def test_naming_several_drugs_without_a_cue_is_not_an_offer(scanner: Scanner) -> None:
+    f = scanner.scan("cocaine, MDMA, ketamine and weed: what the report found in the river")
+    assert f.verdict == "mention"
+    assert f.score < scanner.config.sale_threshold
+
+
+def test_news_with_quantities_is_not_an_offer(scanner: Scanner) -> None:
+    f = scanner.scan("Customs seized 40 kg of cocaine; two men were arrested, police said.")
+    assert f.verdict == "mention", f.explanation
+    assert "reporting" in f.explanation

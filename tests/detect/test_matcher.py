@@ -1,0 +1,152 @@
+"""Matching rules: word boundaries per script (Scunthorpe), match modes, emoji units,
+hashtags, longest non-overlapping matches, and the prefilter's soundness."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from narcolex.detect.matcher import CompiledLexicon, compile_lexicon
+from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+
+
+def found(lexicon: Lexicon, text: str) -> list[tuple[str, str]]:
+    """(surface, term) pairs; term is the first lexicon term of the matched form."""
+    c = compile_lexicon(lexicon)
+    return [(text[m.start : m.end], c.terms[m.terms[0]].term) for m in c.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a cokernut cake",  # coke inside a word
+        "trending hashtag today",  # hash inside hashtag
+        "#hashtag",
+        "the iceberg and the snowboard",  # ice, snow inside words
+        "Scunthorpe speedometer",
+        "weedkiller for the garden",
+        "mdmaesque",
+    ],
+)
+def test_scunthorpe_terms_inside_words_do_not_match(lexicon: Lexicon, text: str) -> None:
+    assert found(lexicon, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "term"),
+    [
+        ("coke.", "coke", "coke"),
+        ("(coke)", "coke", "coke"),
+        ("COKE", "COKE", "coke"),
+        ("a Koksdealer here", "Koks", "Koks"),  # compound: start of a compound
+        ("Straßenkokain", "kokain", "Kokain"),  # compound: end of a compound
+        ("wietlevering", "wiet", "wiet"),
+        ("prodám kokainový prášek", "kokainový", "kokain"),  # prefix: stem + ending
+        ("sprzedam kokainę", "kokainę", "kokain"),
+        ("продаю кокаина", "кокаина", "кокаин"),  # Cyrillic prefix term
+        ("ΚΟΚΑΪΝΗ", "ΚΟΚΑΪΝΗ", "κοκαΐνη"),  # Greek, upper case and diaeresis
+        ("la cocaína", "cocaína", "cocaína"),
+        ("4-MMC", "4-MMC", "4-MMC"),
+        ("buy a c_o_k_e now", "c_o_k_e", "coke"),  # the article "a" is not a spaced letter
+        ("c - o - k - e", "c - o - k - e", "coke"),
+    ],
+)
+def test_boundaries_and_match_modes(lexicon: Lexicon, text: str, surface: str, term: str) -> None:
+    got = found(lexicon, text)
+    assert any(s == surface and t.lower() == term.lower() for s, t in got), got
+
+
+def test_prefix_mode_limits_the_ending() -> None:
+    lex = Lexicon(terms=(LexiconTerm(1, "kokain", "cs", "slang", ("cocaine",), match="prefix"),))
+    assert found(lex, "kokainového") == [("kokainového", "kokain")]
+    assert found(lex, "kokainabcdefghij") == []
+    assert found(lex, "xkokain") == []
+
+
+def test_word_mode_does_not_allow_endings(lexicon: Lexicon) -> None:
+    assert found(lexicon, "cocaines") == []
+
+
+def test_longest_non_overlapping_match_wins() -> None:
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "blue", "en", "slang", ("mdma",)),
+            LexiconTerm(2, "blue dream", "en", "slang", ("cannabis.herbal",)),
+        )
+    )
+    assert found(lex, "blue dream 5g") == [("blue dream", "blue dream")]
+
+
+def test_adjacent_matches_are_all_found(lexicon: Lexicon) -> None:
+    assert found(lexicon, "coke coke") == [("coke", "coke"), ("coke", "coke")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("❄️ here", [("❄️", "❄️")]),
+        ("❄ no selector", [("❄", "❄️")]),
+        ("🍁🏽 toned", [("🍁🏽", "🍁")]),  # skin tone joins the unit
+        ("🇳🇱 flag", [("🇳🇱", "🇳🇱")]),
+        ("🇦🇳🇱🇧", []),  # regional indicators pair from the left: no 🇳🇱 here
+        ("👨‍🌾 farmer", [("👨‍🌾", "👨‍🌾")]),
+        ("👨‍🌾‍x", [("👨‍🌾", "👨‍🌾")]),
+    ],
+)
+def test_emoji_are_units(lexicon: Lexicon, text: str, expected: list) -> None:
+    assert found(lexicon, text) == expected
+
+
+def test_emoji_inside_a_zwj_sequence_is_not_a_match() -> None:
+    lex = Lexicon(terms=(LexiconTerm(1, "🌾", "und", "emoji", ("cannabis.herbal",)),))
+    assert found(lex, "👨‍🌾") == []
+    assert found(lex, "🌾") == [("🌾", "🌾")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#cokeforsale", [("coke", "coke"), ("forsale", "for sale")]),
+        ("#KokainKaufen", [("Kokain", "Kokain"), ("Kaufen", "kaufen")]),
+        ("#kokainkaufen", [("kokainkaufen", "kokain")]),  # prefix term covers the tag
+        ("#buycocaine", [("cocaine", "cocaine")]),  # unambiguous and long enough
+        ("#icecream", []),  # ambiguous and the rest is no term
+    ],
+)
+def test_hashtags_are_segmented(lexicon: Lexicon, text: str, expected: list) -> None:
+    assert [(s, t.lower()) for s, t in found(lexicon, text)] == [
+        (s, t.lower()) for s, t in expected
+    ]
+
+
+def test_single_letters_only_count_as_standalone_capitals() -> None:
+    lex = Lexicon(terms=(LexiconTerm(1, "K", "en", "abbreviation", ("ketamine",), "high"),))
+    assert found(lex, "got some K tonight") == [("K", "K")]
+    assert found(lex, "k.o. at 5 k m") == []
+    assert found(lex, "it's O'K") == []
+
+
+def test_compiled_lexicon_is_cached_by_content(lexicon: Lexicon) -> None:
+    assert compile_lexicon(lexicon) is compile_lexicon(lexicon)
+    copy = Lexicon(terms=tuple(lexicon.terms), version="other")
+    assert compile_lexicon(copy) is compile_lexicon(lexicon)
+
+
+def test_prefilter_rejects_clean_text_and_passes_obfuscations(lexicon: Lexicon) -> None:
+    c = compile_lexicon(lexicon)
+    assert not c.might_match("the weather is nice and the train was on time")
+    for text in ("c.o.c.a.i.n.e", "cooocaaaine", "#KokainKaufen", "h@sh", "C0KE", "сосаіnе"):
+        assert c.might_match(text), text
+        assert c.find(text), text
+
+
+def test_build_for_a_large_lexicon_is_bounded() -> None:
+    """A structural guard, not a timing test: 5k terms must compile (the bench times 20k)."""
+    terms = tuple(
+        LexiconTerm(i, f"zx{i:05d}q", "en", "slang", ("drugs.generic",)) for i in range(5000)
+    )
+    t = time.perf_counter()
+    c = CompiledLexicon(Lexicon(terms=terms))
+    assert c.find("buy zx04999q now")[0].terms == (4999,)
+    assert time.perf_counter() - t < 60

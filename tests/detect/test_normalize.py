@@ -1,0 +1,115 @@
+"""Table tests per obfuscation kind and script: what the normalizer undoes, with offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from narcolex.detect.normalize import (
+    normalize,
+    normalize_key,
+    skeleton,
+    squeeze_key,
+    word_skeleton,
+)
+
+
+def texts(s: str) -> list[str]:
+    return [v.text for v in normalize(s)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("COCAINE", "cocaine"),  # case
+        ("C0C@INE", "cocaine"),  # leet digits and symbols
+        ("k3tam1ne", "ketamine"),
+        ("h@sh", "hash"),
+        ("c.o.c.a.i.n.e", "cocaine"),  # separators inside words
+        ("c o k e", "coke"),
+        ("c-o-k-e", "coke"),
+        ("c_o_k_e", "coke"),
+        ("c*o*k*e", "coke"),
+        ("co\u200bk\u200de", "coke"),  # zero-width characters
+        ("cocaïne", "cocaine"),  # diacritics
+        ("сосаіnе", "cocaine"),  # Cyrillic look-alikes
+        ("ϲοκе", "coke"),  # Greek look-alikes
+        ("ｃｏｋｅ", "coke"),  # fullwidth
+        ("𝐜𝐨𝐤𝐞", "coke"),  # mathematical bold
+        ("𝔠𝔬𝔨𝔢", "coke"),  # mathematical fraktur
+        ("Straße", "strasse"),
+    ],
+)
+def test_obfuscations_are_undone(raw: str, expected: str) -> None:
+    assert expected in texts(raw)
+
+
+def test_repeated_letters_get_a_squeezed_reading() -> None:
+    vs = normalize("cooocaaaine")
+    assert [v.squeezed for v in vs] == [False, True]
+    assert vs[1].text == "cocaine"
+
+
+def test_ambiguous_leet_gives_both_readings() -> None:
+    assert set(texts("k1ll")) == {"kill", "klll"}
+
+
+@pytest.mark.parametrize("raw", ["@example_handle", "wow!", "50€", "1g", "$50"])
+def test_symbols_at_token_edges_and_prices_are_not_leet(raw: str) -> None:
+    (v,) = normalize(raw)
+    assert not any(c in v.text for c in "ao" if c not in raw.lower())
+
+
+def test_variation_selectors_and_skin_tones_are_dropped() -> None:
+    assert texts("❄️ 👍🏽") == ["❄ 👍"]
+
+
+def test_flags_are_not_letters() -> None:
+    (v,) = normalize("🇳🇱")
+    assert v.text == "🇳🇱"
+    assert skeleton("🇳🇱").isascii() is False
+
+
+def test_links_are_masked() -> None:
+    (v,) = normalize("see http://t.co/hAsh9 now")
+    assert "hash" not in v.text and "t co" not in v.text
+
+
+def test_camel_case_hashtags_are_split() -> None:
+    (v,) = normalize("#KokainKaufen")
+    assert v.text.split() == ["kokain", "kaufen"]
+    assert v.hashtags
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        ("buy C0C@INE now", "cocaine"),
+        ("x c.o.k.e y", "coke"),
+        ("a co\u200bke b", "coke"),
+        ("cooocaaaine!", "cocaine"),
+        ("Straße kokain", "kokain"),
+        ("#KokainKaufen", "kokain"),
+        ("ａ ｃｏｋｅ ｂ", "coke"),
+        ("x 𝐜𝐨𝐤𝐞 y", "coke"),
+    ],
+)
+def test_offsets_map_back_to_the_original(raw: str, needle: str) -> None:
+    for v in normalize(raw):
+        i = v.text.find(needle)
+        if i < 0:
+            continue
+        s, e = v.span_to_original(i, i + len(needle))
+        assert squeeze_key(normalize_key(raw[s:e]).replace(" ", "")) == squeeze_key(needle)
+        assert raw[s:e].strip() == raw[s:e]
+        return
+    pytest.fail(f"{needle!r} not found in any reading of {raw!r}")
+
+
+def test_term_keys_use_the_same_pipeline() -> None:
+    assert normalize_key("4-MMC") == "4 mmc"
+    assert normalize_key("  For   Sale ") == "for sale"
+    assert normalize_key("❄️") == "❄"
+
+
+def test_word_skeleton_keeps_boundaries_and_merges_i_and_l() -> None:
+    assert word_skeleton("K1ll the c0ke.") == "kiii the coke "

@@ -1,0 +1,88 @@
+"""Notation-level sale cues: prices, quantities, contacts, platforms, menus."""
+
+from __future__ import annotations
+
+import pytest
+
+from narcolex.detect.signals import find_signals
+
+
+def kinds(text: str) -> set[tuple[str, str]]:
+    return {(s.code, s.source) for s in find_signals(text)}
+
+
+def surfaces(text: str, code: str) -> list[str]:
+    return [s.surface for s in find_signals(text) if s.code == code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["€50", "50€", "50 €", "50e", "50eur", "2 -50£", "£20", "$40", "120 zł", "300 kr", "500 Kč",
+     "100 lei", "5000 Ft", "40 EUR", "$85usd"],
+)  # fmt: skip
+def test_prices(text: str) -> None:
+    assert ("signal.price", "price") in kinds(f"only {text} today") or (
+        "signal.price", "unit_price") in kinds(f"only {text} today")  # fmt: skip
+
+
+def test_unit_prices() -> None:
+    assert surfaces("1g=10", "signal.price") == ["1g=10"]
+    assert ("signal.price", "unit_price") in kinds("60€/g")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("3.5g", "weight"), ("28 gr", "weight"), ("1kg", "weight"), ("1 oz", "weight"),
+     ("an 8th", "weight"), ("1/8oz", "weight"), (".75G", "weight"), ("15gm", "weight"),
+     ("10 pills", "count"), ("50 tabs", "count"), ("20 caps", "count"), ("x10", "count"),
+     ("10x", "count"), ("10x1mg", "count"), ("100 hits", "count"),
+     ("20mg", "dose"), ("150ug", "dose"), ("10 ml", "dose")],
+)  # fmt: skip
+def test_quantities(text: str, kind: str) -> None:
+    assert ("signal.quantity", kind) in kinds(f"got {text} ok")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("t.me/example_handle", "messenger"), ("https://wa.me/000", "messenger"),
+     ("wickr: example_handle", "app_id"), ("Signal: example.01", "app_id"),
+     ("snap @example_handle", "app_id"), ("write @example_handle", "handle"),
+     ("call +44 7700 900000", "phone"), ("http://example.org/x", "link")],
+)  # fmt: skip
+def test_contacts(text: str, kind: str) -> None:
+    assert ("signal.contact", kind) in kinds(text)
+
+
+def test_platform_names() -> None:
+    assert ("signal.platform", "app") in kinds("on telegram and wickr")
+
+
+def test_payment() -> None:
+    assert ("signal.payment", "payment") in kinds("pay in BTC or xmr")
+
+
+def test_leading_reply_mentions_are_not_contacts() -> None:
+    assert ("signal.contact", "handle") not in kinds("@someone @other: see you later")
+    assert ("signal.contact", "handle") in kinds("@someone write to @example_handle")
+
+
+def test_email_is_not_a_handle() -> None:
+    assert ("signal.contact", "handle") not in kinds("mail me at someone@example.org")
+
+
+def test_menu_needs_three_priced_lines() -> None:
+    menu = "Menu\n🍁 1g 10€\n🍁 5g 45€\n❄️ 1g 80€\n"
+    assert any(s.code == "signal.menu" for s in find_signals(menu))
+    assert not any(s.code == "signal.menu" for s in find_signals("line one\n5g\nline three"))
+
+
+@pytest.mark.parametrize("text", ["", "hello world", "in 2014 we met", "page 3 of 10", "1990s"])
+def test_plain_text_has_no_price_or_contact(text: str) -> None:
+    codes = {c for c, _ in kinds(text)}
+    assert not codes & {"signal.price", "signal.contact"}
+
+
+def test_offsets_are_original() -> None:
+    text = "x 50€ y t.me/example_handle"
+    for s in find_signals(text):
+        assert text[s.start : s.end] == s.surface
