@@ -38,10 +38,14 @@ def test_bundled_release_finds_offers(
         "keep off the grass please",
         "Scunthorpe United won the match",
         "the weather is lovely today",
+        "snow tyres 4x 200€ dm me",
+        "Molly's cupcakes 3€ each, delivery in Dublin, dm @example_handle",
+        "Speed dating tonight 10€ entry, tickets via whatsapp",
     ],
 )
 def test_bundled_release_leaves_innocent_posts_alone(default_scanner: Scanner, text: str) -> None:
     assert default_scanner.scan(text, lang="en").verdict != "sale"
+    assert default_scanner.scan(text).verdict != "sale"
 
 
 def test_bundled_release_news_is_not_sale(default_scanner: Scanner) -> None:

@@ -3,8 +3,6 @@ hashtags, longest non-overlapping matches, and the prefilter's soundness."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from narcolex.detect.matcher import CompiledLexicon, compile_lexicon
@@ -141,12 +139,12 @@ def test_prefilter_rejects_clean_text_and_passes_obfuscations(lexicon: Lexicon) 
         assert c.find(text), text
 
 
-def test_build_for_a_large_lexicon_is_bounded() -> None:
-    """A structural guard, not a timing test: 5k terms must compile (the bench times 20k)."""
+def test_a_large_lexicon_compiles_and_matches() -> None:
+    """5k generated terms compile into one automaton (the bench times 20k)."""
     terms = tuple(
         LexiconTerm(i, f"zx{i:05d}q", "en", "slang", ("drugs.generic",)) for i in range(5000)
     )
-    t = time.perf_counter()
     c = CompiledLexicon(Lexicon(terms=terms))
     assert c.find("buy zx04999q now")[0].terms == (4999,)
-    assert time.perf_counter() - t < 60
+    assert c.find("buy zx05000q now") == []
+    assert not c.might_match("nothing to see here")

@@ -34,8 +34,8 @@ def test_unit_prices() -> None:
     ("text", "kind"),
     [("3.5g", "weight"), ("28 gr", "weight"), ("1kg", "weight"), ("1 oz", "weight"),
      ("an 8th", "weight"), ("1/8oz", "weight"), (".75G", "weight"), ("15gm", "weight"),
-     ("10 pills", "count"), ("50 tabs", "count"), ("20 caps", "count"), ("x10", "count"),
-     ("10x", "count"), ("10x1mg", "count"), ("100 hits", "count"),
+     ("10 pills", "count"), ("50 tabs", "count"), ("20 caps", "count"), ("x10", "multiplier"),
+     ("10x", "multiplier"), ("10x1mg", "multiplier"), ("100 hits", "count"),
      ("20mg", "dose"), ("150ug", "dose"), ("10 ml", "dose")],
 )  # fmt: skip
 def test_quantities(text: str, kind: str) -> None:
@@ -51,6 +51,11 @@ def test_quantities(text: str, kind: str) -> None:
 )  # fmt: skip
 def test_contacts(text: str, kind: str) -> None:
     assert ("signal.contact", kind) in kinds(text)
+
+
+def test_leading_bracketed_count_is_a_listing_quantity() -> None:
+    assert ("signal.quantity", "count") in kinds("(50) pressed bars")
+    assert ("signal.quantity", "count") not in kinds("see note (50) below")
 
 
 def test_platform_names() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,9 @@ class Scanner:
 
     @classmethod
     def default(cls, config: ScoringConfig | None = None) -> Scanner:
-        """The scanner for the Knowledge Package bundled with narcolex."""
-        from narcolex.knowledge.content import load_content
-
-        return cls(load_content().lexicon(), config)
+        """The scanner for the Knowledge Package bundled with narcolex (parsed once per
+        process: the YAML takes about a second, the compiled automata are cached anyway)."""
+        return cls(_bundled_lexicon(), config)
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, config: ScoringConfig | None = None) -> Scanner:
@@ -109,8 +109,22 @@ class Scanner:
                 return hit
             return Finding("clean", 0.0, lang, (), (), (), _CLEAN_EXPLANATION, id)
         post_lang = lang
+        detected = False
         if post_lang is None and self._needs_language(raw):
-            post_lang = detect_language(text)
+            post_lang, detected = detect_language(text), True
+        finding = self._assess(text, raw, post_lang, id)
+        if finding.verdict == "sale" and lang is None and not detected:
+            # Offers are what moderators and monitoring act on: they always get a language
+            # (and the score is recomputed with it, as for any post whose language is known).
+            guess = detect_language(text)
+            if guess is not None:
+                finding = self._assess(text, raw, guess, id)
+        return finding
+
+    def _assess(
+        self, text: str, raw: list[RawMatch], post_lang: str | None, id: str | None
+    ) -> Finding:
+        """Signals, score and explanation for a post with matches, in a known language."""
         matches = [self._match(text, r, post_lang) for r in raw]
         subs = [m for m in matches if m.substances]
         if not subs:
@@ -128,7 +142,14 @@ class Scanner:
         sc = score(text, subs, signals, self.config, post_lang)
         substances: tuple[str, ...] = ()
         if sc.verdict != "clean":  # a lone ambiguous word is reported as a match, not a drug
-            substances = tuple(dict.fromkeys(c for m in subs for c in m.substances))
+            substances = tuple(
+                dict.fromkeys(
+                    c
+                    for m in subs
+                    if m.ambiguity == "low" or not is_foreign(m.lang, post_lang)
+                    for c in m.substances
+                )
+            )
         codes = tuple(sorted({s.code for s in signals}))
         return Finding(
             verdict=sc.verdict,
@@ -154,11 +175,14 @@ class Scanner:
         return False
 
     def _match(self, text: str, r: RawMatch, post_lang: str | None) -> Match:
-        def rank(i: int) -> tuple[int, int, int]:
+        def rank(i: int) -> tuple[int, int, int, int]:
             t = self._terms[i]
             lang_rank = 0 if t.lang == post_lang else 1 if t.lang == "und" else 2
             has_substance = any(not c.startswith("signal.") for c in t.denotes)
-            return (lang_rank, 0 if has_substance else 1, _AMBIGUITY_RANK.get(t.ambiguity, 1))
+            # Without a language match, the most ambiguous reading wins: a form that is an
+            # everyday word in one language ("snow") must not borrow another's certainty.
+            amb = -_AMBIGUITY_RANK.get(t.ambiguity, 1)
+            return (lang_rank, 0 if has_substance else 1, amb, 0 if t.lang == "en" else 1)
 
         t = self._terms[min(r.terms, key=rank)]
         return Match(
@@ -209,6 +233,13 @@ class Scanner:
             # of the pool, not the scanning, is what limits scaling with small posts.
             for batch in pool.imap(_work_batch, _batches(items, chunksize)):
                 yield from batch
+
+
+@lru_cache(maxsize=1)
+def _bundled_lexicon() -> Lexicon:
+    from narcolex.knowledge.content import load_content
+
+    return load_content().lexicon()
 
 
 def _is_signal_word(t: LexiconTerm) -> bool:

@@ -5,10 +5,12 @@ Word boundaries are part of the automaton keys (`" coke "`), so a term inside a 
 (`" kokain"` plus up to a few letters of ending) and compound terms (a part of a longer word,
 for de/nl/sv/da/no/fi) are checked in Python, which is cheap because hits are rare.
 
-A second, letters-only automaton is the *prefilter*: it runs over a skeleton of the post
-(`str.translate`, no spaces or punctuation, leet read) and most clean posts stop there. It is
-sound by construction: every normalization step only deletes non-letters or maps characters
-the way the skeleton does, so a term that could match leaves its skeleton in the post's.
+A second automaton is the *prefilter*: it runs over a word skeleton of the post (one
+`str.translate`: folded, leet digits read, i and l merged, every non-letter a space) looking
+for the longest word of each term at a word start, and most clean posts stop there. It is a
+superset of the real matcher by construction (the skeleton maps characters the way every
+normalization step can); the few things it cannot see (letters spaced out, tripled letters,
+hashtags, symbols inside words) send the post down the full path instead.
 
 Compiled lexicons are cached by the lexicon's content hash (one build per release).
 """
@@ -37,7 +39,7 @@ PREFIX_MAX_ENDING = 6  # letters an inflected form may add to a `prefix` stem
 COMPOUND_INNER_MIN = 6  # a compound part with no boundary on either side needs this many letters
 HASHTAG_INNER_MIN = 5  # a low-ambiguity term found inside a hashtag needs this many letters
 HASHTAG_MAX = 60  # longer "hashtags" are not segmented (and would make the search costly)
-_SIMPLE = re.compile(r"^[a-zA-Z]+(?: [a-zA-Z]+)*$")
+_SIMPLE = re.compile(r"^[a-zA-Z]{2,}(?: [a-zA-Z]{2,})*$")  # no spaced single letters
 
 
 @dataclass(frozen=True, slots=True)

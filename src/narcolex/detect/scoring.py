@@ -39,6 +39,7 @@ def _default_signal_weights() -> dict[str, float]:
         "signal.price:price": 1.8,
         "signal.quantity:weight": 1.6,
         "signal.quantity:count": 1.3,
+        "signal.quantity:multiplier": 1.1,
         "signal.quantity:dose": 0.9,
         "signal.contact:messenger": 1.8,
         "signal.contact:link": 0.5,
@@ -181,7 +182,7 @@ def score(
         (
             (sig, m)
             for sig in signals
-            if sig.source in ("weight", "count", "unit_price")
+            if sig.source in ("weight", "count", "unit_price", "multiplier")
             for m in (own.nearest(sig),)
             if m is not None
             and _distance(sig, m) <= config.bound
@@ -212,7 +213,9 @@ def score(
         if not best_by_code:
             verdict, gated = "clean", "only ambiguous terms or emoji, no other evidence"
         elif verdict == "sale" and (
-            bound is None or (len(best_by_code) < 2 and bound[0].source != "weight")
+            bound is None
+            or bound[0].source == "multiplier"  # "snow tyres 4x" is not a drug quantity
+            or (len(best_by_code) < 2 and bound[0].source != "weight")
         ):
             verdict, gated = "mention", "ambiguous terms need an attached quantity and a cue"
     if gated:  # keep the score consistent with the capped verdict

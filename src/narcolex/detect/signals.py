@@ -44,15 +44,21 @@ _WEIGHT = re.compile(
     re.IGNORECASE,
 )
 # Weights written as words ("a QP", "an eighth"): the only quantity that needs no digit.
+_WEIGHT_WORD_HINTS = ("qp", "hp", "eight", "ball", "half", "quarter")
 _WEIGHT_WORDS = re.compile(
     r"(?<!\w)(?:8ball|eight\s?ball|qp|hp|eighth|half\s+(?:oz|ounce|o)|quarter\s+(?:oz|ounce|pound)|"
     r"half\s+(?:a\s+)?(?:pound|lb|kilo|key|zip))(?!\w)",
     re.IGNORECASE,
 )
 _DOSE = re.compile(rf"(?<![\w.,]){_NUM}\s?{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
+# Also a listing title's leading count in brackets: "(50) Norco", "[10] bars".
 _COUNT = re.compile(
-    rf"(?<![\w.,])\d+\s?(?:x\s?)?{_COUNT_UNITS}(?!\w)|(?<![\w.,])\d+\s?x(?!\w)|(?<!\w)x\s?\d+(?!\w)"
-    r"|(?<![\w.,])\d+\s?x\s?(?=\d)",
+    rf"(?<![\w.,])\d+\s?(?:x\s?)?{_COUNT_UNITS}(?!\w)|^\s*[(\[]\d{{1,5}}[)\]](?=\s*\w)",
+    re.IGNORECASE,
+)
+# "10x", "x10", "10x1mg": a multiplier says "several of something", not what the thing is.
+_MULTIPLIER = re.compile(
+    r"(?<![\w.,])\d+\s?x(?!\w)|(?<!\w)x\s?\d+(?!\w)|(?<![\w.,])\d+\s?x\s?(?=\d)",
     re.IGNORECASE,
 )
 _UNIT_PRICE = re.compile(
@@ -119,6 +125,7 @@ _NUMERIC: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("signal.price", "price", _PRICE),
     ("signal.quantity", "weight", _WEIGHT),
     ("signal.quantity", "count", _COUNT),
+    ("signal.quantity", "multiplier", _MULTIPLIER),
     ("signal.quantity", "dose", _DOSE),
 )
 _LINKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
@@ -143,9 +150,11 @@ def find_signals(text: str) -> list[Signal]:
         groups.append((("signal.contact", "app_id", _APP_ID),))
     if has_digit:
         groups.append((("signal.contact", "phone", _PHONE),))
-    groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
+    low = text.lower()
+    if any(w in low for w in _WEIGHT_WORD_HINTS):
+        groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
     out: list[Signal] = []
-    names = _NAMES_LOWER.finditer(text.lower()) if text.isascii() else _NAMES_ANY.finditer(text)
+    names = _NAMES_LOWER.finditer(low) if text.isascii() else _NAMES_ANY.finditer(text)
     for m in names:
         s, e = m.span()
         code, kind = ("signal.platform", "app") if m.group("app") else ("signal.payment", "payment")
