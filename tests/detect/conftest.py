@@ -60,6 +60,7 @@ TERMS = (
     T(32, "cocaína", "es", "cocaine", kind="street_name"),
     T(33, "cocaïne", "fr", "cocaine", kind="street_name"),
     T(34, "ketamine", "en", "ketamine", kind="street_name", variants=("ket",)),
+    T(35, "ot", "tr", "cannabis.herbal", amb="high"),
 )
 
 

@@ -41,6 +41,8 @@ def test_bundled_release_finds_offers(
         "snow tyres 4x 200€ dm me",
         "Molly's cupcakes 3€ each, delivery in Dublin, dm @example_handle",
         "Speed dating tonight 10€ entry, tickets via whatsapp",
+        "Crystal glasses set, 6 pcs 30€, shipping available",
+        "Brown sugar 1kg 2€ at the market today",
     ],
 )
 def test_bundled_release_leaves_innocent_posts_alone(default_scanner: Scanner, text: str) -> None:

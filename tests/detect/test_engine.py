@@ -197,3 +197,23 @@ def test_news_with_quantities_is_not_an_offer(scanner: Scanner) -> None:
     f = scanner.scan("Customs seized 40 kg of cocaine; two men were arrested, police said.")
     assert f.verdict == "mention", f.explanation
     assert "reporting" in f.explanation
+
+
+def test_native_words_of_other_scripts_are_not_look_alikes(scanner: Scanner) -> None:
+    # Bulgarian "от" (from) folds to "ot" (Turkish slang) but is a word of the post's language.
+    assert scanner.scan("Продукти от България на промоция").matches == ()
+    # In a Latin-script post the same Cyrillic letters are an evasion and still match.
+    assert [m.term for m in scanner.scan("buy сосаіnе now").matches] == ["cocaine"]
+    assert [m.term for m in scanner.scan("good от 10g").matches] == ["ot"]
+
+
+def test_ambiguous_term_with_a_single_weak_cue_is_clean(scanner: Scanner) -> None:
+    f = scanner.scan("snow today http://example.org/photos")
+    assert f.verdict == "clean" and f.substances == ()
+
+
+def test_implausibly_cheap_weight_does_not_make_an_ambiguous_term_an_offer(
+    scanner: Scanner,
+) -> None:
+    assert scanner.scan("snow 1kg 2€ dm me").verdict != "sale"
+    assert scanner.scan("snow 1g 80€ dm me").verdict == "sale"

@@ -72,6 +72,12 @@ def test_bad_inputs_raise_input_errors(
         list(read_posts(str(path)))
 
 
+def test_csv_with_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_text("\ufeffid,text\n7,cocaine\n", "utf-8")
+    assert [(r["id"], r["text"]) for r in read_posts(str(path))] == [("7", "cocaine")]
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         list(read_posts(str(tmp_path / "nope.jsonl")))
@@ -164,3 +170,14 @@ def test_write_findings_counts_rows(scanner: Scanner, tmp_path: Path) -> None:
         (scanner.scan(p["text"], id=p["id"]) for p in POSTS), str(tmp_path / "o.jsonl")
     )
     assert n == 3
+
+
+def test_commands_are_registered_on_the_main_app(tmp_path: Path) -> None:
+    from narcolex.cli import app as main_app
+
+    src = write_jsonl(tmp_path / "in.jsonl", POSTS[:2])
+    r = CliRunner().invoke(main_app, ["scan", str(src)])
+    assert r.exit_code == 0, r.output
+    assert [json.loads(x)["id"] for x in r.output.splitlines()] == ["1", "2"]
+    bad = CliRunner().invoke(main_app, ["scan", str(tmp_path / "missing.jsonl")])
+    assert bad.exit_code != 0

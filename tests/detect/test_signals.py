@@ -35,7 +35,7 @@ def test_unit_prices() -> None:
     [("3.5g", "weight"), ("28 gr", "weight"), ("1kg", "weight"), ("1 oz", "weight"),
      ("an 8th", "weight"), ("1/8oz", "weight"), (".75G", "weight"), ("15gm", "weight"),
      ("10 pills", "count"), ("50 tabs", "count"), ("20 caps", "count"), ("x10", "multiplier"),
-     ("10x", "multiplier"), ("10x1mg", "multiplier"), ("100 hits", "count"),
+     ("10x", "multiplier"), ("6 pcs", "pieces"), ("10x1mg", "multiplier"), ("100 hits", "count"),
      ("20mg", "dose"), ("150ug", "dose"), ("10 ml", "dose")],
 )  # fmt: skip
 def test_quantities(text: str, kind: str) -> None:

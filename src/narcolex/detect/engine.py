@@ -125,7 +125,7 @@ class Scanner:
         self, text: str, raw: list[RawMatch], post_lang: str | None, id: str | None
     ) -> Finding:
         """Signals, score and explanation for a post with matches, in a known language."""
-        matches = [self._match(text, r, post_lang) for r in raw]
+        matches = [self._match(text, r, post_lang) for r in raw if not self._native_word(text, r)]
         subs = [m for m in matches if m.substances]
         if not subs:
             expl = "clean: only sale-context words, no substance term."
@@ -173,6 +173,22 @@ class Scanner:
                 if t.lang != "und" and (t.ambiguity != "low" or _is_signal_word(t)):
                     return True
         return False
+
+    def _native_word(self, text: str, r: RawMatch) -> bool:
+        """A word written wholly in Cyrillic or Greek, in a post mostly in that script, is a
+        word of that language ("от" in Bulgarian), not a look-alike spelling of a Latin term
+        ("ot"): look-alike evasion happens inside posts written in the other script."""
+        letters = [c for c in text[r.start : r.end] if c.isalpha()]
+        if not letters:
+            return False
+        script = _script(letters[0])
+        if script not in ("cyrillic", "greek") or any(_script(c) != script for c in letters):
+            return False
+        for i in r.terms:
+            if any(_script(c) == script for c in self._terms[i].term):
+                return False  # the term itself is written in that script
+        own = sum(1 for c in text if c.isalpha() and _script(c) == script)
+        return own * 2 > sum(1 for c in text if c.isalpha())
 
     def _match(self, text: str, r: RawMatch, post_lang: str | None) -> Match:
         def rank(i: int) -> tuple[int, int, int, int]:
@@ -233,6 +249,14 @@ class Scanner:
             # of the pool, not the scanning, is what limits scaling with small posts.
             for batch in pool.imap(_work_batch, _batches(items, chunksize)):
                 yield from batch
+
+
+def _script(ch: str) -> str:
+    if "\u0400" <= ch <= "\u04ff":
+        return "cyrillic"
+    if "\u0370" <= ch <= "\u03ff":
+        return "greek"
+    return "latin" if ch.isascii() or "\u00c0" <= ch <= "\u024f" else "other"
 
 
 @lru_cache(maxsize=1)

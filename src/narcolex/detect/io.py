@@ -65,7 +65,7 @@ def read_posts(path: str, fmt: str | None = None, keep_extra: bool = False) -> I
         yield from _read_parquet(path, keep_extra)
         return
     stream: TextIO = (
-        sys.stdin if path == "-" else open(path, encoding="utf-8", newline="")  # noqa: SIM115
+        sys.stdin if path == "-" else open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     )
     try:
         if fmt == "jsonl":

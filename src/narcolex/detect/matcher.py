@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import ahocorasick
 
 from narcolex.detect.normalize import (
+    SKELETON_SPACED,
+    SKELETON_TRIPLE_KEYS,
     Variant,
     needs_full_path,
     normalize,
@@ -100,7 +102,7 @@ class CompiledLexicon:
         for k, idx in inner.items():
             self.inner.add_word(k, (len(k), tuple(dict.fromkeys(idx))))
         self.prefilter = ahocorasick.Automaton()
-        for sk in skeletons:
+        for sk in (*skeletons, *SKELETON_TRIPLE_KEYS):  # tripled letters need the full path
             self.prefilter.add_word(sk, None)
         for a in (self.main, self.inner, self.prefilter):
             if len(a):
@@ -131,21 +133,27 @@ class CompiledLexicon:
 
     def might_match(self, text: str) -> bool:
         """False only when no term can match (the prefilter); cheap, C-level."""
+        return self._might_match(text, " " + word_skeleton(text))
+
+    def _might_match(self, text: str, skel: str) -> bool:
         if self.always_full:
             return True
         if not self._has_main:
             return False
-        skel = " " + word_skeleton(text)
         for _ in self.prefilter.iter(skel):
             return True
         return needs_full_path(text, skel)
 
     def find(self, text: str) -> list[RawMatch]:
         """Longest non-overlapping matches in `text`, offsets in `text`."""
-        if not text or not self.might_match(text):
+        if not text:
+            return []
+        skel = " " + word_skeleton(text)
+        if not self._might_match(text, skel):
             return []
         cands: list[tuple[int, int, tuple[int, ...], bool]] = []
-        for v in normalize(text):
+        spaced = SKELETON_SPACED.search(skel) is not None
+        for v in normalize(text, spaced=spaced):
             cands.extend(self._find_variant(v))
         if not cands:
             return []

@@ -161,7 +161,8 @@ _SPACED = re.compile(
 )
 _SEP_RUN = re.compile(rf"{_SEP}+")
 _MIXED = re.compile(r"[^\W\d_][0-9@$€!|]|[0-9@$€!|][^\W\d_]")
-TRIPLE = re.compile(r"([^\W\d_])\1\1", re.IGNORECASE)
+TRIPLE = re.compile(r"(.)\1\1")  # on folded (lower-case) text; the group must be a letter
+_LEET_ANY = re.compile(r"[0-9@$€!|]")
 # What makes the word skeleton unreliable sends a post down the full path (matcher.might_match):
 # a tripled letter or letters spaced out (both seen in the skeleton), a hashtag, or a leet
 # symbol inside a word. Three small searches are much cheaper than one alternation.
@@ -173,9 +174,16 @@ _SYMBOL = re.compile(r"[@$€!|#]")
 _SYMBOL_IN_WORD = re.compile(r"[^\W_][@$€!|]+[^\W_]")
 
 
+# Letter runs the prefilter automaton itself reports for ASCII skeletons (no regex needed).
+SKELETON_TRIPLE_KEYS: tuple[str, ...] = (
+    *(c * 3 for c in "abcdefghjklmnopqrstuvwxyz"),
+    "iiii",
+)
+
+
 def needs_full_path(text: str, word_skel: str) -> bool:
     """True when the prefilter cannot vouch for `text` (see the comment above)."""
-    m = SKELETON_TRIPLE.search(word_skel)
+    m = None if word_skel.isascii() else SKELETON_TRIPLE.search(word_skel)
     if m and (
         m.group(1) not in " i"
         or "iiii" in word_skel
@@ -319,7 +327,7 @@ def _leet_readings(text: str) -> list[str]:
     Symbols count only inside a token ('h@sh'), never at its edge ('@handle', 'wow!', '50€'),
     and a token needs two letters so that prices and sizes ('50e', '1g') stay as they are.
     """
-    if not _MIXED.search(text):
+    if not _LEET_ANY.search(text) or not _MIXED.search(text):
         return [text]
     a = list(text)
     b = list(text)
@@ -379,11 +387,16 @@ def _finish(text: str, stages: list[Stage], squeezed: bool) -> Variant:
     return Variant(text, stages, squeezed, tags)
 
 
-def normalize(text: str, squeeze: bool | None = None) -> list[Variant]:
+def _has_letter_triple(text: str) -> bool:
+    return any(m.group(1).isalpha() for m in TRIPLE.finditer(text))
+
+
+def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None) -> list[Variant]:
     """All readings of `text` to match against (usually one).
 
     `squeeze=None` squeezes repeated letters only when the text has a run of three or more
     (cooocaaaine); the squeezed reading is then matched against squeezed term forms.
+    `spaced=False` skips the spaced-letters stage (the caller saw none in the word skeleton).
     """
     stages: list[Stage] = []
     s = text
@@ -396,11 +409,12 @@ def normalize(text: str, squeeze: bool | None = None) -> list[Variant]:
     s, st = _fold_stage(s)
     if st:
         stages.append(st)
-    s, st = _collapse_separators(s)
-    if st:
-        stages.append(st)
+    if spaced is not False:  # the prefilter may already know there are no spaced letters
+        s, st = _collapse_separators(s)
+        if st:
+            stages.append(st)
     out: list[Variant] = []
-    do_squeeze = bool(TRIPLE.search(s)) if squeeze is None else squeeze
+    do_squeeze = _has_letter_triple(s) if squeeze is None else squeeze
     for reading in _leet_readings(s):
         r = reading.translate(PUNCT)
         out.append(_finish(r, stages, False))

@@ -5,7 +5,8 @@ substance evidence (each term's ambiguity and confidence), plus one weight per s
 class (weighted down when the cue is far from any substance term), plus a bonus when a stock
 quantity is attached to a term ("5g of X"), minus counter-evidence (first-person narrative,
 information products such as guides, reporting words such as police or court) when the cues
-alone would make a sale. `sigmoid(sum)` is the score.
+alone would make a sale. `sigmoid(sum)` is the score. Gates then cap the verdict: no sale cue
+means no sale; ambiguous terms and emoji need a plausibly priced drug quantity attached.
 Weights were set on the principle "a listing with a substance and a stock quantity or price is
 an offer" and checked against the development set; the thresholds are deployment settings
 (`ScoringConfig`, environment `NARCOLEX_SALE_THRESHOLD`).
@@ -40,6 +41,7 @@ def _default_signal_weights() -> dict[str, float]:
         "signal.quantity:weight": 1.6,
         "signal.quantity:count": 1.3,
         "signal.quantity:multiplier": 1.1,
+        "signal.quantity:pieces": 1.1,
         "signal.quantity:dose": 0.9,
         "signal.contact:messenger": 1.8,
         "signal.contact:link": 0.5,
@@ -182,7 +184,7 @@ def score(
         (
             (sig, m)
             for sig in signals
-            if sig.source in ("weight", "count", "unit_price", "multiplier")
+            if sig.source in ("weight", "count", "unit_price", "multiplier", "pieces")
             for m in (own.nearest(sig),)
             if m is not None
             and _distance(sig, m) <= config.bound
@@ -210,11 +212,13 @@ def score(
         # An ambiguous term or an emoji code alone says little: with no cue at all it is not
         # even drug talk, and to be an offer it needs a quantity attached to it: a weight
         # ("speed 10g", drugs are sold by weight) or a count plus another kind of cue.
-        if not best_by_code:
-            verdict, gated = "clean", "only ambiguous terms or emoji, no other evidence"
+        if not best_by_code or (bound is None and len(best_by_code) < 2):
+            # a link or a price next to "snow" or an emoji is still not drug talk
+            verdict, gated = "clean", "only ambiguous terms or emoji, too little other evidence"
         elif verdict == "sale" and (
             bound is None
-            or bound[0].source == "multiplier"  # "snow tyres 4x" is not a drug quantity
+            or bound[0].source in ("multiplier", "pieces")  # "snow tyres 4x", "6 pcs"
+            or not plausible_price(signals)  # "brown sugar 1kg 2€" is groceries
             or (len(best_by_code) < 2 and bound[0].source != "weight")
         ):
             verdict, gated = "mention", "ambiguous terms need an attached quantity and a cue"
@@ -238,6 +242,29 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
         w = max(config.news * len(news), config.news_cap)
         out.append(Contribution(f"reporting words {sorted(news)}", w))
     return out
+
+
+_GRAMS = {"g": 1.0, "gr": 1.0, "grs": 1.0, "gm": 1.0, "gms": 1.0, "grm": 1.0, "gram": 1.0,
+          "grams": 1.0, "kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.35,
+          "lb": 453.6, "lbs": 453.6}  # fmt: skip
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+MIN_PRICE_PER_GRAM = 0.2  # below this, in any currency we see, it is not a drug price
+
+
+def plausible_price(signals: list[Signal]) -> bool:
+    """False when the post's one price for its one weight is far too cheap for any drug."""
+    weights = [s for s in signals if s.source == "weight"]
+    prices = [s for s in signals if s.source == "price"]
+    if len(weights) != 1 or len(prices) != 1:
+        return True
+    w = _NUMBER.search(weights[0].surface)
+    unit = re.sub(r"[\d\s.,]", "", weights[0].surface).lower()
+    p = _NUMBER.search(prices[0].surface)
+    if not w or not p or unit not in _GRAMS:
+        return True
+    grams = float(w.group().replace(",", ".")) * _GRAMS[unit]
+    price = float(p.group().replace(",", "."))
+    return grams <= 0 or price / grams >= MIN_PRICE_PER_GRAM
 
 
 class _Nearest:

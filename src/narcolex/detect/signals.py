@@ -33,11 +33,12 @@ _WEIGHT_UNITS = (
     r"oz|ounces?|lbs?|lb|г|гр|грамм\w*|кг)"
 )
 _DOSE_UNITS = r"(?:mg|µg|ug|mcg|ml|cl|iu)"
+# Units that only drugs come in (pills, hits, stamps) versus generic pieces of anything.
 _COUNT_UNITS = (
-    r"(?:pills?|tabs?|tablets?|caps?|capsules?|hits?|blotters?|pcs|pieces?|stk|stück|units?|"
-    r"bars?|vials?|amps?|ampoules?|seeds?|strips?|packs?|stamps?|bags?|baggies|bundles?|doses?|"
-    r"шт|tabl|tabletek|tabletten|stuks|kpl)"
+    r"(?:pills?|tabs?|tablets?|caps?|capsules?|hits?|blotters?|bars?|vials?|amps?|ampoules?|"
+    r"seeds?|strips?|stamps?|baggies|doses?|tabl|tabletek|tabletten)"
 )
+_PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
     rf"(?<![\w.,]){_NUM}\s?{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2)\s?(?:oz|lb|ounce)"
     rf"|(?<!\w)8th(?!\w)",
@@ -56,6 +57,7 @@ _COUNT = re.compile(
     rf"(?<![\w.,])\d+\s?(?:x\s?)?{_COUNT_UNITS}(?!\w)|^\s*[(\[]\d{{1,5}}[)\]](?=\s*\w)",
     re.IGNORECASE,
 )
+_PIECES = re.compile(rf"(?<![\w.,])\d+\s?(?:x\s?)?{_PIECE_UNITS}(?!\w)", re.IGNORECASE)
 # "10x", "x10", "10x1mg": a multiplier says "several of something", not what the thing is.
 _MULTIPLIER = re.compile(
     r"(?<![\w.,])\d+\s?x(?!\w)|(?<!\w)x\s?\d+(?!\w)|(?<![\w.,])\d+\s?x\s?(?=\d)",
@@ -104,11 +106,9 @@ _PAY_NAMES = (
     r"btc|bitcoin|xmr|monero|ltc|litecoin|paypal|revolut|cash\s?app|crypto|escrow|"
     r"western\s+union|paysafe(?:card)?"
 )
-# App and payment names in one pass; over lower-cased ASCII text the search is twice as fast
-# as a case-insensitive one (non-ASCII text, whose lower case may change length, uses that).
-_NAMES_LOWER = re.compile(
-    rf"(?<![a-z0-9_])(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?![a-z0-9_])"
-)
+# App and payment names in one pass; over lower-cased text the search is twice as fast as a
+# case-insensitive one (text whose lower case changes length, like "İ", uses that one).
+_NAMES_LOWER = re.compile(rf"(?<!\w)(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?!\w)")
 _NAMES_ANY = re.compile(
     rf"(?<!\w)(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?!\w)", re.IGNORECASE
 )
@@ -125,6 +125,7 @@ _NUMERIC: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("signal.price", "price", _PRICE),
     ("signal.quantity", "weight", _WEIGHT),
     ("signal.quantity", "count", _COUNT),
+    ("signal.quantity", "pieces", _PIECES),
     ("signal.quantity", "multiplier", _MULTIPLIER),
     ("signal.quantity", "dose", _DOSE),
 )
@@ -154,7 +155,8 @@ def find_signals(text: str) -> list[Signal]:
     if any(w in low for w in _WEIGHT_WORD_HINTS):
         groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
     out: list[Signal] = []
-    names = _NAMES_LOWER.finditer(low) if text.isascii() else _NAMES_ANY.finditer(text)
+    same_length = len(low) == len(text)  # lower() can lengthen a few letters (İ)
+    names = _NAMES_LOWER.finditer(low) if same_length else _NAMES_ANY.finditer(text)
     for m in names:
         s, e = m.span()
         code, kind = ("signal.platform", "app") if m.group("app") else ("signal.payment", "payment")
