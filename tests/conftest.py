@@ -27,6 +27,15 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _no_user_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never see the developer's own database or environment."""
+    from narcolex import config
+
+    monkeypatch.delenv("NARCOLEX_DATABASE_URL", raising=False)
+    monkeypatch.setattr(config, "default_database_path", lambda: tmp_path / "default.sqlite3")
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
     """URL of an empty database for one test."""

@@ -8,6 +8,7 @@ line.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Annotated
@@ -17,12 +18,42 @@ import typer
 from narcolex.errors import InputError
 
 
-def _scanner(db: str | None, release: int | None):  # type: ignore[no-untyped-def]
+def _scanner(db: str | None, release: int | None, bundled: bool = False):  # type: ignore[no-untyped-def]
+    """The knowledge base's release when there is one, else the bundled package.
+
+    An explicit --db (or NARCOLEX_DATABASE_URL) must hold a release; the embedded default
+    database is used when `narcolex init` has filled it, and the bundled package otherwise,
+    so that scanning works before (and without) any database.
+    """
     from narcolex.detect.engine import Scanner
 
-    if db:
-        return Scanner.from_db(db, release)
-    return Scanner.default()
+    if bundled:
+        _note("scanning with the bundled Knowledge Package")
+        return Scanner.default()
+    from narcolex.config import ENV_DATABASE_URL, default_database_path
+    from narcolex.db import open_db
+    from narcolex.knowledge import releases
+
+    explicit = db or os.environ.get(ENV_DATABASE_URL)
+    if not explicit and not default_database_path().exists():
+        _note("scanning with the bundled Knowledge Package (no database yet)")
+        return Scanner.default()
+    database = open_db(explicit)
+    try:
+        if not explicit and database.current_revision() is None:
+            _note("scanning with the bundled Knowledge Package (database not initialised)")
+            return Scanner.default()
+        with database.reader() as session:
+            rel = releases.get(session, release)
+            lexicon = releases.lexicon_of(rel)
+        _note(f"scanning with release {rel.version} from {database.display_url}")
+        return Scanner.from_lexicon(lexicon)
+    finally:
+        database.dispose()
+
+
+def _note(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _progress(items: Iterable, label: str) -> Iterator:  # type: ignore[type-arg]
@@ -64,8 +95,14 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--db", help="scan with a release from this database")
         ] = None,
         release: Annotated[int | None, typer.Option("--release", help="release number")] = None,
+        bundled: Annotated[
+            bool, typer.Option("--bundled", help="use the bundled package, not the database")
+        ] = False,
     ) -> None:
-        """Scan posts and write one finding per post (ARCHITECTURE §4)."""
+        """Scan posts and write one finding per post (ARCHITECTURE §4).
+
+        Uses the latest release of the knowledge base (--db, NARCOLEX_DATABASE_URL or the
+        embedded default once initialised), else the bundled Knowledge Package."""
         from narcolex.detect.finding import VERDICTS
         from narcolex.detect.io import guess_format, read_posts, write_findings
 
@@ -73,7 +110,7 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"--only must be one of {', '.join(VERDICTS)}, not {only!r}")
         out_fmt = guess_format(output, fmt) if output and output != "-" else (fmt or "jsonl")
         guess_format(input)  # fail early on an unknown input type
-        scanner = _scanner(db, release)
+        scanner = _scanner(db, release, bundled)
         posts = read_posts(input)
         findings = scanner.scan_many(_progress(posts, "scanning"), workers=workers)
         if only:
@@ -87,12 +124,15 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int, typer.Option("--workers", min=1, help="processes")] = 1,
         db: Annotated[str | None, typer.Option("--db", help="evaluate a database release")] = None,
         release: Annotated[int | None, typer.Option("--release", help="release number")] = None,
+        bundled: Annotated[
+            bool, typer.Option("--bundled", help="use the bundled package, not the database")
+        ] = False,
     ) -> None:
         """Precision, recall and F1 per verdict, language and subset; the confusion matrix."""
         from narcolex.detect.evaluate import evaluate, format_report
         from narcolex.detect.io import read_posts
 
-        scanner = _scanner(db, release)
+        scanner = _scanner(db, release, bundled)
         rows = list(read_posts(labelled, keep_extra=True))
         findings = scanner.scan_many(_progress(rows, "evaluating"), workers=workers)
         report = evaluate(zip(rows, findings, strict=True))

@@ -28,7 +28,7 @@ POSTS = [
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch, lexicon: Lexicon) -> typer.Typer:
-    monkeypatch.setattr(cli_scan, "_scanner", lambda db, release: Scanner.from_lexicon(lexicon))
+    monkeypatch.setattr(cli_scan, "_scanner", lambda *_args: Scanner.from_lexicon(lexicon))
     a = typer.Typer()
     cli_scan.register(a)
     return a
@@ -176,8 +176,8 @@ def test_commands_are_registered_on_the_main_app(tmp_path: Path) -> None:
     from narcolex.cli import app as main_app
 
     src = write_jsonl(tmp_path / "in.jsonl", POSTS[:2])
-    r = CliRunner().invoke(main_app, ["scan", str(src)])
+    r = CliRunner().invoke(main_app, ["scan", str(src), "--bundled"])
     assert r.exit_code == 0, r.output
-    assert [json.loads(x)["id"] for x in r.output.splitlines()] == ["1", "2"]
+    assert [json.loads(x)["id"] for x in r.stdout.splitlines()] == ["1", "2"]
     bad = CliRunner().invoke(main_app, ["scan", str(tmp_path / "missing.jsonl")])
     assert bad.exit_code != 0
