@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from narcolex import taxonomy
 from narcolex.errors import ContentError, UnknownCodeError
@@ -24,6 +24,16 @@ from narcolex.textkey import term_key
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Field types that carry their taxonomy check, so every model validates codes the same way.
+Lang = Annotated[str, AfterValidator(taxonomy.validate_language)]
+Code = Annotated[str, AfterValidator(taxonomy.validate_code)]
+Kind = Annotated[str, AfterValidator(taxonomy.validate_kind)]
+Ambiguity = Annotated[str, AfterValidator(taxonomy.validate_ambiguity)]
+Confidence = Annotated[str, AfterValidator(taxonomy.validate_confidence)]
+MatchMode = Annotated[str, AfterValidator(taxonomy.validate_match_mode)]
+Country = Annotated[str, AfterValidator(taxonomy.validate_country)]
+
+
 class SourceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -32,62 +42,27 @@ class SourceEntry(BaseModel):
     publisher: str = Field(min_length=2)
     year: int | None = Field(default=None, ge=1900, le=2100)
     url: str | None = None
-    lang: str = "en"
+    lang: Lang = "en"
     kind: str = "report"  # report, glossary, study, dictionary, article, warning, dataset
-
-    @field_validator("lang")
-    @classmethod
-    def _lang(cls, v: str) -> str:
-        return taxonomy.validate_language(v)
 
 
 class TermEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     term: str = Field(min_length=1, max_length=200)
-    kind: str
-    denotes: list[str] = Field(min_length=1)
-    ambiguity: str = "low"
-    confidence: str = "medium"
+    kind: Kind
+    denotes: list[Code] = Field(min_length=1)
+    ambiguity: Ambiguity = "low"
+    confidence: Confidence = "medium"
     status: str | None = None
-    match: str = "word"
+    match: MatchMode = "word"
     variants: list[str] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=list)
     platforms: list[str] = Field(default_factory=list)
     sources: list[str] = Field(min_length=1)
     first_seen: date | None = None
     last_seen: date | None = None
     note: str | None = None
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        return taxonomy.validate_kind(v)
-
-    @field_validator("denotes")
-    @classmethod
-    def _denotes(cls, v: list[str]) -> list[str]:
-        return [taxonomy.validate_code(c) for c in v]
-
-    @field_validator("ambiguity")
-    @classmethod
-    def _ambiguity(cls, v: str) -> str:
-        return taxonomy.validate_ambiguity(v)
-
-    @field_validator("confidence")
-    @classmethod
-    def _confidence(cls, v: str) -> str:
-        return taxonomy.validate_confidence(v)
-
-    @field_validator("match")
-    @classmethod
-    def _match(cls, v: str) -> str:
-        return taxonomy.validate_match_mode(v)
-
-    @field_validator("countries")
-    @classmethod
-    def _countries(cls, v: list[str]) -> list[str]:
-        return [taxonomy.validate_country(c) for c in v]
 
     @property
     def effective_status(self) -> str:
@@ -100,35 +75,18 @@ class TermEntry(BaseModel):
 class LanguageFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lang: str
+    lang: Lang
     notes: str | None = None
     terms: list[TermEntry] = Field(default_factory=list)
-
-    @field_validator("lang")
-    @classmethod
-    def _lang(cls, v: str) -> str:
-        return taxonomy.validate_language(v)
 
 
 class CodeLabels(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str
-    labels: dict[str, str] = Field(default_factory=dict)
+    code: Code
+    labels: dict[Lang, str] = Field(default_factory=dict)
     description: str | None = None
     sources: list[str] = Field(default_factory=list)
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, v: str) -> str:
-        return taxonomy.validate_code(v)
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        for lang in v:
-            taxonomy.validate_language(lang)
-        return v
 
 
 class SubstancesFile(BaseModel):
