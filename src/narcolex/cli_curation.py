@@ -39,7 +39,8 @@ def user_add(
     database.require_schema()
     with database.transaction() as s:
         u = add_user(s, name, role, country, actor=actor)
-        out.print(f"added {u.name} ({u.role}{', ' + u.country if u.country else ''})")
+        added = f"added {u.name} ({u.role}{', ' + u.country if u.country else ''})"
+    out.print(added)
 
 
 @user_app.command("list")
@@ -344,7 +345,8 @@ def _comment(body: str, as_user: str, db: str | None, **target: int) -> None:
     database.require_schema()
     with database.transaction() as s:
         c = add_comment(s, body, as_user, **target)
-        out.print(f"comment {c.id} added")
+        cid = c.id
+    out.print(f"comment {cid} added")
 
 
 # -- releases and exports -------------------------------------------------------------------
@@ -362,13 +364,13 @@ def release_create(
     with database.transaction() as s:
         users.acting_user(s, as_user, ("curator", "admin"))
         rel = releases.create_release(s, notes, as_user)
-        out.print(
+        lines = [
             f"release {rel.version}: {rel.manifest['counts']['terms']} terms, "
-            f"sha256 {rel.content_sha256}"
-        )
-        first = rel.changelog.split("\n## ")[1:]
-        for section in first:
-            out.print("  " + section.splitlines()[0])
+            f"sha256 {rel.content_sha256}",
+            *("  " + section.splitlines()[0] for section in rel.changelog.split("\n## ")[1:]),
+        ]
+    for line in lines:  # printed after the commit: a closed pipe cannot undo the release
+        out.print(line)
 
 
 @release_app.command("list")
