@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from narcolex import taxonomy
 from narcolex.db import Database, open_db
@@ -78,6 +80,15 @@ def print_json(data: Any) -> None:
 
 def _db(url: str | None) -> Database:
     return open_db(url)
+
+
+@contextmanager
+def writing(url: str | None) -> Iterator[Session]:
+    """One all-or-nothing write on an initialised database."""
+    database = _db(url)
+    database.require_schema()
+    with database.transaction() as session:
+        yield session
 
 
 # -- init and schema ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from narcolex.cli import DbOption, JsonOption, _db, err, out, print_json, print_table
+from narcolex.cli import DbOption, JsonOption, _db, err, out, print_json, print_table, writing
 from narcolex.errors import InputError
 
 AsUser = Annotated[str, typer.Option("--as", help="The acting user.")]
@@ -35,9 +35,7 @@ def user_add(
     """Add a user with a role (a contributor is bound to one country)."""
     from narcolex.knowledge.users import add_user
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         u = add_user(s, name, role, country, actor=actor)
         added = f"added {u.name} ({u.role}{', ' + u.country if u.country else ''})"
     out.print(added)
@@ -71,9 +69,7 @@ def user_disable(
     """Disable a user and revoke their tokens."""
     from narcolex.knowledge.users import disable_user
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         disable_user(s, name, actor=actor)
     out.print(f"disabled {name}")
 
@@ -85,9 +81,7 @@ def token_create(
     """Create an API token for a user; the secret is printed once."""
     from narcolex.knowledge.users import create_token
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         tok, secret = create_token(s, name, actor=actor)
         tid = tok.id
     err.print(f"token {tid} for {name} (store it now; it cannot be shown again):")
@@ -101,9 +95,7 @@ def token_revoke(
     """Revoke a token by id."""
     from narcolex.knowledge.users import revoke_token
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         revoke_token(s, token_id, actor=actor)
     out.print(f"revoked token {token_id}")
 
@@ -272,9 +264,7 @@ def review_show(term_id: int, db: DbOption = None, as_json: JsonOption = False) 
 def _decide(decision: str, term_id: int, as_user: str, comment: str | None, db: str | None):
     from narcolex.knowledge.review import decide
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         decide(s, term_id, decision, as_user, comment)
     out.print(f"term {term_id}: {decision.replace('_', ' ')} by {as_user}")
 
@@ -310,9 +300,7 @@ def review_merge(
     """Merge a proposed duplicate into an existing term (its form becomes a variant)."""
     from narcolex.knowledge.review import merge
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         merge(s, term_id, into, as_user, comment)
     out.print(f"term {term_id} merged into {into} by {as_user}")
 
@@ -341,9 +329,7 @@ def release_comment(
 def _comment(body: str, as_user: str, db: str | None, **target: int) -> None:
     from narcolex.knowledge.review import add_comment
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         c = add_comment(s, body, as_user, **target)
         cid = c.id
     out.print(f"comment {cid} added")
@@ -359,9 +345,7 @@ def release_create(
     """Snapshot all validated terms as the next release."""
     from narcolex.knowledge import releases, users
 
-    database = _db(db)
-    database.require_schema()
-    with database.transaction() as s:
+    with writing(db) as s:
         users.acting_user(s, as_user, ("curator", "admin"))
         rel = releases.create_release(s, notes, as_user)
         lines = [

@@ -30,26 +30,25 @@ def _scanner(db: str | None, release: int | None, bundled: bool = False):  # typ
     if bundled:
         _note("scanning with the bundled Knowledge Package")
         return Scanner.default()
-    from narcolex.config import ENV_DATABASE_URL, default_database_path
+    from narcolex.config import ENV_DATABASE_URL, default_database_path, resolve_database_url
     from narcolex.db import open_db
-    from narcolex.knowledge import releases
+    from narcolex.knowledge.releases import lexicon_from_db
 
     explicit = db or os.environ.get(ENV_DATABASE_URL)
-    if not explicit and not default_database_path().exists():
-        _note("scanning with the bundled Knowledge Package (no database yet)")
-        return Scanner.default()
-    database = open_db(explicit)
-    try:
-        if not explicit and database.current_revision() is None:
+    if not explicit:
+        if not default_database_path().exists():
+            _note("scanning with the bundled Knowledge Package (no database yet)")
+            return Scanner.default()
+        database = open_db()
+        initialised = database.current_revision() is not None
+        database.dispose()
+        if not initialised:
             _note("scanning with the bundled Knowledge Package (database not initialised)")
             return Scanner.default()
-        with database.reader() as session:
-            rel = releases.get(session, release)
-            lexicon = releases.lexicon_of(rel)
-        _note(f"scanning with release {rel.version} from {database.display_url}")
-        return Scanner.from_lexicon(lexicon)
-    finally:
-        database.dispose()
+    lexicon = lexicon_from_db(explicit, release)
+    where = resolve_database_url(explicit).render_as_string(hide_password=True)
+    _note(f"scanning with release {lexicon.version} from {where}")
+    return Scanner.from_lexicon(lexicon)
 
 
 def _note(message: str) -> None:

@@ -6,6 +6,7 @@ end or rolls back on any exception, so an import that fails half-way leaves noth
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -75,7 +76,7 @@ class Database:
     # -- schema -----------------------------------------------------------------------------
     def alembic_config(self) -> Config:
         cfg = Config()
-        cfg.set_main_option("script_location", str(resources.files("narcolex") / "migrations"))
+        cfg.set_main_option("script_location", _migrations_dir())
         cfg.attributes["engine"] = self.engine
         return cfg
 
@@ -87,9 +88,7 @@ class Database:
             raise DatabaseError(f"cannot open {self.display_url}: {exc.orig}") from None
 
     def head_revision(self) -> str:
-        head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
-        assert head is not None
-        return head
+        return _head_revision()
 
     def upgrade(self, revision: str = "head") -> None:
         try:
@@ -109,10 +108,11 @@ class Database:
             raise NotInitialisedError(
                 f"database {self.display_url} is not initialised: run `narcolex init`"
             )
-        if rev != self.head_revision():
+        head = self.head_revision()
+        if rev != head:
             raise NotInitialisedError(
                 f"database {self.display_url} is at schema {rev}, expected "
-                f"{self.head_revision()}: run `narcolex db upgrade`"
+                f"{head}: run `narcolex db upgrade`"
             )
 
     def table_names(self) -> list[str]:
@@ -123,6 +123,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _migrations_dir() -> str:
+    return str(resources.files("narcolex") / "migrations")
+
+
+@functools.cache
+def _head_revision() -> str:
+    """The newest migration; the scripts ship with the package, so reading them once is enough."""
+    cfg = Config()
+    cfg.set_main_option("script_location", _migrations_dir())
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
 
 
 def open_db(url: str | None = None) -> Database:

@@ -110,6 +110,11 @@ def _check(kind: str, value: str, valid: Iterable[str]) -> str:
     raise UnknownCodeError(kind, value, suggestions)
 
 
+def validate_choice(kind: str, value: str, choices: Iterable[str]) -> str:
+    """Any enumerated value (a template column's choices, say) with nearest-value hints."""
+    return _check(kind, value, choices)
+
+
 def validate_substance(code: str) -> str:
     """Return `code` if it is a substance code, else raise with the nearest codes."""
     return _check("substance code", code, SUBSTANCES)
@@ -164,13 +169,17 @@ def is_signal(code: str) -> bool:
 
 def substance_group(code: str) -> str:
     """The top-level group of a substance code (`opioids.fentanyl` → `opioids`)."""
-    if code == "drugs.generic" or is_signal(code):
-        return code
+    return parent(code) or code
+
+
+def parent(code: str) -> str | None:
+    """The broader substance code (`cannabis.resin` → `cannabis`), None for top-level codes."""
+    if is_signal(code) or code == "drugs.generic" or "." not in code:
+        return None
     return code.split(".")[0]
 
 
 def ancestors(code: str) -> tuple[str, ...]:
     """The code and its parents, most specific first."""
-    if is_signal(code) or code == "drugs.generic" or "." not in code:
-        return (code,)
-    return (code, code.split(".")[0])
+    up = parent(code)
+    return (code,) if up is None else (code, up)

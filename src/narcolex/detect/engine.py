@@ -73,23 +73,13 @@ class Scanner:
         manifest = root / "manifest.json"
         if manifest.is_file():
             version = str(json.loads(manifest.read_text(encoding="utf-8")).get("version", version))
-        terms = []
         with terms_file.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                r = json.loads(line)
-                if r.get("status", "validated") != "validated":
-                    continue
-                terms.append(
-                    LexiconTerm(
-                        id=int(r["id"]), term=r["term"], lang=r["lang"], kind=r["kind"],
-                        denotes=tuple(r["denotes"]), ambiguity=r.get("ambiguity", "low"),
-                        confidence=r.get("confidence", "medium"), match=r.get("match", "word"),
-                        variants=tuple(r.get("variants") or ()),
-                        countries=tuple(r.get("countries") or ()),
-                    )
-                )  # fmt: skip
+            records = (json.loads(line) for line in fh if line.strip())
+            terms = [
+                LexiconTerm.from_record(r)
+                for r in records
+                if r.get("status", "validated") == "validated"
+            ]
         return cls(Lexicon(terms=tuple(terms), version=version), config)
 
     # -- scanning -----------------------------------------------------------------------------

@@ -41,12 +41,9 @@ def _row(rec: dict[str, Any]) -> list[Any]:
 def substances_doc(release: Release) -> dict[str, Any]:
     labels = release.snapshot.get("labels", {})
 
-    def parent(code: str) -> str | None:
-        return code.split(".")[0] if "." in code and code != "drugs.generic" else None
-
     return {
         "substances": [
-            {"code": c, "parent": parent(c), "labels": labels.get(c, {})}
+            {"code": c, "parent": taxonomy.parent(c), "labels": labels.get(c, {})}
             for c in taxonomy.SUBSTANCES
         ],
         "signals": [{"code": c, "labels": labels.get(c, {})} for c in taxonomy.SIGNALS],
@@ -128,9 +125,9 @@ def to_skos(release: Release) -> str:
         g.add((node, SKOS.notation, Literal(code)))
         for lang, label in sorted(labels.get(code, {}).items()):
             g.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
-        parents = taxonomy.ancestors(code)[1:]
-        if parents:
-            g.add((node, SKOS.broader, concept[parents[0]]))
+        up = taxonomy.parent(code)
+        if up:
+            g.add((node, SKOS.broader, concept[up]))
         else:
             g.add((node, SKOS.topConceptOf, scheme))
     for rec in release.snapshot["terms"]:

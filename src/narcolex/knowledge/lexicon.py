@@ -31,6 +31,23 @@ class LexiconTerm:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_record(cls, r: dict) -> LexiconTerm:
+        """From a release record (a row of terms.jsonl, an entry of a release snapshot)."""
+        return cls(
+            id=int(r["id"]),
+            term=r["term"],
+            lang=r["lang"],
+            kind=r["kind"],
+            denotes=tuple(r["denotes"]),
+            ambiguity=r.get("ambiguity", "low"),
+            confidence=r.get("confidence", "medium"),
+            match=r.get("match", "word"),
+            variants=tuple(r.get("variants") or ()),
+            countries=tuple(r.get("countries") or ()),
+            status=r.get("status", "validated"),
+        )
+
 
 @dataclass(frozen=True)
 class Lexicon:

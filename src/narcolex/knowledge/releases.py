@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from narcolex import taxonomy
 from narcolex.errors import NarcolexError, NotFoundError
 from narcolex.knowledge import audit
 from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 from narcolex.knowledge.models import CodeLabel, Release, Source, Term
+from narcolex.textkey import term_key
 
 SNAPSHOT_FIELDS = (
     "term", "lang", "kind", "denotes", "ambiguity", "confidence", "status", "match",
@@ -53,8 +53,6 @@ def term_record(term: Term) -> dict[str, Any]:
 
 
 def _identity(rec: dict[str, Any]) -> tuple[str, str]:
-    from narcolex.textkey import term_key
-
     return rec["lang"], term_key(rec["term"])
 
 
@@ -218,23 +216,7 @@ def create_release(
 
 
 def lexicon_of(release: Release) -> Lexicon:
-    terms = tuple(
-        LexiconTerm(
-            id=r["id"],
-            term=r["term"],
-            lang=r["lang"],
-            kind=r["kind"],
-            denotes=tuple(r["denotes"]),
-            ambiguity=r["ambiguity"],
-            confidence=r["confidence"],
-            match=r["match"],
-            variants=tuple(r["variants"]),
-            countries=tuple(r["countries"]),
-            status=r["status"],
-        )
-        for r in release.snapshot.get("terms", [])
-        if taxonomy.validate_language(r["lang"])
-    )
+    terms = tuple(LexiconTerm.from_record(r) for r in release.snapshot.get("terms", []))
     return Lexicon(
         terms=terms,
         version=str(release.version),

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from narcolex import taxonomy
 from narcolex.errors import NarcolexError, PermissionDenied
 from narcolex.knowledge import audit, queries, releases, users
-from narcolex.knowledge.models import Comment, Review, Submission, Term, User, Variant
+from narcolex.knowledge.models import (
+    Comment,
+    Review,
+    Submission,
+    Term,
+    TermCode,
+    User,
+    Variant,
+)
 from narcolex.textkey import term_key
 
 REVIEWER_ROLES = ("curator",)
@@ -154,8 +162,6 @@ def merge(
         if term_key(form) not in have:
             have.add(term_key(form))
             target.variants.append(Variant(form=form, key=term_key(form)))
-    from narcolex.knowledge.models import TermCode
-
     codes = {c.code for c in target.codes}
     target.codes.extend(TermCode(code=c) for c in term.denotes if c not in codes)
     target.countries = sorted({*(target.countries or []), *(term.countries or [])})

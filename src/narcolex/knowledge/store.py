@@ -37,8 +37,7 @@ def ensure_taxonomy(session: Session, content: Content | None = None) -> None:
     have_subs = set(session.scalars(select(Substance.code)))
     for code in taxonomy.SUBSTANCES:
         if code not in have_subs:
-            parent = code.split(".")[0] if "." in code and code != "drugs.generic" else None
-            session.add(Substance(code=code, parent_code=parent))
+            session.add(Substance(code=code, parent_code=taxonomy.parent(code)))
     session.flush()
     have_sigs = set(session.scalars(select(Signal.code)))
     descriptions = {}

@@ -19,6 +19,7 @@ from narcolex.db import Database
 from narcolex.errors import ContentError
 from narcolex.knowledge import audit, store, users
 from narcolex.knowledge.models import Source, Submission, Term
+from narcolex.knowledge.review import term_state
 from narcolex.knowledge.tabular import read_table
 from narcolex.knowledge.validation import RowProblem, ValidRow, validate_sheet
 from narcolex.textkey import term_key
@@ -144,11 +145,9 @@ def submissions_of(session: Session, as_user: str) -> list[dict[str, Any]]:
         select(Submission).where(Submission.user_id == user.id).order_by(Submission.id)
     ):
         terms = session.scalars(select(Term).where(Term.submission_id == sub.id).order_by(Term.id))
-        items = []
-        for t in terms:
-            from narcolex.knowledge.review import term_state
-
-            items.append({"id": t.id, "term": t.term, "lang": t.lang, **term_state(session, t)})
+        items = [
+            {"id": t.id, "term": t.term, "lang": t.lang, **term_state(session, t)} for t in terms
+        ]
         out.append(
             {
                 "submission": sub.id,

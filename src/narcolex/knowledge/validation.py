@@ -189,7 +189,7 @@ class RowValidator:
             value = (cells.get(col.name) or "").lower()
             if value and value not in col.choices:
                 try:
-                    taxonomy._check(col.name, value, col.choices)
+                    taxonomy.validate_choice(col.name, value, col.choices)
                 except UnknownCodeError as exc:
                     self.code_problem(n, col.name, value, exc)
 
