@@ -59,6 +59,15 @@ def test_symbols_at_token_edges_and_prices_are_not_leet(raw: str) -> None:
     assert not any(c in v.text for c in "ao" if c not in raw.lower())
 
 
+@pytest.mark.parametrize("raw", ["kush!!", "KUSH!!!!", "!!kush", "kush!?!", "kush$$"])
+def test_symbol_runs_at_token_edges_are_emphasis_not_letters(raw: str) -> None:
+    assert [v.text.strip(" !?$").lower() for v in normalize(raw)] == ["kush"]
+
+
+def test_symbol_between_letters_is_still_leet() -> None:
+    assert [t.strip() for t in texts("h@sh!!")] == ["hash"]
+
+
 def test_variation_selectors_and_skin_tones_are_dropped() -> None:
     assert texts("❄️ 👍🏽") == ["❄ 👍"]
 

@@ -324,7 +324,7 @@ def _collapse_separators(text: str) -> tuple[str, Stage | None]:
 def _leet_readings(text: str) -> list[str]:
     """Leet undone inside tokens that mix letters and digits/symbols; two readings if ambiguous.
 
-    Symbols count only inside a token ('h@sh'), never at its edge ('@handle', 'wow!', '50€'),
+    Symbols count only inside a token ('h@sh'), never at its edges ('@handle', 'wow!!', '50€'),
     and a token needs two letters so that prices and sizes ('50e', '1g') stay as they are.
     """
     if not _LEET_ANY.search(text) or not _MIXED.search(text):
@@ -347,9 +347,12 @@ def _leet_readings(text: str) -> list[str]:
         tok = text[start:end]
         if sum(c.isalpha() for c in tok) < 2:
             continue
-        last = len(tok) - 1
+        # A symbol is a letter only between two letters or digits of the token: "kush!!" and
+        # "!!kush" are emphasis, "h@sh" is not.
+        first = next(j for j, c in enumerate(tok) if c.isalnum())
+        last = max(j for j, c in enumerate(tok) if c.isalnum())
         for j, c in enumerate(tok):
-            if c not in _LEET_A or (not c.isdigit() and (j == 0 or j == last)):
+            if c not in _LEET_A or (not c.isdigit() and not first < j < last):
                 continue
             a[start + j] = _LEET_A[c]
             b[start + j] = _LEET_B[c]
