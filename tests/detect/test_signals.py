@@ -36,7 +36,10 @@ def test_unit_prices() -> None:
      ("an 8th", "weight"), ("1/8oz", "weight"), (".75G", "weight"), ("15gm", "weight"),
      ("10 pills", "count"), ("50 tabs", "count"), ("20 caps", "count"), ("x10", "multiplier"),
      ("10x", "multiplier"), ("6 pcs", "pieces"), ("10x1mg", "multiplier"), ("100 hits", "count"),
-     ("20mg", "dose"), ("150ug", "dose"), ("10 ml", "dose")],
+     ("20mg", "dose"), ("150ug", "dose"), ("10 ml", "dose"), ("half gram", "weight"),
+     ("one ounce", "weight"), ("ein Gramm", "weight"), ("0.5 liter", "weight"),
+     ("10 LSD blotters", "count"), ("2 bottles", "count"), ("Qty: 10", "pieces"),
+     ("5 st", "pieces"), ("10 stk.", "pieces")],
 )  # fmt: skip
 def test_quantities(text: str, kind: str) -> None:
     assert ("signal.quantity", kind) in kinds(f"got {text} ok")
@@ -51,6 +54,28 @@ def test_quantities(text: str, kind: str) -> None:
 )  # fmt: skip
 def test_contacts(text: str, kind: str) -> None:
     assert ("signal.contact", kind) in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["took 2 of my pills", "in 2020 the pills", "for 2 days pills", "the 1st pill",
+             "telegram channel", "a gram of truth is 1 word"],
+)  # fmt: skip
+def test_not_counts_or_weights(text: str) -> None:
+    assert not any(s.source in ("count", "pieces") for s in find_signals(text)), text
+    assert ("signal.quantity", "weight") not in kinds(text) or "gram of" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("84%", "purity"), ("99.7 %", "purity"), ("A+", "grade"),
+                       ("AAA", "grade"), ("grade A", "grade"), ("A+++", "grade")],
+)  # fmt: skip
+def test_quality_notations(text: str, kind: str) -> None:
+    assert ("signal.quality", kind) in kinds(f"item {text} here")
+
+
+@pytest.mark.parametrize("text", ["a day", "ABBA", "class A drugs", "%", "100%%"])
+def test_not_quality_notations(text: str) -> None:
+    assert not any(s.code == "signal.quality" for s in find_signals(text))
 
 
 def test_leading_bracketed_count_is_a_listing_quantity() -> None:

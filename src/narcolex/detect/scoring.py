@@ -51,6 +51,8 @@ def _default_signal_weights() -> dict[str, float]:
         "signal.platform:app": 0.8,
         "signal.payment:payment": 1.0,
         "signal.menu:menu": 1.5,
+        "signal.quality:purity": 0.9,
+        "signal.quality:grade": 0.7,
         # lexicon signal words, by code
         "signal.offer:lexicon": 1.4,
         "signal.contact:lexicon": 1.2,
@@ -99,6 +101,9 @@ class ScoringConfig:
     extra_term_cap: float = 0.75
     signals: dict[str, float] = field(default_factory=_default_signal_weights)
     proximity: int = 200  # characters between a cue and the nearest substance term
+    # Cues that mean something only right next to a substance term ("MDMA 84%"): a percentage
+    # elsewhere is a discount, a battery level or a statistic.
+    bound_only: frozenset[str] = frozenset({"purity"})
     bound: int = 25  # a stock quantity this close to a term is bound to it ("5g of X", "X 2g")
     bound_weight: float = 0.8
     far_factor: float = 0.5
@@ -173,6 +178,8 @@ def score(
     for sig in signals:
         w = config.signals.get(f"{sig.code}:{sig.source}", 0.0)
         dist = near.distance(sig)
+        if sig.source in config.bound_only and dist > config.bound:
+            continue
         if dist > config.proximity:
             w *= config.far_factor
         if w > best_by_code.get(sig.code, (0.0, sig))[0]:

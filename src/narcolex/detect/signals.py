@@ -30,12 +30,12 @@ _PRICE = re.compile(
 )
 _WEIGHT_UNITS = (
     r"(?:g|gr|grs|gm|gms|grm|gram|grams|gramm|gramme|grammes|gramos|grammi|kg|kilo|kilos|"
-    r"oz|ounces?|lbs?|lb|г|гр|грамм\w*|кг)"
+    r"oz|ounces?|lbs?|lb|l|liters?|litres?|г|гр|грамм\w*|кг)"
 )
 _DOSE_UNITS = r"(?:mg|µg|ug|mcg|ml|cl|iu)"
 # Units that only drugs come in (pills, hits, stamps) versus generic pieces of anything.
 _COUNT_UNITS = (
-    r"(?:pills?|tabs?|tablets?|caps?|capsules?|hits?|blotters?|bars?|vials?|amps?|ampoules?|"
+    r"(?:pills?|tabs?|tablets?|caps?|capsules?|hits?|blotters?|bars?|vials?|amps?|ampoules?|bottles?|"
     r"seeds?|strips?|stamps?|baggies|doses?|tabl|tabletek|tabletten)"
 )
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
@@ -44,17 +44,42 @@ _WEIGHT = re.compile(
     rf"|(?<!\w)8th(?!\w)",
     re.IGNORECASE,
 )
-# Weights written as words ("a QP", "an eighth"): the only quantity that needs no digit.
-_WEIGHT_WORD_HINTS = ("qp", "hp", "eight", "ball", "half", "quarter")
+# Weights written as words ("a QP", "an eighth", "half gram", "one ounce", "ein Gramm"): the
+# only quantities that need no digit. The number words are the small ones sellers write out.
+_WEIGHT_WORD_HINTS = ("qp", "hp", "eight", "ball", "half", "quarter", "gram", "ounce", "kilo", "oz")
+_NUMBER_WORD = (
+    r"(?:a|an|one|two|three|four|five|ten|half(?:\s+a)?|quarter|ein|eine|einen|zwei|halbe[ns]?|"
+    r"een|twee|halve|un|une|deux|demi|un\s+demi|uno|una|dos|medio|media|mezzo|due)"
+)
 _WEIGHT_WORDS = re.compile(
     r"(?<!\w)(?:8ball|eight\s?ball|qp|hp|eighth|half\s+(?:oz|ounce|o)|quarter\s+(?:oz|ounce|pound)|"
-    r"half\s+(?:a\s+)?(?:pound|lb|kilo|key|zip))(?!\w)",
+    r"half\s+(?:a\s+)?(?:pound|lb|kilo|key|zip)|"
+    rf"{_NUMBER_WORD}[\s-]+(?:grams?|gramm|gramme?s?|gramos?|grammi|grammo|ounces?|oz|kilos?))(?!\w)",
+    re.IGNORECASE,
+)
+# Quality claims in notation: a purity or potency percentage ("84%", "99.7 %") and a grade
+# ("A+", "AAA", "grade A"). Scoring counts a percentage only right next to a substance term.
+_PURITY = re.compile(r"(?<![\w.,%])\d{1,3}(?:[.,]\d{1,2})?\s?%(?![\w%])")
+_GRADE = re.compile(
+    r"(?<![\w+])(?:[Gg]rade\s?)?(?:A{1,3}\+{1,3}|AAAA?)(?![\w+])|(?<!\w)[Gg]rade\s[AB](?!\w)"
+)
+# Item counts written as a field or in Nordic/German shorthand: "Qty: 10", "5 st", "10 stk.".
+_QTY = re.compile(
+    r"(?<!\w)(?:qty|quantity|menge|antal|antall|määrä)\s?[:=.]?\s?\d+(?![\w.,])"
+    r"|(?<![\w.,])\d+\s(?:st|stk)\.?(?!\w)",
     re.IGNORECASE,
 )
 _DOSE = re.compile(rf"(?<![\w.,]){_NUM}\s?{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
-# Also a listing title's leading count in brackets: "(50) Norco", "[10] bars".
+_FUNCTION_WORDS = (
+    r"(?:of|my|the|a|an|his|her|your|our|their|these|those|some|more|other|them|were|are|was|"
+    r"and|or|to|in|on|for|with|days?|weeks?|months?|years?|hours?|times?|mg|ml)"
+)
+# Also a count with the product named in between ("10 LSD blotters", "5 MDMA capsules") and a
+# listing title's leading count in brackets: "(50) Norco", "[10] bars".
 _COUNT = re.compile(
-    rf"(?<![\w.,])\d+\s?(?:x\s?)?{_COUNT_UNITS}(?!\w)|^\s*[(\[]\d{{1,5}}[)\]](?=\s*\w)",
+    rf"(?<![\w.,])(?!(?:19|20)\d\d\b)\d+(?:\s?x)?"
+    rf"(?:\s?|(?:\s(?!{_FUNCTION_WORDS}\s)[^\W\d_][\w-]*){{1,2}}\s){_COUNT_UNITS}(?!\w)"
+    rf"|^\s*[(\[]\d{{1,5}}[)\]](?=\s*\w)",
     re.IGNORECASE,
 )
 _PIECES = re.compile(rf"(?<![\w.,])\d+\s?(?:x\s?)?{_PIECE_UNITS}(?!\w)", re.IGNORECASE)
@@ -128,6 +153,8 @@ _NUMERIC: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("signal.quantity", "pieces", _PIECES),
     ("signal.quantity", "multiplier", _MULTIPLIER),
     ("signal.quantity", "dose", _DOSE),
+    ("signal.quantity", "pieces", _QTY),
+    ("signal.quality", "purity", _PURITY),
 )
 _LINKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("signal.contact", "messenger", _MESSENGER_LINK),
@@ -154,6 +181,8 @@ def find_signals(text: str) -> list[Signal]:
     low = text.lower()
     if any(w in low for w in _WEIGHT_WORD_HINTS):
         groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
+    if "A" in text or "rade" in text:
+        groups.append((("signal.quality", "grade", _GRADE),))
     out: list[Signal] = []
     same_length = len(low) == len(text)  # lower() can lengthen a few letters (İ)
     names = _NAMES_LOWER.finditer(low) if same_length else _NAMES_ANY.finditer(text)
