@@ -142,8 +142,25 @@ def skeleton(text: str) -> str:
     return text.translate(SKELETON)
 
 
+def _ascii_table(table: dict) -> bytes | None:
+    """The byte table equal to `table` on ASCII, or None if some character maps to other
+    than one ASCII character (bytes.translate needs one byte per byte)."""
+    out = [table[cp] for cp in range(128)]
+    if not all(len(c) == 1 and c.isascii() for c in out):
+        return None
+    return "".join(out).encode("ascii") + bytes(range(128, 256))
+
+
+_WORD_SKELETON_ASCII = _ascii_table(WORD_SKELETON)
+
+
 def word_skeleton(text: str) -> str:
-    """The skeleton with word boundaries kept as spaces (the prefilter's view of a post)."""
+    """The skeleton with word boundaries kept as spaces (the prefilter's view of a post).
+
+    Most posts are ASCII, and a byte table translates them several times faster than the
+    per-character lookups of str.translate."""
+    if _WORD_SKELETON_ASCII is not None and text.isascii():
+        return text.encode("ascii").translate(_WORD_SKELETON_ASCII).decode("ascii")
     return text.translate(WORD_SKELETON)
 
 
