@@ -155,6 +155,14 @@ def test_scan_many_streams_in_order(scanner: Scanner) -> None:
     assert [r["id"] for r in two] == [str(i) for i in range(120)]
 
 
+def test_scan_many_workers_equal_one_process_for_texts_and_languages(scanner: Scanner) -> None:
+    items = ["hi there", ("1", "hallo", "de"), ("2", "weed 5g 40€", None), "cocaine"] * 30
+    one = list(scanner.scan_many(items))
+    two = list(scanner.scan_many(items, workers=2, chunksize=5))
+    assert one == two
+    assert two[1].lang == "de" and two[1].verdict == "clean" and two[1].id == "1"
+
+
 def test_scan_many_accepts_text_and_tuples(scanner: Scanner) -> None:
     out = list(scanner.scan_many(["cocaine", ("7", "weed", "en")]))
     assert out[0].id is None and out[1].id == "7" and out[1].lang == "en"

@@ -90,14 +90,7 @@ class Scanner:
             text = "" if text is None else str(text)
         raw = self.compiled.find(text)
         if not raw:
-            if id is None:  # findings are immutable: share one per language
-                hit = _CLEAN.get(lang)
-                if hit is None:
-                    hit = Finding("clean", 0.0, lang, (), (), (), _CLEAN_EXPLANATION)
-                    if len(_CLEAN) < 64:
-                        _CLEAN[lang] = hit
-                return hit
-            return Finding("clean", 0.0, lang, (), (), (), _CLEAN_EXPLANATION, id)
+            return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
         detected = False
         if post_lang is None and self._needs_language(raw):
@@ -238,7 +231,8 @@ class Scanner:
             # One task per batch, the batch's findings pickled as one list: per-task overhead
             # of the pool, not the scanning, is what limits scaling with small posts.
             for batch in pool.imap(_work_batch, _batches(items, chunksize)):
-                yield from batch
+                for f in batch:
+                    yield _clean_finding(*f) if type(f) is tuple else f
 
 
 def _script(ch: str) -> str:
@@ -268,9 +262,27 @@ def _init_worker(lexicon: Lexicon, config: ScoringConfig) -> None:
     _WORKER = Scanner(lexicon, config)
 
 
-def _work_batch(items: list[PostLike]) -> list[Finding]:
+def _work_batch(items: list[PostLike]) -> list[Finding | tuple[str | None, str | None]]:
+    """Findings of a batch; clean ones travel as (lang, id): most posts are clean, and
+    unpickling a full Finding in the parent is what limits scaling on few cores."""
     assert _WORKER is not None
-    return [_WORKER.scan_item(item) for item in items]
+    out: list[Finding | tuple[str | None, str | None]] = []
+    for item in items:
+        f = _WORKER.scan_item(item)
+        out.append((f.lang, f.id) if f.verdict == "clean" and not f.matches else f)
+    return out
+
+
+def _clean_finding(lang: str | None, id: str | None) -> Finding:
+    """The finding of a post with no lexicon term (shared per language when it has no id)."""
+    if id is None:
+        hit = _CLEAN.get(lang)
+        if hit is None:
+            hit = Finding("clean", 0.0, lang, (), (), (), _CLEAN_EXPLANATION)
+            if len(_CLEAN) < 64:
+                _CLEAN[lang] = hit
+        return hit
+    return Finding("clean", 0.0, lang, (), (), (), _CLEAN_EXPLANATION, id)
 
 
 def _batches(items: Iterable[PostLike], size: int) -> Iterator[list[PostLike]]:
