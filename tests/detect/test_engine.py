@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from narcolex.detect import Finding, Scanner, ScoringConfig
-from narcolex.knowledge.lexicon import Lexicon
+from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 
 ROW_KEYS = ["id", "verdict", "score", "lang", "substances", "signals", "matches", "explanation"]
 MATCH_KEYS = ["term_id", "term", "surface", "start", "end", "kind", "denotes", "lang"]
@@ -205,6 +205,30 @@ def test_news_with_quantities_is_not_an_offer(scanner: Scanner) -> None:
     f = scanner.scan("Customs seized 40 kg of cocaine; two men were arrested, police said.")
     assert f.verdict == "mention", f.explanation
     assert "reporting" in f.explanation
+
+
+def test_feedback_on_a_purchase_is_not_an_offer(scanner: Scanner) -> None:
+    offer = scanner.scan("cocaine 5g, delivery, dm me")
+    assert offer.verdict == "sale"
+    f = scanner.scan("Received my 5g of cocaine, fast delivery. Thanks, 5/5, will order again.")
+    assert f.verdict == "mention", f.explanation
+    assert "feedback on a purchase" in f.explanation
+
+
+def test_slang_of_another_language_is_weak_when_the_language_is_unknown() -> None:
+    # "here" is a spelling of Polish slang for heroin and an everyday English word; with the
+    # post's language unknown it cannot make an offer with a quality cue alone.
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "here", "pl", "slang", ("opioids.heroin",), ambiguity="medium"),
+            LexiconTerm(2, "vendor", "en", "slang", ("signal.dealer",), ambiguity="medium"),
+            LexiconTerm(3, "weed", "en", "slang", ("cannabis.herbal",), ambiguity="medium"),
+        )
+    )
+    sc = Scanner.from_lexicon(lex)
+    assert sc.scan("A+ vendor, here", lang=None).verdict != "sale"
+    assert sc.scan("A+ vendor, weed", lang=None).verdict == "sale"
+    assert sc.scan("A+ vendor, here", lang="pl").verdict == "sale"
 
 
 def test_native_words_of_other_scripts_are_not_look_alikes(scanner: Scanner) -> None:

@@ -66,6 +66,20 @@ def test_word_mode_does_not_allow_endings(lexicon: Lexicon) -> None:
     assert found(lexicon, "cocaines") == []
 
 
+def test_squeezed_reading_needs_a_repeat_where_the_term_has_a_double() -> None:
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "AAS", "en", "abbreviation", ("steroids",)),
+            LexiconTerm(2, "weed", "en", "slang", ("cannabis.herbal",)),
+            LexiconTerm(3, "coke", "en", "slang", ("cocaine",)),
+        )
+    )
+    # a tripled letter elsewhere turns the squeezed reading on for the whole post
+    assert found(lex, "AAA+++ fat as hell, we'd go") == []
+    assert found(lex, "aaas and weeeed") == [("aaas", "AAS"), ("weeeed", "weed")]
+    assert found(lex, "cooooke yesss") == [("cooooke", "coke")]
+
+
 def test_longest_non_overlapping_match_wins() -> None:
     lex = Lexicon(
         terms=(

@@ -95,6 +95,13 @@ class CompiledLexicon:
                     skeletons.add(sk)
                 else:
                     self.always_full = True
+        # Terms with a doubled letter ("AAS", "weed") match a squeezed reading only where the
+        # post repeats a letter too; otherwise their squeezed key is another word.
+        self._doubled = frozenset(
+            i
+            for i, term in enumerate(self.terms)
+            if any(_DOUBLE.search(_key_of(f) or "") for f in (term.term, *term.variants))
+        )
         self.main = ahocorasick.Automaton()
         for k, (exact, squeezed) in main.items():
             self.main.add_word(k, (len(k), tuple(exact), tuple(squeezed)))
@@ -154,12 +161,12 @@ class CompiledLexicon:
         cands: list[tuple[int, int, tuple[int, ...], bool]] = []
         spaced = SKELETON_SPACED.search(skel) is not None
         for v in normalize(text, spaced=spaced):
-            cands.extend(self._find_variant(v))
+            cands.extend(self._find_variant(v, text))
         if not cands:
             return []
         return _longest_non_overlapping(text, cands)
 
-    def _find_variant(self, v: Variant) -> list[tuple[int, int, tuple[int, ...], bool]]:
+    def _find_variant(self, v: Variant, text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:
         padded = f" {v.text} "
         n = len(padded)
         out: list[tuple[int, int, tuple[int, ...], bool]] = []
@@ -174,6 +181,8 @@ class CompiledLexicon:
                     continue
                 s, e = span
                 os_, oe = v.span_to_original(s - 1, e - 1)
+                if v.squeezed and i in self._doubled and not _has_double(text, os_, oe):
+                    continue  # "as" is not "AAS" squeezed: only "aaas" is
                 out.append((os_, oe, (i,), mode == "emoji"))
         for hs, he in v.hashtags:
             out.extend(self._hashtag(v, padded, hs + 1, he + 1))
@@ -226,6 +235,16 @@ class CompiledLexicon:
             os_, oe = v.span_to_original(s - 1, e - 1)
             out.append((os_, oe, idx, False))
         return out
+
+
+_DOUBLE = re.compile(r"([^\W\d_])\1")
+
+
+def _has_double(text: str, start: int, end: int) -> bool:
+    """A letter written twice or more in a row in text[start:end], ignoring case and
+    anything between the repeats that normalization drops (zero-width, separators)."""
+    letters = [c.casefold() for c in text[start:end] if c.isalpha()]
+    return any(a == b for a, b in zip(letters, letters[1:], strict=False))
 
 
 def _check(padded: str, n: int, start: int, end: int, mode: str) -> tuple[int, int] | None:

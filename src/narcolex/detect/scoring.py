@@ -4,7 +4,8 @@ The model is a hand-set logistic score so that every point is explainable: a bia
 substance evidence (each term's ambiguity and confidence), plus one weight per sale-signal
 class (weighted down when the cue is far from any substance term), plus a bonus when a stock
 quantity is attached to a term ("5g of X"), minus counter-evidence (first-person narrative,
-information products such as guides, reporting words such as police or court) when the cues
+information products such as guides, reporting words such as police or court, feedback on a
+purchase such as ratings or thanks) when the cues
 alone would make a sale. `sigmoid(sum)` is the score. Gates then cap the verdict: no sale cue
 means no sale; ambiguous terms and emoji need a plausibly priced drug quantity attached.
 Weights were set on the principle "a listing with a substance and a stock quantity or price is
@@ -21,7 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from narcolex.detect.finding import Contribution, Match, Signal
-from narcolex.detect.signals import DIGITAL, NEWS
+from narcolex.detect.signals import DIGITAL, NEWS, REVIEW
 
 _FIRST_PERSON = re.compile(
     r"(?<![\w.\-*_/])(?:i|i'm|i've|i'd|my|me|myself|ich|mein|meine|mir|mich|je|j'ai|mon|ma|mes|moi|"
@@ -97,6 +98,8 @@ class ScoringConfig:
     digital: float = -1.8  # a guide or e-book about drugs is not a drug offer
     news: float = -0.9  # per reporting word (police, seizure, court, study): not an offer
     news_cap: float = -2.7
+    review: float = -0.9  # per feedback cue (rating, thanks, received, will order again)
+    review_cap: float = -3.6
     extra_term: float = 0.25  # each further distinct substance term
     extra_term_cap: float = 0.75
     signals: dict[str, float] = field(default_factory=_default_signal_weights)
@@ -169,8 +172,16 @@ def score(
         contribs.append(Contribution("further substance terms", extra))
 
     def weak(m: Match) -> bool:
-        foreign = is_foreign(m.lang, post_lang) and m.ambiguity != "low"
-        return foreign or m.ambiguity == "high" or m.kind in ("emoji", "emoji_sequence")
+        # A slang word of one language is only as good as the evidence that the post is in
+        # that language: foreign, or unconfirmed when the language could not be identified
+        # (Polish "here", "as" in another language: everyday words of English posts).
+        local = m.lang in ("und", "en") or m.lang == post_lang
+        unconfirmed = not local and (post_lang is None or is_foreign(m.lang, post_lang))
+        return (
+            (unconfirmed and m.ambiguity != "low")
+            or m.ambiguity == "high"
+            or m.kind in ("emoji", "emoji_sequence")
+        )
 
     strong_substance = not all(weak(m) for m in substance_matches)
     best_by_code: dict[str, tuple[float, Signal]] = {}
@@ -248,6 +259,10 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
     if news:
         w = max(config.news * len(news), config.news_cap)
         out.append(Contribution(f"reporting words {sorted(news)}", w))
+    review = {" ".join(m.group(0).lower().split()) for m in REVIEW.finditer(text)}
+    if review:
+        w = max(config.review * len(review), config.review_cap)
+        out.append(Contribution(f"feedback on a purchase {sorted(review)}", w))
     return out
 
 

@@ -114,6 +114,19 @@ NEWS = re.compile(
     r"полиция|полици\w*|изъят\w*|задержан\w*)(?!\w)",
     re.IGNORECASE,
 )
+# Feedback on a purchase (a buyer's review, a thank-you to a seller) shares a seller's words
+# ("shipping", "stealth", "vendor") but looks back: ratings, thanks, receipt in the past tense,
+# "will order again". Counter-evidence, per distinct cue, in the larger languages.
+REVIEW = re.compile(
+    r"(?<![\w/])(?:10|[0-5](?:[.,]5)?)\s?/\s?(?:5|10)(?![\w/])|(?<!\w)[1-5]\s?stars?(?!\w)"
+    r"|(?<!\w)(?:thanks|thank\s+you|thx|ty\s+(?:again|so\s+much)|arrived|received|came\s+in|"
+    r"got\s+(?:it|them|my|here)|showed\s+up|ordered|"
+    r"will\s+(?:definitely\s+|surely\s+)?(?:order|buy|be\s+back|return)|repeat\s+(?:buyer|customer|order)|"
+    r"as\s+described|as\s+advertised|recommend(?:ed)?|legit\s+vendor|"
+    r"danke|angekommen|erhalten|bestellt|merci|reçu|commandé|gracias|recibido|llegó|bedankt|"
+    r"ontvangen|besteld|grazie|ricevuto|arrivato|tack|mottagit|kiitos|dziękuję|otrzymałem)(?!\w)",
+    re.IGNORECASE,
+)
 # Information products (guides, e-books) about drugs are not drugs: counter-evidence.
 DIGITAL = re.compile(
     r"(?<!\w)(?:pdf|e-?books?|ebooks?|guides?|tutorials?|digital\s+(?:download|copy|delivery)|"
