@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import pairwise
 
 import ahocorasick
 
@@ -244,7 +245,7 @@ def _has_double(text: str, start: int, end: int) -> bool:
     """A letter written twice or more in a row in text[start:end], ignoring case and
     anything between the repeats that normalization drops (zero-width, separators)."""
     letters = [c.casefold() for c in text[start:end] if c.isalpha()]
-    return any(a == b for a, b in zip(letters, letters[1:], strict=False))
+    return any(a == b for a, b in pairwise(letters))
 
 
 def _check(padded: str, n: int, start: int, end: int, mode: str) -> tuple[int, int] | None:
