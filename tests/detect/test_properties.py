@@ -85,4 +85,42 @@ def test_prefilter_never_hides_a_match(lexicon, text: str) -> None:  # type: ign
     filtered = CompiledLexicon(lexicon)
     unfiltered = CompiledLexicon(lexicon)
     unfiltered._might_match = lambda _text, _skel: True  # type: ignore[method-assign]
+    unfiltered.fast = None
     assert filtered.find(text) == unfiltered.find(text)
+
+
+# ASCII posts take the C fast path; its alphabet is what the skeleton and its checks react to.
+ASCII_PIECES = [
+    "coke", "c0ke", "k1ll", "h@sh", "kush!!", "c o k e", "c.o.c.a.i.n.e", "c - o - k", "#tag",
+    "cooocaaaine", "weed", "wiet", "Koksdealer", "aaa", "iiii", "will", "a b", "x y z", "I",
+    "snow", "@handle", "50$", "$", "|", "!", "@", "4-MMC", "mdma", "1", "0", "  ", "\n", "\t",
+]  # fmt: skip
+ascii_texts = st.lists(
+    st.one_of(
+        st.sampled_from(ASCII_PIECES),
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=6),
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(ascii_texts)
+def test_c_fast_path_agrees_with_the_python_prefilter(lexicon, text: str) -> None:  # type: ignore[no-untyped-def]
+    from narcolex.detect.matcher import CompiledLexicon
+    from narcolex.detect.normalize import word_skeleton
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None, "the C extension is not built (pip install -e . needs gcc)"
+    assert c.fast.check(text) == int(c._might_match(text, " " + word_skeleton(text)))
+
+
+def test_c_fast_path_leaves_non_ascii_posts_to_python(lexicon) -> None:  # type: ignore[no-untyped-def]
+    from narcolex.detect.matcher import CompiledLexicon
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None
+    assert c.fast.check("сосаіnе") == -1
+    assert c.fast.check("café") == -1
+    assert c.fast.check("") == 0
+    assert [m.start for m in c.find("nice café, coke")] == [11]

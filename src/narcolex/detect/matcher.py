@@ -26,6 +26,7 @@ from itertools import pairwise
 import ahocorasick
 
 from narcolex.detect.normalize import (
+    _WORD_SKELETON_ASCII,
     SKELETON_SPACED,
     SKELETON_TRIPLE_KEYS,
     Variant,
@@ -37,6 +38,11 @@ from narcolex.detect.normalize import (
     word_skeleton,
 )
 from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+
+try:  # the C fast path is optional: built by `pip install` where a compiler is available
+    from narcolex.detect._fastpath import Prefilter as _FastPrefilter
+except ImportError:  # pragma: no cover - exercised by installs without a compiler
+    _FastPrefilter = None
 
 PREFIX_MAX_ENDING = 6  # letters an inflected form may add to a `prefix` stem
 COMPOUND_INNER_MIN = 6  # a compound part with no boundary on either side needs this many letters
@@ -116,6 +122,10 @@ class CompiledLexicon:
             if len(a):
                 a.make_automaton()
         self._has_main = len(self.main) > 0
+        self.fast = None  # the same prefilter for ASCII posts, in C (see _fastpath.c)
+        if _FastPrefilter is not None and _WORD_SKELETON_ASCII is not None:
+            keys = [k.encode("ascii") for k in (*skeletons, *SKELETON_TRIPLE_KEYS) if k.isascii()]
+            self.fast = _FastPrefilter(keys, _WORD_SKELETON_ASCII)
 
     @staticmethod
     def _prefilter_key(key: str, mode: str) -> str:
@@ -141,6 +151,10 @@ class CompiledLexicon:
 
     def might_match(self, text: str) -> bool:
         """False only when no term can match (the prefilter); cheap, C-level."""
+        if self.fast is not None and not self.always_full and self._has_main:
+            verdict = self.fast.check(text)
+            if verdict >= 0:
+                return verdict == 1
         return self._might_match(text, " " + word_skeleton(text))
 
     def _might_match(self, text: str, skel: str) -> bool:
@@ -156,8 +170,13 @@ class CompiledLexicon:
         """Longest non-overlapping matches in `text`, offsets in `text`."""
         if not text:
             return []
+        fast = -1
+        if self.fast is not None and not self.always_full and self._has_main:
+            fast = self.fast.check(text)
+            if fast == 0:  # an ASCII post that no term can match: most posts end here
+                return []
         skel = " " + word_skeleton(text)
-        if not self._might_match(text, skel):
+        if fast < 0 and not self._might_match(text, skel):
             return []
         cands: list[tuple[int, int, tuple[int, ...], bool]] = []
         spaced = SKELETON_SPACED.search(skel) is not None
