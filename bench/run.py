@@ -100,14 +100,16 @@ OBFUSCATIONS: dict[str, Callable[[str, random.Random], str]] = {
 }  # fmt: skip
 
 
-def make_corpus(rng: random.Random, lex: Lexicon, n: int) -> tuple[list, list]:
+def make_corpus(
+    rng: random.Random, lex: Lexicon, n: int, every: int = 5
+) -> tuple[list, list]:
     """(posts, clean_posts); a planted post is (text, kind, term_id, start, end)."""
     planted = []
     clean = []
     for i in range(n):
         words = [rng.choice(FILLER) for _ in range(rng.randint(8, 30))]
-        if i % 5 == 0:  # one post in five carries a planted term
-            kind = list(OBFUSCATIONS)[(i // 5) % len(OBFUSCATIONS)]
+        if i % every == 0:  # one post in `every` carries a planted term
+            kind = list(OBFUSCATIONS)[(i // every) % len(OBFUSCATIONS)]
             term = lex.terms[rng.randrange(len(lex.terms))]
             surface = OBFUSCATIONS[kind](term.term, rng)
             pos = rng.randrange(len(words) + 1)
@@ -199,6 +201,28 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _busy(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def _cpu_scaling(workers: int, n: int = 5_000_000) -> float:
+    """How much faster this machine runs `workers` CPU-bound Python processes than one process
+    running the same work in turn: the ceiling for any process fan-out here (hyperthreads and
+    shared cores make it less than `workers`)."""
+    t = time.perf_counter()
+    for _ in range(workers):
+        _busy(n)
+    serial = time.perf_counter() - t
+    with mp.get_context("fork").Pool(workers) as pool:
+        t = time.perf_counter()
+        pool.map(_busy, [n] * workers)
+        parallel = time.perf_counter() - t
+    return serial / parallel
+
+
 def _memory_child(lex: Lexicon, texts: list[str], q: mp.Queue) -> None:
     scanner = Scanner.from_lexicon(lex)
     for x in texts:
@@ -227,33 +251,46 @@ def main() -> None:
     for x in texts[:200]:  # warm-up
         scanner.scan(x)
 
-    rows: list[tuple[str, float]] = []
+    # Platform traffic: one post in a hundred carries a term (drug adverts are a small share
+    # of what platforms scan; the evasion corpus above has one in five, to measure recall).
+    t_planted, t_clean = make_corpus(random.Random(SEED + 1), lex, args.posts, every=100)
+    traffic = [p[0] for p in t_planted] + t_clean
+    random.Random(SEED).shuffle(traffic)
+    planted_texts = [p[0] for p in planted]
     base = baseline_matcher(lex)
-    rows.append(("baseline: pyahocorasick + Python boundaries", _rate(base, texts)))
-    rows.append(("full scanner (narcolex)", _rate(scanner.scan, texts)))
-    rows.append(("  scanner, clean posts only", _rate(scanner.scan, clean)))
-    rows.append(("  scanner, planted posts only", _rate(scanner.scan, [p[0] for p in planted])))
-    hs = hyperscan_matcher(lex)
-    if hs:
-        rows.append(("hyperscan exact (\\b, caseless)", _rate(hs, texts)))
-    r2 = re2_matcher(lex)
-    if r2:
-        rows.append(("re2 exact (one alternation)", _rate(r2, texts)))
-    base_rate = rows[0][1]
-
-    print(f"corpus: {len(texts)} posts ({len(planted)} planted, {len(clean)} clean); "
+    corpora = [
+        ("platform traffic (1 post in 100 with a term)", traffic),
+        ("evasion corpus (1 post in 5 with a term)", texts),
+        ("  clean posts only", clean),
+        ("  posts with a planted term only", planted_texts),
+    ]
+    print(f"evasion corpus: {len(texts)} posts ({len(planted)} planted, {len(clean)} clean); "
+          f"traffic corpus: {len(traffic)} posts ({len(t_planted)} with a term); "
           f"lexicon: {len(lex)} terms")  # fmt: skip
     print(f"matcher build for {len(lex)} terms: {build_s:.3f} s\n")
-    print(f"{'throughput (1 process)':<46} {'posts/s':>10} {'x baseline':>11}")
-    for name, rate in rows:
-        print(f"{name:<46} {rate:>10.0f} {rate / base_rate:>10.2f}x")
+    print(f"{'throughput, 1 process (posts/s)':<46} {'baseline':>10} {'scanner':>10} {'ratio':>7}")
+    for name, corpus in corpora:
+        b, s = _rate(base, corpus), _rate(scanner.scan, corpus)
+        print(f"{name:<46} {b:>10.0f} {s:>10.0f} {s / b:>6.2f}x")
+    others = [("hyperscan exact (\\b, caseless)", hyperscan_matcher(lex)),
+              ("re2 exact (one alternation)", re2_matcher(lex))]  # fmt: skip
+    for name, fn in others:
+        if fn is not None:
+            b, s = _rate(base, traffic), _rate(fn, traffic)
+            print(f"{'  other exact matcher: ' + name:<46} {b:>10.0f} {s:>10.0f} {s / b:>6.2f}x")
+    fast = "C fast path" if scanner.compiled.fast is not None else "Python prefilter (no C)"
+    print(f"(clean ASCII posts are rejected by the {fast})")
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"\nscan_many scaling (posts/s, corpus x5 so that start-up is amortised; {cores} cores)")
+    print(f"\nscan_many (posts/s, each corpus x5 so that start-up is amortised; {cores} cores)")
+    print(f"{'workers':>9} {'traffic':>10} {'evasion':>10} {'machine ceiling':>16}")
     for w in sorted({1, 2, cores or 1}):
-        t = time.perf_counter()
-        n = sum(1 for _ in scanner.scan_many(texts * 5, workers=w, chunksize=512))
-        print(f"  workers={w}: {n / (time.perf_counter() - t):.0f}")
+        rates = []
+        for corpus in (traffic, texts):
+            t = time.perf_counter()
+            n = sum(1 for _ in scanner.scan_many(corpus * 5, workers=w, chunksize=512))
+            rates.append(n / (time.perf_counter() - t))
+        print(f"{w:>9} {rates[0]:>10.0f} {rates[1]:>10.0f} {_cpu_scaling(w):>15.2f}x")
 
     print(f"\n{'obfuscation kind':<16} {'recall':>7} {'n':>5}")
     per: dict[str, list[int]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
 _CLEAN: dict[str | None, Finding] = {}
+_CLEAN_TEXT = Finding("clean", 0.0, None, (), (), (), _CLEAN_EXPLANATION)  # a bare text, clean
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
 
@@ -230,9 +232,17 @@ class Scanner:
         ) as pool:
             # One task per batch, the batch's findings pickled as one list: per-task overhead
             # of the pool, not the scanning, is what limits scaling with small posts.
-            for batch in pool.imap(_work_batch, _batches(items, chunksize)):
-                for f in batch:
-                    yield _clean_finding(*f) if type(f) is tuple else f
+            # Only findings with matches come back (with their index in the batch): the clean
+            # ones, most posts, are rebuilt here from the items themselves, which are kept in
+            # `sent` by the pool's feeder thread in the order the results return.
+            sent: deque[list[PostLike]] = deque()
+            for found in pool.imap(_work_batch, _sending(_batches(items, chunksize), sent)):
+                batch = sent.popleft()
+                for i, item in enumerate(batch):
+                    f = found.get(i)
+                    if f is None:
+                        f = _CLEAN_TEXT if type(item) is str else _clean_finding(*_lang_id(item))
+                    yield f
 
 
 def _script(ch: str) -> str:
@@ -262,15 +272,37 @@ def _init_worker(lexicon: Lexicon, config: ScoringConfig) -> None:
     _WORKER = Scanner(lexicon, config)
 
 
-def _work_batch(items: list[PostLike]) -> list[Finding | tuple[str | None, str | None]]:
-    """Findings of a batch; clean ones travel as (lang, id): most posts are clean, and
-    unpickling a full Finding in the parent is what limits scaling on few cores."""
+def _work_batch(items: list[PostLike]) -> dict[int, Finding]:
+    """The findings of a batch that have matches, by index: most posts are clean, and shipping
+    and unpickling their findings is what limits scaling on few cores."""
     assert _WORKER is not None
-    out: list[Finding | tuple[str | None, str | None]] = []
-    for item in items:
+    out: dict[int, Finding] = {}
+    for i, item in enumerate(items):
         f = _WORKER.scan_item(item)
-        out.append((f.lang, f.id) if f.verdict == "clean" and not f.matches else f)
+        if f.matches:
+            out[i] = f
     return out
+
+
+def _sending(
+    batches: Iterator[list[PostLike]], sent: deque[list[PostLike]]
+) -> Iterator[list[PostLike]]:
+    for batch in batches:
+        sent.append(batch)
+        yield batch
+
+
+def _lang_id(item: PostLike) -> tuple[str | None, str | None]:
+    """The language and id a clean finding of `item` carries (as `scan_item` would set)."""
+    if type(item) is str:
+        return None, None
+    if isinstance(item, Mapping):
+        pid = item.get("id")
+        return item.get("lang") or None, None if pid is None else str(pid)
+    if isinstance(item, tuple):
+        pid, _text, *rest = item
+        return (rest[0] if rest else None), None if pid is None else str(pid)
+    return None, None
 
 
 def _clean_finding(lang: str | None, id: str | None) -> Finding:

@@ -8,7 +8,10 @@ the row, so the pinned shape never drifts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
+
+_GETTERS: dict[type, Any] = {}
 
 
 class _FastPickle:
@@ -18,7 +21,14 @@ class _FastPickle:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))  # type: ignore[arg-type]
+        cls = type(self)
+        get = _GETTERS.get(cls)
+        if get is None:  # one C-level getter of all fields per class
+            names = [f.name for f in fields(self)]  # type: ignore[arg-type]
+            many = attrgetter(*names)
+            get = many if len(names) > 1 else (lambda obj: (many(obj),))
+            _GETTERS[cls] = get
+        return (cls, get(self))
 
 
 VERDICTS: tuple[str, ...] = ("sale", "mention", "clean")
