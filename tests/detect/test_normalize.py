@@ -122,3 +122,12 @@ def test_term_keys_use_the_same_pipeline() -> None:
 
 def test_word_skeleton_keeps_boundaries_and_merges_i_and_l() -> None:
     assert word_skeleton("K1ll the c0ke.") == "kiii the coke "
+
+
+def test_ascii_fast_tables_equal_the_unicode_tables() -> None:
+    from narcolex.detect.normalize import FOLD, PUNCT, WORD_SKELETON, punct, word_skeleton
+
+    every = "".join(chr(c) for c in range(128))
+    assert every.translate(FOLD) == every.lower()
+    assert punct(every) == every.translate(PUNCT)
+    assert word_skeleton(every) == every.translate(WORD_SKELETON)

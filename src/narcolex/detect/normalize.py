@@ -152,6 +152,14 @@ def _ascii_table(table: dict) -> bytes | None:
 
 
 _WORD_SKELETON_ASCII = _ascii_table(WORD_SKELETON)
+_PUNCT_ASCII = _ascii_table(PUNCT)
+
+
+def punct(text: str) -> str:
+    """Every character that is not a letter, digit, emoji or '#' becomes a space."""
+    if _PUNCT_ASCII is not None and text.isascii():
+        return text.encode("ascii").translate(_PUNCT_ASCII).decode("ascii")
+    return text.translate(PUNCT)
 
 
 def word_skeleton(text: str) -> str:
@@ -279,9 +287,9 @@ def _sub_with_edits(
 
 
 def _fold_stage(text: str) -> tuple[str, Stage | None]:
+    if text.isascii():  # ASCII folds one-to-one, to lower case (a test pins this)
+        return text.lower(), None
     out = text.translate(FOLD)
-    if text.isascii():  # ASCII folds one-to-one
-        return out, None
     edits = []
     shift = 0
     for m in _NON_ASCII.finditer(text):
@@ -436,7 +444,7 @@ def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None
     out: list[Variant] = []
     do_squeeze = _has_letter_triple(s) if squeeze is None else squeeze
     for reading in _leet_readings(s):
-        r = reading.translate(PUNCT)
+        r = punct(reading)
         out.append(_finish(r, stages, False))
         if do_squeeze:
             sq, st = _sub_with_edits(_SQUEEZE, r, lambda m: m.group(1))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import ahocorasick
+
 from narcolex.detect.finding import Signal
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
@@ -46,7 +48,6 @@ _WEIGHT = re.compile(
 )
 # Weights written as words ("a QP", "an eighth", "half gram", "one ounce", "ein Gramm"): the
 # only quantities that need no digit. The number words are the small ones sellers write out.
-_WEIGHT_WORD_HINTS = ("qp", "hp", "eight", "ball", "half", "quarter", "gram", "ounce", "kilo", "oz")
 _NUMBER_WORD = (
     r"(?:a|an|one|two|three|four|five|ten|half(?:\s+a)?|quarter|ein|eine|einen|zwei|halbe[ns]?|"
     r"een|twee|halve|un|une|deux|demi|un\s+demi|uno|una|dos|medio|media|mezzo|due)"
@@ -144,12 +145,55 @@ _PAY_NAMES = (
     r"btc|bitcoin|xmr|monero|ltc|litecoin|paypal|revolut|cash\s?app|crypto|escrow|"
     r"western\s+union|paysafe(?:card)?"
 )
-# App and payment names in one pass; over lower-cased text the search is twice as fast as a
-# case-insensitive one (text whose lower case changes length, like "İ", uses that one).
-_NAMES_LOWER = re.compile(rf"(?<!\w)(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?!\w)")
+# App and payment names, case-insensitive (text whose lower case changes length, like "İ",
+# is searched by the regex; other text by one automaton pass over its lower case).
 _NAMES_ANY = re.compile(
     rf"(?<!\w)(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?!\w)", re.IGNORECASE
 )
+_APP_WORDS = ("wickr", "threema", "snapchat", "telegram", "kik", "whatsapp", "viber", "wechat",
+              "discord")  # fmt: skip
+_PAY_WORDS = ("btc", "bitcoin", "xmr", "monero", "ltc", "litecoin", "paypal", "revolut",
+              "cashapp", "cash app", "crypto", "escrow", "western union", "paysafe",
+              "paysafecard")  # fmt: skip
+# Word starts that gate the costlier patterns: a weight written in words, a grade.
+_GATES = {"weight_word": ("qp", "hp", "eight", "8ball", "half", "quarter", "gram", "ounce",
+                          "oz", "kilo"),
+          "grade": ("a+", "aaa", "grade")}  # fmt: skip
+
+
+def _keyword_automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for kind, words in (("app", _APP_WORDS), ("pay", _PAY_WORDS)):
+        for w in words:
+            auto.add_word(w, (kind, len(w), True))
+    for kind, words in _GATES.items():
+        for w in words:
+            if w not in auto:
+                auto.add_word(w, (kind, len(w), False))
+    auto.make_automaton()
+    return auto
+
+
+_KEYWORDS = _keyword_automaton()
+
+
+def _keywords(low: str) -> tuple[list[tuple[str, int, int]], set[str]]:
+    """App/payment names as (kind, start, end) with word boundaries, and the gates that
+    opened (a gate word at a word start)."""
+    names: list[tuple[str, int, int]] = []
+    gates: set[str] = set()
+    n = len(low)
+    for end, (kind, k, whole) in _KEYWORDS.iter(low):
+        start = end - k + 1
+        if start > 0 and (low[start - 1].isalnum() or low[start - 1] == "_"):
+            continue
+        if not whole:
+            gates.add(kind)
+            continue
+        if end + 1 < n and (low[end + 1].isalnum() or low[end + 1] == "_"):
+            continue
+        names.append((kind, start, end + 1))
+    return names, gates
 _PHONE = re.compile(
     r"(?<![\w+.,])(?:\+|00)\d{2,3}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4}){2,3}(?![\w.,])"
     r"|(?<![\w.,])0\d{2,3}[\s.-]?\d{3}[\s.-]?\d{3,4}(?![\w.,])"
@@ -192,17 +236,23 @@ def find_signals(text: str) -> list[Signal]:
     if has_digit:
         groups.append((("signal.contact", "phone", _PHONE),))
     low = text.lower()
-    if any(w in low for w in _WEIGHT_WORD_HINTS):
-        groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
-    if "A" in text or "rade" in text:
-        groups.append((("signal.quality", "grade", _GRADE),))
     out: list[Signal] = []
-    same_length = len(low) == len(text)  # lower() can lengthen a few letters (İ)
-    names = _NAMES_LOWER.finditer(low) if same_length else _NAMES_ANY.finditer(text)
-    for m in names:
-        s, e = m.span()
-        code, kind = ("signal.platform", "app") if m.group("app") else ("signal.payment", "payment")
-        out.append(Signal(code, text[s:e], s, e, kind))
+    if len(low) == len(text):  # lower() can lengthen a few letters (İ)
+        names, gates = _keywords(low)
+    else:
+        names = [
+            ("app" if m.group("app") else "pay", *m.span()) for m in _NAMES_ANY.finditer(text)
+        ]
+        gates = set(_GATES)
+    if "weight_word" in gates:
+        groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
+    if "grade" in gates:
+        groups.append((("signal.quality", "grade", _GRADE),))
+    for kind, s, e in names:
+        if kind == "app":
+            out.append(Signal("signal.platform", text[s:e], s, e, "app"))
+        else:
+            out.append(Signal("signal.payment", text[s:e], s, e, "payment"))
     taken = _Spans()
     for group in groups:
         for code, kind, pattern in group:
