@@ -231,6 +231,16 @@ def test_slang_of_another_language_is_weak_when_the_language_is_unknown() -> Non
     assert sc.scan("A+ vendor, here", lang="pl").verdict == "sale"
 
 
+def test_a_quantity_in_a_title_is_bound_to_the_product_named_there(scanner: Scanner) -> None:
+    title = "grass - indoor grown, organic, hand trimmed - 28g 180€"
+    f = scanner.scan(title)
+    assert f.verdict == "sale", f.explanation
+    assert "bound to 'grass'" in f.explanation
+    # the same words with the quantity far from the term, outside a title, bind nothing
+    long = "grass " + "the garden was lovely this year and " * 4 + "28g 180€"
+    assert "bound to" not in scanner.scan(long).explanation
+
+
 def test_native_words_of_other_scripts_are_not_look_alikes(scanner: Scanner) -> None:
     # Bulgarian "от" (from) folds to "ot" (Turkish slang) but is a word of the post's language.
     assert scanner.scan("Продукти от България на промоция").matches == ()

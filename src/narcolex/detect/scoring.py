@@ -108,6 +108,9 @@ class ScoringConfig:
     # elsewhere is a discount, a battery level or a statistic.
     bound_only: frozenset[str] = frozenset({"purity"})
     bound: int = 25  # a stock quantity this close to a term is bound to it ("5g of X", "X 2g")
+    # ... and anywhere in a title: a listing's or menu line's first characters name one product
+    # and its quantity ("Pineapple Express - indoor - 8 ounces").
+    title: int = 80
     bound_weight: float = 0.8
     far_factor: float = 0.5
     first_person: float = -0.3  # per first-person word, capped
@@ -205,7 +208,7 @@ def score(
             if sig.source in ("weight", "count", "unit_price", "multiplier", "pieces")
             for m in (own.nearest(sig),)
             if m is not None
-            and _distance(sig, m) <= config.bound
+            and (_distance(sig, m) <= config.bound or _same_title(text, sig, m, config.title))
             and (sig.end <= m.start or m.end <= sig.start)  # "30 pills" is not bound to "pills"
         ),
         None,
@@ -306,6 +309,12 @@ class _Nearest:
     def distance(self, sig: Signal) -> int:
         m = self.nearest(sig)
         return _distance(sig, m) if m is not None else 1 << 30
+
+
+def _same_title(text: str, sig: Signal, m: Match, title: int) -> bool:
+    """Both in the first `title` characters of the post, on its first line."""
+    end = max(sig.end, m.end)
+    return end <= title and "\n" not in text[:end]
 
 
 def _distance(sig: Signal, m: Match) -> int:
