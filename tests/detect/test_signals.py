@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narcolex.detect.signals import find_signals
 
@@ -116,3 +118,30 @@ def test_offsets_are_original() -> None:
     text = "x 50€ y t.me/example_handle"
     for s in find_signals(text):
         assert text[s.start : s.end] == s.surface
+
+
+PIECES = ["5g", "€50", "50e", "10 pills", "x10", "Qty: 10", "5 st", "84%", "20mg", "1/8 oz",
+          "(50)", "[10]", "6 pcs", "3 bags", "1g=10", "60€/g", "+44 7700 900000", "İ", "PİLLS",
+          "μg", "µg", " ", "\n", "A+", "grade A", "half gram", "ein Gramm", "t.me/x", "@ab_c",
+          "wickr: ab_cd", "BTC", "cash app"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=10).map(" ".join))
+def test_pattern_gates_never_hide_a_signal(text: str) -> None:
+    """A pattern is skipped when characters or words it needs are absent: the result must be
+    the same as running every pattern."""
+    import narcolex.detect.signals as sig
+
+    gated = find_signals(text)
+    saved, keywords = sig._NUMERIC, sig._keywords
+
+    def every_gate(low: str) -> tuple[list[tuple[str, int, int]], set[str]]:
+        return keywords(low)[0], set(sig._GATES)
+
+    try:
+        sig._NUMERIC = tuple((c, k, p, None) for c, k, p, _ in saved)
+        sig._keywords = every_gate
+        assert find_signals(text) == gated
+    finally:
+        sig._NUMERIC, sig._keywords = saved, keywords

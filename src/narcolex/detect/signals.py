@@ -194,6 +194,8 @@ def _keywords(low: str) -> tuple[list[tuple[str, int, int]], set[str]]:
             continue
         names.append((kind, start, end + 1))
     return names, gates
+
+
 _PHONE = re.compile(
     r"(?<![\w+.,])(?:\+|00)\d{2,3}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4}){2,3}(?![\w.,])"
     r"|(?<![\w.,])0\d{2,3}[\s.-]?\d{3}[\s.-]?\d{3,4}(?![\w.,])"
@@ -202,16 +204,24 @@ _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:RT\s+)?@\w+:?)+")
 _EMOJI_BULLET = re.compile(r"^\s*[^\w\s]{1,3}\s*\w")
 
 _DIGIT = re.compile(r"\d")
-_NUMERIC: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("signal.price", "unit_price", _UNIT_PRICE),
-    ("signal.price", "price", _PRICE),
-    ("signal.quantity", "weight", _WEIGHT),
-    ("signal.quantity", "count", _COUNT),
-    ("signal.quantity", "pieces", _PIECES),
-    ("signal.quantity", "multiplier", _MULTIPLIER),
-    ("signal.quantity", "dose", _DOSE),
-    ("signal.quantity", "pieces", _QTY),
-    ("signal.quality", "purity", _PURITY),
+# Each numeric pattern with the characters it cannot match without (None: any digit will
+# do): a pattern whose characters are absent is skipped, which is most of them in most posts.
+_COUNT_GATE = ("pill", "tab", "cap", "hit", "blotter", "bar", "vial", "amp", "bottle", "seed",
+               "strip", "stamp", "baggies", "dose", "(", "[")  # fmt: skip
+_PIECES_GATE = ("pcs", "piece", "stk", "stück", "unit", "pack", "bag", "bundle", "шт", "stuks",
+                "kpl")  # fmt: skip
+_DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "ml", "cl", "iu")
+_QTY_GATE = ("qty", "quantity", "menge", "antal", "määrä", "st")
+_NUMERIC: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...] | None], ...] = (
+    ("signal.price", "unit_price", _UNIT_PRICE, ("=", ":", "@", "/")),
+    ("signal.price", "price", _PRICE, None),
+    ("signal.quantity", "weight", _WEIGHT, None),
+    ("signal.quantity", "count", _COUNT, _COUNT_GATE),
+    ("signal.quantity", "pieces", _PIECES, _PIECES_GATE),
+    ("signal.quantity", "multiplier", _MULTIPLIER, ("x",)),
+    ("signal.quantity", "dose", _DOSE, _DOSE_GATE),
+    ("signal.quantity", "pieces", _QTY, _QTY_GATE),
+    ("signal.quality", "purity", _PURITY, ("%",)),
 )
 _LINKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("signal.contact", "messenger", _MESSENGER_LINK),
@@ -226,23 +236,28 @@ def find_signals(text: str) -> list[Signal]:
     digits, links or ids, and a skipped regex is the cheapest one.
     """
     groups: list[tuple[tuple[str, str, re.Pattern[str]], ...]] = []
+    low = text.lower()
+    exact_low = len(low) == len(text)  # lower() can lengthen a few letters (İ): then no gates
     has_digit = _DIGIT.search(text) is not None
     if has_digit:
-        groups.append(_NUMERIC)
+        groups.append(
+            tuple(
+                (code, kind, pattern)
+                for code, kind, pattern, needs in _NUMERIC
+                if needs is None or not exact_low or any(c in low for c in needs)
+            )
+        )
     if "/" in text or ".onion" in text or "www." in text:
         groups.append(_LINKS)
     if ":" in text or "=" in text or "@" in text:
         groups.append((("signal.contact", "app_id", _APP_ID),))
     if has_digit:
         groups.append((("signal.contact", "phone", _PHONE),))
-    low = text.lower()
     out: list[Signal] = []
-    if len(low) == len(text):  # lower() can lengthen a few letters (İ)
+    if exact_low:
         names, gates = _keywords(low)
     else:
-        names = [
-            ("app" if m.group("app") else "pay", *m.span()) for m in _NAMES_ANY.finditer(text)
-        ]
+        names = [("app" if m.group("app") else "pay", *m.span()) for m in _NAMES_ANY.finditer(text)]
         gates = set(_GATES)
     if "weight_word" in gates:
         groups.append((("signal.quantity", "weight", _WEIGHT_WORDS),))
