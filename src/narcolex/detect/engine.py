@@ -220,7 +220,11 @@ class Scanner:
     def scan_many(
         self, items: Iterable[PostLike], workers: int = 1, chunksize: int = 64
     ) -> Iterator[Finding]:
-        """Findings for `items`, streamed in input order; `workers > 1` uses processes."""
+        """Findings for `items`, streamed in input order; `workers > 1` uses processes.
+
+        The calling process is one of the `workers`: it scans every `workers`-th batch itself
+        while `workers - 1` helper processes scan the others, so that on a machine with as many
+        cores as workers no core only waits or only shuffles results."""
         if workers <= 1:
             for item in items:
                 yield self.scan_item(item)
@@ -228,16 +232,31 @@ class Scanner:
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         with ctx.Pool(
-            workers, initializer=_init_worker, initargs=(self.lexicon, self.config)
+            workers - 1, initializer=_init_worker, initargs=(self.lexicon, self.config)
         ) as pool:
-            # One task per batch, the batch's findings pickled as one list: per-task overhead
-            # of the pool, not the scanning, is what limits scaling with small posts.
-            # Only findings with matches come back (with their index in the batch): the clean
-            # ones, most posts, are rebuilt here from the items themselves, which are kept in
-            # `sent` by the pool's feeder thread in the order the results return.
-            sent: deque[list[PostLike]] = deque()
-            for found in pool.imap(_work_batch, _sending(_batches(items, chunksize), sent)):
-                batch = sent.popleft()
+            # One task per batch. Only findings with matches come back (by index in the
+            # batch); the clean ones, most posts, are rebuilt here from the items.
+            batches = _batches(items, chunksize)
+            pending: deque[tuple[list[PostLike], Any]] = deque()
+            in_flight = 2 * workers
+            k = 0
+            while True:
+                while len(pending) < in_flight:
+                    batch = next(batches, None)
+                    if batch is None:
+                        break
+                    remote = k % workers != 0  # every workers-th batch stays here
+                    job = pool.apply_async(_work_batch, (batch,)) if remote else None
+                    pending.append((batch, job))
+                    k += 1
+                if not pending:
+                    return
+                batch, result = pending.popleft()
+                if result is None:
+                    for item in batch:
+                        yield self.scan_item(item)
+                    continue
+                found = result.get()
                 for i, item in enumerate(batch):
                     f = found.get(i)
                     if f is None:
@@ -282,14 +301,6 @@ def _work_batch(items: list[PostLike]) -> dict[int, Finding]:
         if f.matches:
             out[i] = f
     return out
-
-
-def _sending(
-    batches: Iterator[list[PostLike]], sent: deque[list[PostLike]]
-) -> Iterator[list[PostLike]]:
-    for batch in batches:
-        sent.append(batch)
-        yield batch
 
 
 def _lang_id(item: PostLike) -> tuple[str | None, str | None]:
