@@ -80,6 +80,17 @@ def test_squeezed_reading_needs_a_repeat_where_the_term_has_a_double() -> None:
     assert found(lex, "cooooke yesss") == [("cooooke", "coke")]
 
 
+@pytest.mark.parametrize("text", ["5F-PB-22", "5F-PB22", "5FPB-22", "5fpb22", "5F PB22"])
+def test_code_names_match_with_or_without_their_hyphens(text: str) -> None:
+    lex = Lexicon(terms=(LexiconTerm(1, "5F-PB-22", "und", "abbreviation", ("nps",)),))
+    assert found(lex, f"got {text} here") == [(text, "5F-PB-22")]
+
+
+def test_words_without_digits_get_no_code_spellings() -> None:
+    lex = Lexicon(terms=(LexiconTerm(1, "blue dream", "en", "brand", ("cannabis.herbal",)),))
+    assert found(lex, "bluedream") == []
+
+
 def test_longest_non_overlapping_match_wins() -> None:
     lex = Lexicon(
         terms=(

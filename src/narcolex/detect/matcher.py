@@ -68,6 +68,24 @@ def _key_of(form: str) -> str:
     return normalize_key(form)
 
 
+_CODE_SEP = re.compile(r"(?<=[^\W_])[- ](?=[^\W_])")
+_HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[^\W\d_])")
+
+
+def code_spellings(form: str) -> list[str]:
+    """The other spellings of a code name with its hyphens or spaces left out: sellers write
+    "5F-PB-22" as "5F-PB22" or "5FPB22", "4-HO-MiPT" as "4HO-MiPT" (letters and digits both,
+    at most three separators)."""
+    seps = [m.start() for m in _CODE_SEP.finditer(form)]
+    if not seps or len(seps) > 3 or len(form) > 24 or not _HAS_DIGIT_AND_LETTER.match(form):
+        return []
+    out = []
+    for mask in range(1, 1 << len(seps)):
+        drop = {p for j, p in enumerate(seps) if mask >> j & 1}
+        out.append("".join(c for i, c in enumerate(form) if i not in drop))
+    return out
+
+
 def _is_emoji_key(key: str) -> bool:
     return not any(c.isalnum() for c in key)
 
@@ -83,7 +101,8 @@ class CompiledLexicon:
         inner: dict[str, list[int]] = {}
         skeletons: set[str] = set()
         for i, term in enumerate(self.terms):
-            for form in dict.fromkeys((term.term, *term.variants)):
+            forms = (term.term, *term.variants)
+            for form in dict.fromkeys((*forms, *(c for f in forms for c in code_spellings(f)))):
                 key = _key_of(form)
                 if not key:
                     continue
