@@ -241,6 +241,21 @@ def test_a_quantity_in_a_title_is_bound_to_the_product_named_there(scanner: Scan
     assert "bound to" not in scanner.scan(long).explanation
 
 
+def test_a_form_shared_by_languages_is_read_in_english_when_the_language_is_unknown() -> None:
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "heroina", "pl", "street_name", ("opioids.heroin",),
+                        ambiguity="medium", variants=("heroin",)),
+            LexiconTerm(2, "heroin", "en", "street_name", ("opioids.heroin",), ambiguity="low"),
+        )
+    )  # fmt: skip
+    sc = Scanner.from_lexicon(lex)
+    (m,) = sc.scan("Heroin - black tar", lang=None).matches
+    assert (m.lang, m.ambiguity) == ("en", "low")
+    (m,) = sc.scan("heroin", lang="pl").matches
+    assert m.lang == "pl"
+
+
 def test_native_words_of_other_scripts_are_not_look_alikes(scanner: Scanner) -> None:
     # Bulgarian "от" (from) folds to "ot" (Turkish slang) but is a word of the post's language.
     assert scanner.scan("Продукти от България на промоция").matches == ()

@@ -178,10 +178,12 @@ class Scanner:
     def _match(self, text: str, r: RawMatch, post_lang: str | None) -> Match:
         def rank(i: int) -> tuple[int, int, int, int]:
             t = self._terms[i]
-            lang_rank = 0 if t.lang == post_lang else 1 if t.lang == "und" else 2
+            # The post's language first, then language-free and English readings (the lingua
+            # franca of online markets: "heroin" is read as English, not as a Polish variant).
+            lang_rank = 0 if t.lang == post_lang else 1 if t.lang in ("und", "en") else 2
             has_substance = any(not c.startswith("signal.") for c in t.denotes)
-            # Without a language match, the most ambiguous reading wins: a form that is an
-            # everyday word in one language ("snow") must not borrow another's certainty.
+            # Among the rest, the most ambiguous reading wins: a form that is an everyday word
+            # in one language must not borrow another's certainty.
             amb = -_AMBIGUITY_RANK.get(t.ambiguity, 1)
             return (lang_rank, 0 if has_substance else 1, amb, 0 if t.lang == "en" else 1)
 
