@@ -55,7 +55,8 @@ _NUMBER_WORD = (
 _WEIGHT_WORDS = re.compile(
     r"(?<!\w)(?:8ball|eight\s?ball|qp|hp|eighth|half\s+(?:oz|ounce|o)|quarter\s+(?:oz|ounce|pound)|"
     r"half\s+(?:a\s+)?(?:pound|lb|kilo|key|zip)|"
-    rf"{_NUMBER_WORD}[\s-]+(?:grams?|gramm|gramme?s?|gramos?|grammi|grammo|ounces?|oz|kilos?))(?!\w)",
+    rf"{_NUMBER_WORD}[\s-]+(?:grams?|gramm|gramme?s?|gramos?|grammi|grammo|ounces?|oz|kilos?)|"
+    r"(?:grams?|ounces?|oz|kilos?)\s+of)(?!\w)",
     re.IGNORECASE,
 )
 # Quality claims in notation: a purity or potency percentage ("84%", "99.7 %") and a grade
