@@ -39,9 +39,9 @@ def test_unit_prices() -> None:
      ("10 pills", "count"), ("50 tabs", "count"), ("20 caps", "count"), ("x10", "multiplier"),
      ("10x", "multiplier"), ("6 pcs", "pieces"), ("10x1mg", "multiplier"), ("100 hits", "count"),
      ("20mg", "dose"), ("150ug", "dose"), ("10 ml", "dose"), ("half gram", "weight"),
-     ("one ounce", "weight"), ("ein Gramm", "weight"), ("ounce of", "weight"), ("0.5 liter", "weight"),
-     ("10 LSD blotters", "count"), ("2 bottles", "count"), ("Qty: 10", "pieces"),
-     ("5 st", "pieces"), ("10 stk.", "pieces")],
+     ("one ounce", "weight"), ("ein Gramm", "weight"), ("ounce of", "weight"),
+     ("0.5 liter", "weight"), ("10 LSD blotters", "count"), ("2 bottles", "count"),
+     ("Qty: 10", "pieces"), ("5 st", "pieces"), ("10 stk.", "pieces")],
 )  # fmt: skip
 def test_quantities(text: str, kind: str) -> None:
     assert ("signal.quantity", kind) in kinds(f"got {text} ok")
