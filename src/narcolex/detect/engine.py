@@ -150,12 +150,13 @@ class Scanner:
         )
 
     def _needs_language(self, raw: list[RawMatch]) -> bool:
-        """Language only changes the score for ambiguous language-specific terms and for
-        signal words (both are discounted when foreign), so only those pay for it."""
+        """Language only changes the score for ambiguous terms and signal words of a language
+        other than English (English is never foreign, see scoring.is_foreign), so only posts
+        with those pay for identifying it."""
         for r in raw:
             for i in r.terms:
                 t = self._terms[i]
-                if t.lang != "und" and (t.ambiguity != "low" or _is_signal_word(t)):
+                if t.lang not in ("und", "en") and (t.ambiguity != "low" or _is_signal_word(t)):
                     return True
         return False
 

@@ -17,6 +17,7 @@ from narcolex import taxonomy
 
 MIN_CHARS = 20  # shorter texts give no reliable language
 MIN_CONFIDENCE = 0.8  # low-accuracy mode (45 MB instead of 430 MB) guesses on short texts
+LANGID_CHARS = 300  # the language shows in the first lines; the cost grows with the length
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,7 @@ def detect_language(text: str) -> str | None:
     if len(text.strip()) < MIN_CHARS:
         return None
     detector, back = _detector()
-    text = text[:600].encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    text = text[:LANGID_CHARS].encode("utf-8", "replace").decode("utf-8")  # lone surrogates
     values = detector.compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
