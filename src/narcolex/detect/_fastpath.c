@@ -173,7 +173,9 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
         PyErr_SetString(PyExc_TypeError, "text must be str");
         return NULL;
     }
-    if (PyUnicode_READY(text) < 0) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL; /* a no-op, then removed, from 3.12 */
+#endif
     if (!PyUnicode_IS_ASCII(text)) return PyLong_FromLong(-1);
     const unsigned char *p = PyUnicode_1BYTE_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
