@@ -29,7 +29,6 @@ from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
 _CLEAN: dict[str | None, Finding] = {}
-_CLEAN_TEXT = Finding("clean", 0.0, None, (), (), (), _CLEAN_EXPLANATION)  # a bare text, clean
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
 
@@ -204,21 +203,8 @@ class Scanner:
 
     def scan_item(self, item: PostLike) -> Finding:
         """Scan a post given as text, a mapping with `text` (and `id`, `lang`), or a tuple."""
-        if isinstance(item, str):
-            return self.scan(item)
-        if isinstance(item, Mapping):
-            pid = item.get("id")
-            return self.scan(
-                item.get("text") or "",
-                lang=item.get("lang") or None,
-                id=None if pid is None else str(pid),
-            )
-        if isinstance(item, tuple):
-            pid, text, *rest = item
-            return self.scan(
-                text, lang=rest[0] if rest else None, id=None if pid is None else str(pid)
-            )
-        raise InputError(f"cannot scan a {type(item).__name__}: give text or {{'id', 'text'}}")
+        text, lang, pid = _parse_item(item)
+        return self.scan(text, lang=lang, id=pid)
 
     def scan_many(
         self, items: Iterable[PostLike], workers: int = 1, chunksize: int = 64
@@ -263,7 +249,8 @@ class Scanner:
                 for i, item in enumerate(batch):
                     f = found.get(i)
                     if f is None:
-                        f = _CLEAN_TEXT if type(item) is str else _clean_finding(*_lang_id(item))
+                        _text, lang, pid = _parse_item(item)
+                        f = _clean_finding(lang, pid)
                     yield f
 
 
@@ -306,17 +293,19 @@ def _work_batch(items: list[PostLike]) -> dict[int, Finding]:
     return out
 
 
-def _lang_id(item: PostLike) -> tuple[str | None, str | None]:
-    """The language and id a clean finding of `item` carries (as `scan_item` would set)."""
+def _parse_item(item: PostLike) -> tuple[Any, str | None, str | None]:
+    """(text, lang, id) of a post given as text, a mapping or an (id, text[, lang]) tuple."""
     if type(item) is str:
-        return None, None
+        return item, None, None
     if isinstance(item, Mapping):
         pid = item.get("id")
-        return item.get("lang") or None, None if pid is None else str(pid)
+        return item.get("text") or "", item.get("lang") or None, None if pid is None else str(pid)
     if isinstance(item, tuple):
-        pid, _text, *rest = item
-        return (rest[0] if rest else None), None if pid is None else str(pid)
-    return None, None
+        pid, text, *rest = item
+        return text, (rest[0] if rest else None), None if pid is None else str(pid)
+    if isinstance(item, str):
+        return item, None, None
+    raise InputError(f"cannot scan a {type(item).__name__}: give text or {{'id', 'text'}}")
 
 
 def _clean_finding(lang: str | None, id: str | None) -> Finding:

@@ -100,6 +100,9 @@ class CompiledLexicon:
         main: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
         inner: dict[str, list[int]] = {}
         skeletons: set[str] = set()
+        # Terms with a doubled letter ("AAS", "weed") match a squeezed reading only where the
+        # post repeats a letter too; otherwise their squeezed key is another word.
+        doubled: set[int] = set()
         for i, term in enumerate(self.terms):
             forms = (term.term, *term.variants)
             for form in dict.fromkeys((*forms, *(c for f in forms for c in code_spellings(f)))):
@@ -109,6 +112,8 @@ class CompiledLexicon:
                 emoji = term.kind in ("emoji", "emoji_sequence") or _is_emoji_key(key)
                 mode = "emoji" if emoji else term.match
                 sq = key if emoji else squeeze_key(key)
+                if sq != key:
+                    doubled.add(i)
                 for k, slot in ((key, 0), (sq, 1)):
                     padded = self._padded(k, mode)
                     entry = main.setdefault(padded, ([], []))
@@ -121,13 +126,7 @@ class CompiledLexicon:
                     skeletons.add(sk)
                 else:
                     self.always_full = True
-        # Terms with a doubled letter ("AAS", "weed") match a squeezed reading only where the
-        # post repeats a letter too; otherwise their squeezed key is another word.
-        self._doubled = frozenset(
-            i
-            for i, term in enumerate(self.terms)
-            if any(_DOUBLE.search(_key_of(f) or "") for f in (term.term, *term.variants))
-        )
+        self._doubled = frozenset(doubled)
         self.main = ahocorasick.Automaton()
         for k, (exact, squeezed) in main.items():
             self.main.add_word(k, (len(k), tuple(exact), tuple(squeezed)))
@@ -141,8 +140,11 @@ class CompiledLexicon:
             if len(a):
                 a.make_automaton()
         self._has_main = len(self.main) > 0
-        self.fast = None  # the same prefilter for ASCII posts, in C (see _fastpath.c)
-        if _FastPrefilter is not None and _WORD_SKELETON_ASCII is not None:
+        # The same prefilter for ASCII posts, in C (see _fastpath.c); not built when every
+        # post takes the full path anyway or none can match.
+        self.fast = None
+        usable = self._has_main and not self.always_full
+        if usable and _FastPrefilter is not None and _WORD_SKELETON_ASCII is not None:
             keys = [k.encode("ascii") for k in (*skeletons, *SKELETON_TRIPLE_KEYS) if k.isascii()]
             self.fast = _FastPrefilter(keys, _WORD_SKELETON_ASCII)
 
@@ -170,7 +172,7 @@ class CompiledLexicon:
 
     def might_match(self, text: str) -> bool:
         """False only when no term can match (the prefilter); cheap, C-level."""
-        if self.fast is not None and not self.always_full and self._has_main:
+        if self.fast is not None:
             verdict = self.fast.check(text)
             if verdict >= 0:
                 return verdict == 1
@@ -190,7 +192,7 @@ class CompiledLexicon:
         if not text:
             return []
         fast = -1
-        if self.fast is not None and not self.always_full and self._has_main:
+        if self.fast is not None:
             fast = self.fast.check(text)
             if fast == 0:  # an ASCII post that no term can match: most posts end here
                 return []
@@ -274,9 +276,6 @@ class CompiledLexicon:
             os_, oe = v.span_to_original(s - 1, e - 1)
             out.append((os_, oe, idx, False))
         return out
-
-
-_DOUBLE = re.compile(r"([^\W\d_])\1")
 
 
 def _has_double(text: str, start: int, end: int) -> bool:

@@ -141,21 +141,23 @@ _APP_ID = re.compile(
     r"viber|wechat|discord|insta(?:gram)?)(?:\s?(?:id|me))?\s?[:=@]\s?\S{3,}",
     re.IGNORECASE,
 )
-_APP_NAMES = r"wickr|threema|snapchat|telegram|kik|whatsapp|viber|wechat|discord"
-_PAY_NAMES = (
-    r"btc|bitcoin|xmr|monero|ltc|litecoin|paypal|revolut|cash\s?app|crypto|escrow|"
-    r"western\s+union|paysafe(?:card)?"
-)
-# App and payment names, case-insensitive (text whose lower case changes length, like "İ",
-# is searched by the regex; other text by one automaton pass over its lower case).
-_NAMES_ANY = re.compile(
-    rf"(?<!\w)(?:(?P<app>{_APP_NAMES})|(?P<pay>{_PAY_NAMES}))(?!\w)", re.IGNORECASE
-)
 _APP_WORDS = ("wickr", "threema", "snapchat", "telegram", "kik", "whatsapp", "viber", "wechat",
               "discord")  # fmt: skip
 _PAY_WORDS = ("btc", "bitcoin", "xmr", "monero", "ltc", "litecoin", "paypal", "revolut",
               "cashapp", "cash app", "crypto", "escrow", "western union", "paysafe",
               "paysafecard")  # fmt: skip
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+
+# App and payment names, case-insensitive (text whose lower case changes length, like "İ",
+# is searched by the regex; other text by one automaton pass over its lower case).
+_NAMES_ANY = re.compile(
+    rf"(?<!\w)(?:(?P<app>{_alternation(_APP_WORDS)})|(?P<pay>{_alternation(_PAY_WORDS)}))(?!\w)",
+    re.IGNORECASE,
+)
 # Word starts that gate the costlier patterns: a weight written in words, a grade.
 _GATES = {"weight_word": ("qp", "hp", "eight", "8ball", "half", "quarter", "gram", "ounce",
                           "oz", "kilo"),
