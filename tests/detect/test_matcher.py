@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from narcolex.detect.matcher import CompiledLexicon, compile_lexicon
+from narcolex.detect.matcher import CompiledLexicon, compile_lexicon, number_spellings
 from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 
 
@@ -135,12 +135,46 @@ def test_emoji_inside_a_zwj_sequence_is_not_a_match() -> None:
         ("#kokainkaufen", [("kokainkaufen", "kokain")]),  # prefix term covers the tag
         ("#buycocaine", [("cocaine", "cocaine")]),  # unambiguous and long enough
         ("#icecream", []),  # ambiguous and the rest is no term
+        ("#fordelivery", []),  # one single-word term inside: matched as a word or not at all
     ],
 )
 def test_hashtags_are_segmented(lexicon: Lexicon, text: str, expected: list) -> None:
     assert [(s, t.lower()) for s, t in found(lexicon, text)] == [
         (s, t.lower()) for s, t in expected
     ]
+
+
+def test_a_tag_that_is_one_several_word_term_written_together_matches() -> None:
+    lex = Lexicon(
+        terms=(LexiconTerm(1, "Sour Diesel", "und", "brand", ("cannabis.herbal",), "medium"),)
+    )
+    assert found(lex, "#sourdiesel") == [("sourdiesel", "Sour Diesel")]
+    assert found(lex, "#SourDiesel") == [("SourDiesel", "Sour Diesel")]
+    assert found(lex, "#sourdieselx") == []  # the rest of the tag is no term and it is ambiguous
+
+
+@pytest.mark.parametrize(
+    ("form", "others"),
+    [
+        ("Girl Scout Cookies", ["Girl Scout Cookie"]),
+        ("magic mushroom", ["magic mushrooms"]),
+        ("XTC PILLS", ["XTC PILL"]),
+        ("OG Kush", []),  # "-es" plurals are left alone
+        ("cannabis", []),  # one-word terms keep their number: the other is often a word
+        ("crystal glass", []),
+    ],
+)
+def test_number_spellings_of_several_word_names(form: str, others: list[str]) -> None:
+    assert number_spellings(form) == others
+
+
+def test_english_several_word_names_match_in_either_number() -> None:
+    lex = Lexicon(terms=(
+        LexiconTerm(1, "Girl Scout Cookies", "und", "brand", ("cannabis.herbal",), "high"),
+        LexiconTerm(2, "for sale", "en", "phrase", ("signal.offer",), "medium"),
+    ))  # fmt: skip
+    assert found(lex, "1oz Girl Scout Cookie") == [("Girl Scout Cookie", "Girl Scout Cookies")]
+    assert found(lex, "for sales team") == []  # signal phrases keep their exact form
 
 
 def test_single_letters_only_count_as_standalone_capitals() -> None:

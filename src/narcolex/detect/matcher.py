@@ -86,6 +86,28 @@ def code_spellings(form: str) -> list[str]:
     return out
 
 
+_LAST_WORD = re.compile(r"(?<= )([A-Za-z]{3,})$")
+
+
+def number_spellings(form: str) -> list[str]:
+    """The other grammatical number of an English several-word name: a menu lists "Girl Scout
+    Cookie" for the strain "Girl Scout Cookies", "magic mushroom" for "magic mushrooms". Only
+    the last word changes, only by a plain -s, and never for one-word terms, where the other
+    number is often an everyday word of its own."""
+    m = _LAST_WORD.search(form)
+    if m is None:
+        return []
+    last = m.group(1)
+    head = form[: m.start()]
+    if last[-1] in "sS":
+        if last[-2:].lower() in ("ss", "us", "is"):
+            return []
+        return [head + last[:-1]]
+    if last[-1] in "xzXZ" or last[-2:].lower() in ("ch", "sh"):
+        return []
+    return [head + last + ("S" if last.isupper() else "s")]
+
+
 def _is_emoji_key(key: str) -> bool:
     return not any(c.isalnum() for c in key)
 
@@ -98,14 +120,19 @@ class CompiledLexicon:
         self.terms: tuple[LexiconTerm, ...] = lexicon.terms
         self.always_full = False
         main: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
-        inner: dict[str, list[int]] = {}
+        inner: dict[str, tuple[list[int], list[bool]]] = {}
         skeletons: set[str] = set()
         # Terms with a doubled letter ("AAS", "weed") match a squeezed reading only where the
         # post repeats a letter too; otherwise their squeezed key is another word.
         doubled: set[int] = set()
         for i, term in enumerate(self.terms):
             forms = (term.term, *term.variants)
-            for form in dict.fromkeys((*forms, *(c for f in forms for c in code_spellings(f)))):
+            extra = [c for f in forms for c in code_spellings(f)]
+            if term.lang in ("en", "und") and any(
+                not d.startswith("signal.") for d in term.denotes
+            ):
+                extra.extend(n for f in forms for n in number_spellings(f))
+            for form in dict.fromkeys((*forms, *extra)):
                 key = _key_of(form)
                 if not key:
                     continue
@@ -120,7 +147,9 @@ class CompiledLexicon:
                     if (i, mode) not in entry[slot]:
                         entry[slot].append((i, mode))
                 if not emoji:
-                    inner.setdefault(key.replace(" ", ""), []).append(i)
+                    slot_i = inner.setdefault(key.replace(" ", ""), ([], []))
+                    slot_i[0].append(i)
+                    slot_i[1].append(" " in key)
                 sk = self._prefilter_key(key, mode)
                 if sk.strip():
                     skeletons.add(sk)
@@ -131,8 +160,9 @@ class CompiledLexicon:
         for k, (exact, squeezed) in main.items():
             self.main.add_word(k, (len(k), tuple(exact), tuple(squeezed)))
         self.inner = ahocorasick.Automaton()
-        for k, idx in inner.items():
-            self.inner.add_word(k, (len(k), tuple(dict.fromkeys(idx))))
+        for k, (idx, joined) in inner.items():
+            # `joined`: the key is a several-word term written together ("#bluedream")
+            self.inner.add_word(k, (len(k), tuple(dict.fromkeys(idx)), any(joined)))
         self.prefilter = ahocorasick.Automaton()
         for sk in (*skeletons, *SKELETON_TRIPLE_KEYS):  # tripled letters need the full path
             self.prefilter.add_word(sk, None)
@@ -237,8 +267,11 @@ class CompiledLexicon:
         if he - hs > HASHTAG_MAX:
             return []
         segs: list[tuple[int, int, tuple[int, ...]]] = []
-        for end, (klen, idx) in self.inner.iter(padded, hs, he):
+        joined: set[tuple[int, int]] = set()
+        for end, (klen, idx, together) in self.inner.iter(padded, hs, he):
             segs.append((end - klen + 1, end + 1, idx))
+            if together:
+                joined.add((end - klen + 1, end + 1))
         if not segs:
             return []
         by_start: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
@@ -263,7 +296,10 @@ class CompiledLexicon:
             dead.add(pos)
             return False
 
-        chosen = best if cover(hs, []) and best and len(best) > 1 else []
+        # A tag that is one several-word term written together ("#sourdiesel") counts like
+        # the spaced form; a tag that is one single-word term was matched as a word already.
+        covered = cover(hs, []) and best
+        chosen = best if covered and (len(best) > 1 or (best[0][0], best[0][1]) in joined) else []
         if not chosen:
             chosen = [
                 s
