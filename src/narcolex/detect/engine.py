@@ -211,9 +211,11 @@ class Scanner:
     ) -> Iterator[Finding]:
         """Findings for `items`, streamed in input order; `workers > 1` uses processes.
 
-        The calling process is one of the `workers`: it scans every `workers`-th batch itself
-        while `workers - 1` helper processes scan the others, so that on a machine with as many
-        cores as workers no core only waits or only shuffles results."""
+        The calling process is one of the `workers`: `workers - 1` helper processes scan
+        batches, and whenever the oldest batch in flight is not back yet the calling process
+        scans the next batch itself instead of waiting. It thus takes whatever share of the
+        work its other duties (reading, writing, collecting results) leave it time for, on
+        machines where those cost much or little."""
         if workers <= 1:
             for item in items:
                 yield self.scan_item(item)
@@ -227,25 +229,34 @@ class Scanner:
             # batch); the clean ones, most posts, are rebuilt here from the items.
             batches = _batches(items, chunksize)
             pending: deque[tuple[list[PostLike], Any]] = deque()
-            in_flight = 2 * workers
-            k = 0
+            in_flight = 2 * (workers - 1)  # batches out at the helpers
+            remote = 0
+            exhausted = False
             while True:
-                while len(pending) < in_flight:
+                while not exhausted and remote < in_flight:
                     batch = next(batches, None)
                     if batch is None:
+                        exhausted = True
                         break
-                    remote = k % workers != 0  # every workers-th batch stays here
-                    job = pool.apply_async(_work_batch, (batch,)) if remote else None
-                    pending.append((batch, job))
-                    k += 1
+                    pending.append((batch, pool.apply_async(_work_batch, (batch,))))
+                    remote += 1
                 if not pending:
                     return
-                batch, result = pending.popleft()
-                if result is None:
-                    for item in batch:
-                        yield self.scan_item(item)
+                batch, job = pending[0]
+                if isinstance(job, list):  # scanned here
+                    pending.popleft()
+                    yield from job
                     continue
-                found = result.get()
+                if not job.ready() and not exhausted and len(pending) < 4 * workers:
+                    batch = next(batches, None)
+                    if batch is None:
+                        exhausted = True
+                    else:
+                        pending.append((batch, [self.scan_item(item) for item in batch]))
+                    continue
+                pending.popleft()
+                remote -= 1
+                found = job.get()
                 for i, item in enumerate(batch):
                     f = found.get(i)
                     if f is None:
