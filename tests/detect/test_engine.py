@@ -46,6 +46,8 @@ def test_sale_offers(scanner: Scanner, text: str, lang: str | None) -> None:
         "Harm reduction: never mix MDMA with alcohol, drink water and take breaks.",
         "I tried ketamine once at a festival and did not like it.",
         "Studie: Kokain im Abwasser von 20 Städten nachgewiesen.",
+        "Polizei beschlagnahmt 10 kg Kokain im Hafen",  # a headline: two reporting words
+        "Police seize 5 kg of cocaine at the airport",
     ],
 )
 def test_drug_talk_without_offer_is_mention(scanner: Scanner, text: str) -> None:

@@ -96,8 +96,10 @@ class ScoringConfig:
     foreign_factor: float = 0.35  # an ambiguous term of another language than the post's
     foreign_low_factor: float = 0.8  # an unambiguous one (drug names travel between languages)
     digital: float = -1.8  # a guide or e-book about drugs is not a drug offer
-    news: float = -0.9  # per reporting word (police, seizure, court, study): not an offer
-    news_cap: float = -2.7
+    # per reporting word (police, seizure, court, study): not an offer. A headline has two or
+    # three and a quantity ("police seize 10 kg of X"), which alone would read as stock.
+    news: float = -1.5
+    news_cap: float = -3.0
     review: float = -0.9  # per feedback cue (rating, thanks, received, will order again)
     review_cap: float = -3.6
     extra_term: float = 0.25  # each further distinct substance term

@@ -107,7 +107,7 @@ _LINK = re.compile(
 # Reporting about drugs (police, courts, seizures, studies) rather than offering them: the
 # vocabulary of news and enforcement in the larger languages, used as counter-evidence.
 NEWS = re.compile(
-    r"(?<!\w)(?:police|policemen|seized|seizure|arrested|arrest|court|sentenced|prison|ministry|"
+    r"(?<!\w)(?:police|policemen|seize[sd]?|seizures?|seizing|arrested|arrest|court|sentenced|prison|ministry|"
     r"customs|smuggl\w*|trafficking|according\s+to|reported|study|survey|"
     r"polizei|beschlagnahmt\w*|festgenommen|gericht|zoll|studie|"
     r"policja|policji|zatrzyma\w*|policie|policejní|zadržel\w*|polizia|sequestr\w*|arrestat\w*|"
