@@ -276,3 +276,33 @@ def test_implausibly_cheap_weight_does_not_make_an_ambiguous_term_an_offer(
 ) -> None:
     assert scanner.scan("snow 1kg 2€ dm me").verdict != "sale"
     assert scanner.scan("snow 1g 80€ dm me").verdict == "sale"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took 2 pills of 10mg MDMA",
+        "we smoked 2g of weed last night",
+        "Ich habe gestern 1g Kokain genommen",
+        "j'ai pris 2 pilules de MDMA 120mg",
+    ],
+)
+def test_an_account_of_taking_drugs_is_not_an_offer(scanner: Scanner, text: str) -> None:
+    f = scanner.scan(text)
+    assert f.verdict == "mention", f.explanation
+    assert "account of taking drugs" in f.explanation
+
+
+def test_sellers_announcing_stock_in_the_first_person_are_still_offers(scanner: Scanner) -> None:
+    assert scanner.scan("I got MDMA 10 pills, dm me").verdict == "sale"
+    assert scanner.scan("I have weed 10g 80€, delivery").verdict == "sale"
+
+
+def test_a_count_of_units_with_their_strength_binds_like_a_weight(scanner: Scanner) -> None:
+    # An ambiguous name with "10x" alone is several of anything ("snow tyres 4x"); with each
+    # unit's strength next to the count it is a listed lot of pills.
+    lot = scanner.scan("Molly 10x 220mg, pay with bitcoin")
+    assert lot.verdict == "sale", lot.explanation
+    assert "10x 220mg" in lot.explanation
+    assert scanner.scan("Molly 10x, pay with bitcoin").verdict != "sale"
+    assert scanner.scan("snow tyres 4x, pay with paypal").verdict != "sale"

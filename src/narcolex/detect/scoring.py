@@ -3,11 +3,12 @@
 The model is a hand-set logistic score so that every point is explainable: a bias, plus
 substance evidence (each term's ambiguity and confidence), plus one weight per sale-signal
 class (weighted down when the cue is far from any substance term), plus a bonus when a stock
-quantity is attached to a term ("5g of X"), minus counter-evidence (first-person narrative,
-information products such as guides, reporting words such as police or court, feedback on a
-purchase such as ratings or thanks) when the cues
-alone would make a sale. `sigmoid(sum)` is the score. Gates then cap the verdict: no sale cue
-means no sale; ambiguous terms and emoji need a plausibly priced drug quantity attached.
+quantity is attached to a term ("5g of X"; a number of units next to each unit's strength,
+"10x 220mg", is such a quantity too), minus counter-evidence (first-person narrative, an
+account of taking a drug, information products such as guides, reporting words such as police
+or court, feedback on a purchase such as ratings or thanks) when the cues alone would make a
+sale. `sigmoid(sum)` is the score. Gates then cap the verdict: no sale cue means no sale;
+ambiguous terms and emoji need a plausibly priced drug quantity attached.
 Weights were set on the principle "a listing with a substance and a stock quantity or price is
 an offer" and checked against the development set; the thresholds are deployment settings
 (`ScoringConfig`, environment `NARCOLEX_SALE_THRESHOLD`).
@@ -22,7 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from narcolex.detect.finding import Contribution, Match, Signal
-from narcolex.detect.signals import DIGITAL, NEWS, REVIEW
+from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, USE_STORY
 
 _FIRST_PERSON = re.compile(
     r"(?<![\w.\-*_/])(?:i|i'm|i've|i'd|my|me|myself|ich|mein|meine|mir|mich|je|j'ai|mon|ma|mes|moi|"
@@ -100,6 +101,7 @@ class ScoringConfig:
     # three and a quantity ("police seize 10 kg of X"), which alone would read as stock.
     news: float = -1.5
     news_cap: float = -3.0
+    use_story: float = -2.5  # "I took two pills": a user's story, whatever quantities it names
     review: float = -0.9  # per feedback cue (rating, thanks, received, will order again)
     review_cap: float = -3.6
     extra_term: float = 0.25  # each further distinct substance term
@@ -203,11 +205,14 @@ def score(
     for code, (w, sig) in sorted(best_by_code.items()):
         contribs.append(Contribution(f"{code.removeprefix('signal.')} {sig.surface!r}", w))
     own = _Nearest([m for m in substance_matches if not is_foreign(m.lang, post_lang)])
+    stock = [s for s in signals if s.source in _STOCK]
+    lot = _lot(text, signals, config.bound)
+    if lot is not None:
+        stock.insert(0, lot)
     bound = next(
         (
             (sig, m)
-            for sig in signals
-            if sig.source in ("weight", "count", "unit_price", "multiplier", "pieces")
+            for sig in stock
             for m in (own.nearest(sig),)
             if m is not None
             and (_distance(sig, m) <= config.bound or _same_title(text, sig, m, config.title))
@@ -242,12 +247,32 @@ def score(
             bound is None
             or bound[0].source in ("multiplier", "pieces")  # "snow tyres 4x", "6 pcs"
             or not plausible_price(signals)  # "brown sugar 1kg 2€" is groceries
-            or (len(best_by_code) < 2 and bound[0].source != "weight")
+            or (len(best_by_code) < 2 and bound[0].source not in ("weight", "lot"))
         ):
             verdict, gated = "mention", "ambiguous terms need an attached quantity and a cue"
     if gated:  # keep the score consistent with the capped verdict
         p = min(p, config.sale_threshold - 0.01)
     return Score(p, verdict, tuple(contribs), gated)
+
+
+_STOCK = ("weight", "count", "unit_price", "multiplier", "pieces")
+_UNITS = ("count", "multiplier", "pieces")
+
+
+def _lot(text: str, signals: list[Signal], gap: int) -> Signal | None:
+    """A number of units next to each unit's strength ("100 pills 2mg", "10x 220mg",
+    "120ug - 50 hits"): how stock is listed, which a dose alone ("took 2mg") is not."""
+    doses = [s for s in signals if s.source == "dose"]
+    if not doses:
+        return None
+    for c in signals:
+        if c.source not in _UNITS:
+            continue
+        for d in doses:
+            if max(c.start, d.start) - min(c.end, d.end) <= gap:
+                s, e = min(c.start, d.start), max(c.end, d.end)
+                return Signal("signal.quantity", text[s:e], s, e, "lot")
+    return None
 
 
 def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
@@ -264,6 +289,9 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
     if news:
         w = max(config.news * len(news), config.news_cap)
         out.append(Contribution(f"reporting words {sorted(news)}", w))
+    story = USE_STORY.search(text)
+    if story:
+        out.append(Contribution(f"account of taking drugs {story.group(0)!r}", config.use_story))
     review = {" ".join(m.group(0).lower().split()) for m in REVIEW.finditer(text)}
     if review:
         w = max(config.review * len(review), config.review_cap)

@@ -129,6 +129,20 @@ REVIEW = re.compile(
     r"ontvangen|besteld|grazie|ricevuto|arrivato|tack|mottagit|kiitos|dziękuję|otrzymałem)(?!\w)",
     re.IGNORECASE,
 )
+# A first-person account of taking a drug ("I took two pills", "we smoked a gram", "ich habe
+# ... genommen") names substances and quantities like an advert but is a user's story.
+# Subject pronoun, at most two words, then a verb of taking in the past; "I got" and "I have"
+# are left out, they are also how sellers announce stock.
+USE_STORY = re.compile(
+    r"(?<!\w)(?:i|we|i've|we've|ive)\s+(?:\w+\s+){0,2}?(?:took|smoked|snorted|tried|dropped|"
+    r"popped|ate|injected|dosed|used\s+to|was\s+on|were\s+on|did\s+(?:some|a|my|the|\d))(?!\w)"
+    r"|(?<!\w)(?:ich|wir)\s+(?:habe|hab|haben|hatte)\s+(?:\w+\s+){0,4}?(?:genommen|geraucht|"
+    r"gezogen|probiert|konsumiert)(?!\w)"
+    r"|(?<!\w)(?:j'ai|on\s+a)\s+(?:\w+\s+){0,2}?(?:pris|fumé|sniffé|essayé|testé|consommé)(?!\w)"
+    r"|(?<!\w)(?:(?:yo\s+)?(?:tomé|fumé|probé|esnifé|consumí))(?!\w)"
+    r"|(?<!\w)(?:ik|we)\s+(?:heb|hebben|had)\s+(?:\w+\s+){0,4}?(?:genomen|gerookt|geprobeerd|gebruikt)(?!\w)",
+    re.IGNORECASE,
+)
 # Information products (guides, e-books) about drugs are not drugs: counter-evidence.
 DIGITAL = re.compile(
     r"(?<!\w)(?:pdf|e-?books?|ebooks?|guides?|tutorials?|digital\s+(?:download|copy|delivery)|"
