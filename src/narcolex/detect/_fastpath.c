@@ -217,7 +217,9 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
         if (out[s]) return PyLong_FromLong(1);
     }
     if (wordlen == 1 && singles + 1 >= 3) return PyLong_FromLong(1);
-    return PyLong_FromLong(0);
+    /* ... and ends with one space (word end for the last word). */
+    s = delta[(size_t)s * ncls + self->cls[(unsigned char)' ']];
+    return PyLong_FromLong(out[s] ? 1 : 0);
 }
 
 static PyObject *Prefilter_states(Prefilter *self, void *closure) {

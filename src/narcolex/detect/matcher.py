@@ -188,7 +188,12 @@ class CompiledLexicon:
         if not words:
             return ""
         w = max(words, key=len)
-        return w if mode == "compound" else f" {w}"
+        if mode == "compound":
+            return w
+        # A whole-word term is a whole word of the skeleton too (symbols at a word's edge are
+        # spaces there, and in the matcher they are emphasis, not letters), so its key ends
+        # at a boundary: " t " for the lone capital "T", not every word that starts with t.
+        return f" {w}" if mode == "prefix" else f" {w} "
 
     @staticmethod
     def _padded(key: str, mode: str) -> str:
@@ -206,7 +211,7 @@ class CompiledLexicon:
             verdict = self.fast.check(text)
             if verdict >= 0:
                 return verdict == 1
-        return self._might_match(text, " " + word_skeleton(text))
+        return self._might_match(text, prefilter_view(text))
 
     def _might_match(self, text: str, skel: str) -> bool:
         if self.always_full:
@@ -226,7 +231,7 @@ class CompiledLexicon:
             fast = self.fast.check(text)
             if fast == 0:  # an ASCII post that no term can match: most posts end here
                 return []
-        skel = " " + word_skeleton(text)
+        skel = prefilter_view(text)
         if fast < 0 and not self._might_match(text, skel):
             return []
         cands: list[tuple[int, int, tuple[int, ...], bool]] = []
@@ -312,6 +317,11 @@ class CompiledLexicon:
             os_, oe = v.span_to_original(s - 1, e - 1)
             out.append((os_, oe, idx, False))
         return out
+
+
+def prefilter_view(text: str) -> str:
+    """The word skeleton with a space at each end: word keys are anchored on both sides."""
+    return f" {word_skeleton(text)} "
 
 
 def _has_double(text: str, start: int, end: int) -> bool:

@@ -176,7 +176,8 @@ def punct(text: str) -> str:
 # --- regular expressions ----------------------------------------------------------------------
 
 # Links and e-mail addresses are not prose: "http://t.co/hAsj9" must not read as words.
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+# A link starts a word: "cokewww.x" is one token, as the prefilter sees it.
+_URL = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-zß-öø-ÿа-яё]{2})(?=[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё])")
 _SEP = r"[\s.\-_*·•,/\\+~:'’\"]"
 _UNIT = r"(?:[^\W_]|[@$€])"
