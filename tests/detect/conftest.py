@@ -61,6 +61,8 @@ TERMS = (
     T(33, "cocaïne", "fr", "cocaine", kind="street_name"),
     T(34, "ketamine", "en", "ketamine", kind="street_name", variants=("ket",)),
     T(35, "ot", "tr", "cannabis.herbal", amb="high"),
+    T(36, "E", "en", "mdma", amb="high"),
+    T(37, "herbal smoking mixture", "en", "nps.synthetic_cannabinoids", kind="phrase"),
 )
 
 

@@ -177,6 +177,17 @@ def test_english_several_word_names_match_in_either_number() -> None:
     assert found(lex, "for sales team") == []  # signal phrases keep their exact form
 
 
+def test_prefilter_keys_are_whole_phrases_and_lone_capitals(lexicon: Lexicon) -> None:
+    c = compile_lexicon(lexicon)
+    # "smoking" alone, or "E" inside words and contractions, cannot be a term: no full path.
+    for text in ("I quit smoking last year", "Every evening, e.g. here", "don't stop"):
+        assert not c.might_match(text), text
+        assert not c.might_match(text + " é"), text  # the Python path (not ASCII) agrees
+    for text in ("herbal  smoking-mixture", "E 10x", "got E!", "x E"):
+        assert c.might_match(text), text
+        assert [t for _s, t in found(lexicon, text)], text
+
+
 def test_single_letters_only_count_as_standalone_capitals() -> None:
     lex = Lexicon(terms=(LexiconTerm(1, "K", "en", "abbreviation", ("ketamine",), "high"),))
     assert found(lex, "got some K tonight") == [("K", "K")]

@@ -94,6 +94,7 @@ ASCII_PIECES = [
     "coke", "c0ke", "k1ll", "h@sh", "kush!!", "c o k e", "c.o.c.a.i.n.e", "c - o - k", "#tag",
     "cooocaaaine", "weed", "wiet", "Koksdealer", "aaa", "iiii", "will", "a b", "x y z", "I",
     "snow", "@handle", "50$", "$", "|", "!", "@", "4-MMC", "mdma", "1", "0", "  ", "\n", "\t",
+    "E", "e", "T", "don't", ",", ".", "herbal", "smoking", "mixture", "\x00", "\x1c",
 ]  # fmt: skip
 ascii_texts = st.lists(
     st.one_of(

@@ -7,8 +7,11 @@
  * symbol inside a word). This module does the same in one pass over the post's bytes, without
  * building any Python object, so that a clean post costs a fraction of a microsecond.
  *
- * Prefilter(keys, table): `keys` are the prefilter's ASCII skeleton keys (bytes), `table` the
- * 256-byte word-skeleton translation of ASCII. check(text) returns -1 for a non-ASCII post
+ * Prefilter(keys, table, lone): `keys` are the prefilter's ASCII skeleton keys (bytes), `table`
+ * the 256-byte word-skeleton translation of ASCII, `lone` 256 bytes marking the capitals that
+ * are one-letter terms ("E", "K": they match only standing alone, see matcher.py). The
+ * skeleton is read with runs of spaces as one space, between a leading and a closing space.
+ * check(text) returns -1 for a non-ASCII post
  * (the caller uses the Python path), 0 when no term can match, 1 when the full path must run.
  * The answer equals the Python prefilter's on every ASCII post (tested property).
  */
@@ -21,6 +24,7 @@ typedef struct {
     PyObject_HEAD
     unsigned char skel[256];   /* ASCII byte -> skeleton byte */
     unsigned char cls[256];    /* skeleton byte -> symbol class (0: not in any key) */
+    unsigned char lone[256];   /* 1 for a capital that is a one-letter term */
     int ncls;
     int32_t nstates;
     int32_t *delta;            /* nstates * ncls transitions (complete automaton) */
@@ -48,17 +52,21 @@ static int grow(Prefilter *self, int32_t *cap, int32_t need) {
 }
 
 static int Prefilter_init(Prefilter *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"keys", "table", NULL};
+    static char *kwlist[] = {"keys", "table", "lone", NULL};
     PyObject *keys;
-    Py_buffer table;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "Oy*", kwlist, &keys, &table)) return -1;
-    if (table.len != 256) {
+    Py_buffer table, lone;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "Oy*y*", kwlist, &keys, &table, &lone))
+        return -1;
+    if (table.len != 256 || lone.len != 256) {
         PyBuffer_Release(&table);
-        PyErr_SetString(PyExc_ValueError, "table must be 256 bytes");
+        PyBuffer_Release(&lone);
+        PyErr_SetString(PyExc_ValueError, "table and lone must be 256 bytes");
         return -1;
     }
     memcpy(self->skel, table.buf, 256);
+    memcpy(self->lone, lone.buf, 256);
     PyBuffer_Release(&table);
+    PyBuffer_Release(&lone);
 
     PyObject *seq = PySequence_Fast(keys, "keys must be a sequence of bytes");
     if (!seq) return -1;
@@ -164,6 +172,11 @@ static inline int is_alnum(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* str.isspace() on ASCII */
+static inline int is_space(unsigned char c) {
+    return c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
+}
+
 static inline int is_leet_symbol(unsigned char c) {
     return c == '@' || c == '$' || c == '!' || c == '|';
 }
@@ -185,6 +198,7 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
     /* The skeleton starts with one space (word start for the first word). */
     int32_t s = delta[self->cls[(unsigned char)' ']];
     if (out[s]) return PyLong_FromLong(1);
+    int last_space = 1;      /* the last byte fed was a space: runs are fed as one */
     Py_ssize_t wordlen = 0;  /* letters since the last skeleton space */
     int singles = 0;         /* single-letter words in a row: c o k e */
     int prev_alnum = 0;      /* in the original: letter or digit before a symbol run */
@@ -194,6 +208,9 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
         if (c == '#') return PyLong_FromLong(1);  /* hashtags are segmented on the full path */
         if (is_alnum(c)) {
             if (symbol_run) return PyLong_FromLong(1);
+            if (self->lone[c] && (i == 0 || is_space(p[i - 1])) &&
+                (i + 1 == n || is_space(p[i + 1]) || (p[i + 1] && strchr(",.!?:;", p[i + 1]))))
+                return PyLong_FromLong(1);  /* a one-letter term standing alone */
             prev_alnum = 1;
         } else if (is_leet_symbol(c)) {
             symbol_run = prev_alnum || symbol_run;
@@ -210,15 +227,18 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
                 singles = 0;
             }
             wordlen = 0;
+            if (last_space) continue;
+            last_space = 1;
         } else {
             wordlen++;
+            last_space = 0;
         }
         s = delta[(size_t)s * ncls + self->cls[k]];
         if (out[s]) return PyLong_FromLong(1);
     }
     if (wordlen == 1 && singles + 1 >= 3) return PyLong_FromLong(1);
     /* ... and ends with one space (word end for the last word). */
-    s = delta[(size_t)s * ncls + self->cls[(unsigned char)' ']];
+    if (!last_space) s = delta[(size_t)s * ncls + self->cls[(unsigned char)' ']];
     return PyLong_FromLong(out[s] ? 1 : 0);
 }
 

@@ -150,13 +150,19 @@ class Scanner:
 
     def _needs_language(self, raw: list[RawMatch]) -> bool:
         """Language only changes the score for ambiguous terms and signal words of a language
-        other than English (English is never foreign, see scoring.is_foreign), so only posts
-        with those pay for identifying it."""
+        other than English (English is never foreign, see scoring.is_foreign), and only where
+        the readings of a form differ: "weed" is read alike in English, Dutch and Swedish. Only
+        posts with such forms pay for identifying the language."""
         for r in raw:
-            for i in r.terms:
-                t = self._terms[i]
-                if t.lang not in ("und", "en") and (t.ambiguity != "low" or _is_signal_word(t)):
-                    return True
+            terms = [self._terms[i] for i in r.terms]
+            if not any(
+                t.lang not in ("und", "en") and (t.ambiguity != "low" or _is_signal_word(t))
+                for t in terms
+            ):
+                continue
+            readings = {(t.ambiguity, t.confidence, _is_signal_word(t)) for t in terms}
+            if len(readings) > 1 or not any(t.lang in ("und", "en") for t in terms):
+                return True
         return False
 
     def _native_word(self, text: str, r: RawMatch) -> bool:

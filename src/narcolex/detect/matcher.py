@@ -122,6 +122,7 @@ class CompiledLexicon:
         main: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
         inner: dict[str, tuple[list[int], list[bool]]] = {}
         skeletons: set[str] = set()
+        lone: set[str] = set()
         # Terms with a doubled letter ("AAS", "weed") match a squeezed reading only where the
         # post repeats a letter too; otherwise their squeezed key is another word.
         doubled: set[int] = set()
@@ -151,11 +152,14 @@ class CompiledLexicon:
                     slot_i[0].append(i)
                     slot_i[1].append(" " in key)
                 sk = self._prefilter_key(key, mode)
-                if sk.strip():
+                if len(sk) == 3 and mode == "word":  # " e ": a lone capital, checked apart
+                    lone.add(sk[1])
+                elif sk.strip():
                     skeletons.add(sk)
                 else:
                     self.always_full = True
         self._doubled = frozenset(doubled)
+        self._lone = frozenset(lone)
         self.main = ahocorasick.Automaton()
         for k, (exact, squeezed) in main.items():
             self.main.add_word(k, (len(k), tuple(exact), tuple(squeezed)))
@@ -176,7 +180,10 @@ class CompiledLexicon:
         usable = self._has_main and not self.always_full
         if usable and _FastPrefilter is not None and _WORD_SKELETON_ASCII is not None:
             keys = [k.encode("ascii") for k in (*skeletons, *SKELETON_TRIPLE_KEYS) if k.isascii()]
-            self.fast = _FastPrefilter(keys, _WORD_SKELETON_ASCII)
+            capitals = bytes(
+                int(chr(b).isupper() and word_skeleton(chr(b)) in self._lone) for b in range(256)
+            )
+            self.fast = _FastPrefilter(keys, _WORD_SKELETON_ASCII, capitals)
 
     @staticmethod
     def _prefilter_key(key: str, mode: str) -> str:
@@ -187,13 +194,14 @@ class CompiledLexicon:
         words = word_skeleton(key).split()
         if not words:
             return ""
-        w = max(words, key=len)
         if mode == "compound":
-            return w
-        # A whole-word term is a whole word of the skeleton too (symbols at a word's edge are
-        # spaces there, and in the matcher they are emphasis, not letters), so its key ends
-        # at a boundary: " t " for the lone capital "T", not every word that starts with t.
-        return f" {w}" if mode == "prefix" else f" {w} "
+            return max(words, key=len)
+        # The whole phrase, anchored where the term is: a whole-word term is whole words of
+        # the skeleton too (symbols at a word's edge are spaces there, and in the matcher they
+        # are emphasis, not letters), so " herbal smoking mixture " rather than every post
+        # that says "smoking"; a prefix term is open at its end.
+        phrase = " ".join(words)
+        return f" {phrase}" if mode == "prefix" else f" {phrase} "
 
     @staticmethod
     def _padded(key: str, mode: str) -> str:
@@ -219,6 +227,8 @@ class CompiledLexicon:
         if not self._has_main:
             return False
         for _ in self.prefilter.iter(skel):
+            return True
+        if self._lone and _has_lone_capital(text, self._lone):
             return True
         return needs_full_path(text, skel)
 
@@ -257,6 +267,8 @@ class CompiledLexicon:
                     continue
                 s, e = span
                 os_, oe = v.span_to_original(s - 1, e - 1)
+                if e - s == 1 and mode == "word" and not _lone_capital(text, os_, oe):
+                    continue  # a one-letter term is only ever a capital standing alone
                 if v.squeezed and i in self._doubled and not _has_double(text, os_, oe):
                     continue  # "as" is not "AAS" squeezed: only "aaas" is
                 out.append((os_, oe, (i,), mode == "emoji"))
@@ -320,8 +332,21 @@ class CompiledLexicon:
 
 
 def prefilter_view(text: str) -> str:
-    """The word skeleton with a space at each end: word keys are anchored on both sides."""
-    return f" {word_skeleton(text)} "
+    """The word skeleton with runs of spaces as one and a space at each end: phrase keys are
+    anchored on both sides and match whatever separates their words."""
+    return f" {' '.join(word_skeleton(text).split())} "
+
+
+_LONE = re.compile(r"(?<!\S)([^\W\d_])(?=[\s,.!?:;]|\Z)")
+
+
+def _has_lone_capital(text: str, letters: frozenset[str]) -> bool:
+    """A capital standing alone whose skeleton is a one-letter term ("E", "K")."""
+    for m in _LONE.finditer(text):
+        c = m.group(1)
+        if c.isupper() and word_skeleton(c) in letters:
+            return True
+    return False
 
 
 def _has_double(text: str, start: int, end: int) -> bool:
@@ -366,9 +391,8 @@ def _longest_non_overlapping(
     ends: list[int] = []
     taken: list[RawMatch] = []
     order = sorted(merged.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0]))
-    n = len(text)
     for (s, e), (idx, emoji) in order:
-        if e - s == 1 and text[s].isalpha() and not _lone_capital(text, s, n):
+        if e - s == 1 and text[s].isalpha() and not _lone_capital(text, s, e):
             continue
         if emoji and units is not None:
             span = _emoji_span(text, units, s, e)
@@ -385,11 +409,13 @@ def _longest_non_overlapping(
     return taken
 
 
-def _lone_capital(text: str, s: int, n: int) -> bool:
+def _lone_capital(text: str, s: int, e: int) -> bool:
     """A one-letter term ("E", "K", "X") counts only as a capital standing alone between
     spaces: lower-case single letters are articles, initials and URL fragments."""
+    n = len(text)
     return (
-        text[s].isupper()
+        e - s == 1
+        and text[s].isupper()
         and (s == 0 or text[s - 1].isspace())
         and (s + 1 == n or text[s + 1].isspace() or text[s + 1] in ",.!?:;")
     )
