@@ -306,3 +306,22 @@ def test_a_count_of_units_with_their_strength_binds_like_a_weight(scanner: Scann
     assert "10x 220mg" in lot.explanation
     assert scanner.scan("Molly 10x, pay with bitcoin").verdict != "sale"
     assert scanner.scan("snow tyres 4x, pay with paypal").verdict != "sale"
+
+
+def test_a_strength_binds_only_in_a_listing_title(scanner: Scanner) -> None:
+    # A title that opens with the product or its strength lists it; the same strength in
+    # someone's sentence is a prescription or a dose taken.
+    assert scanner.scan("hash 500mg").verdict == "sale"
+    assert scanner.scan("500mg hash").verdict == "sale"
+    for text in ("I got prescribed hash 500mg", "Yesterday hash 500mg", "hash\nbest 500mg"):
+        assert scanner.scan(text).verdict == "mention", text
+
+
+def test_study_words_weigh_less_than_enforcement_words(scanner: Scanner) -> None:
+    # "effects reported" is how product texts cite users; "police" is reporting.
+    def reporting(text: str) -> float:
+        f = scanner.scan(text)
+        return sum(c.weight for c in f.contributions if c.label.startswith("reporting words"))
+
+    assert reporting("cocaine 5g 80€, effects reported by many, dm me") == -0.9
+    assert reporting("cocaine 5g 80€, police said, dm me") == -1.5

@@ -145,3 +145,9 @@ def test_pattern_gates_never_hide_a_signal(text: str) -> None:
         assert find_signals(text) == gated
     finally:
         sig._NUMERIC, sig._keywords = saved, keywords
+
+
+def test_a_count_may_name_the_product_in_up_to_three_words() -> None:
+    found = [s.surface for s in find_signals("5 Cold Creek Kush seeds") if s.source == "count"]
+    assert found == ["5 Cold Creek Kush seeds"]
+    assert not [s for s in find_signals("5 of the best seeds") if s.source == "count"]

@@ -4,11 +4,12 @@ The model is a hand-set logistic score so that every point is explainable: a bia
 substance evidence (each term's ambiguity and confidence), plus one weight per sale-signal
 class (weighted down when the cue is far from any substance term), plus a bonus when a stock
 quantity is attached to a term ("5g of X"; a number of units next to each unit's strength,
-"10x 220mg", is such a quantity too), minus counter-evidence (first-person narrative, an
-account of taking a drug, information products such as guides, reporting words such as police
-or court, feedback on a purchase such as ratings or thanks) when the cues alone would make a
-sale. `sigmoid(sum)` is the score. Gates then cap the verdict: no sale cue means no sale;
-ambiguous terms and emoji need a plausibly priced drug quantity attached.
+"10x 220mg", is such a quantity too, and so is a strength in a listing's title, "X 54 mg"),
+minus counter-evidence (first-person narrative, an account of taking a drug, information
+products such as guides, reporting words such as police or court, feedback on a purchase such
+as ratings or thanks) when the cues alone would make a sale. `sigmoid(sum)` is the score.
+Gates then cap the verdict: no sale cue means no sale; ambiguous terms and emoji need a
+plausibly priced drug quantity attached.
 Weights were set on the principle "a listing with a substance and a stock quantity or price is
 an offer" and checked against the development set; the thresholds are deployment settings
 (`ScoringConfig`, environment `NARCOLEX_SALE_THRESHOLD`).
@@ -23,7 +24,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from narcolex.detect.finding import Contribution, Match, Signal
-from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, USE_STORY
+from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, SOURCED, USE_STORY
 
 _FIRST_PERSON = re.compile(
     r"(?<![\w.\-*_/])(?:i|i'm|i've|i'd|my|me|myself|ich|mein|meine|mir|mich|je|j'ai|mon|ma|mes|moi|"
@@ -100,6 +101,7 @@ class ScoringConfig:
     # per reporting word (police, seizure, court, study): not an offer. A headline has two or
     # three and a quantity ("police seize 10 kg of X"), which alone would read as stock.
     news: float = -1.5
+    sourced: float = -0.9  # per study or survey word ("reported", "study"): also in product texts
     news_cap: float = -3.0
     use_story: float = -2.5  # "I took two pills": a user's story, whatever quantities it names
     review: float = -0.9  # per feedback cue (rating, thanks, received, will order again)
@@ -209,13 +211,22 @@ def score(
     lot = _lot(text, signals, config.bound)
     if lot is not None:
         stock.insert(0, lot)
+    opening = _listing_opening(text, config.title)
+    if opening is not None and (
+        opening in {s.start for s in signals} or opening in {m.start for m in substance_matches}
+    ):
+        # A strength binds like a stock quantity in a listing's title (see _listing_opening).
+        stock.extend(s for s in signals if s.source == "dose")
     bound = next(
         (
             (sig, m)
             for sig in stock
             for m in (own.nearest(sig),)
             if m is not None
-            and (_distance(sig, m) <= config.bound or _same_title(text, sig, m, config.title))
+            and (
+                _same_title(text, sig, m, config.title)
+                or (sig.source != "dose" and _distance(sig, m) <= config.bound)
+            )
             and (sig.end <= m.start or m.end <= sig.start)  # "30 pills" is not bound to "pills"
         ),
         None,
@@ -286,9 +297,10 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
     if dm:
         out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
     news = {m.group(0).lower() for m in NEWS.finditer(text)}
-    if news:
-        w = max(config.news * len(news), config.news_cap)
-        out.append(Contribution(f"reporting words {sorted(news)}", w))
+    sourced = {" ".join(m.group(0).lower().split()) for m in SOURCED.finditer(text)}
+    if news or sourced:
+        w = max(config.news * len(news) + config.sourced * len(sourced), config.news_cap)
+        out.append(Contribution(f"reporting words {sorted(news | sourced)}", w))
     story = USE_STORY.search(text)
     if story:
         out.append(Contribution(f"account of taking drugs {story.group(0)!r}", config.use_story))
@@ -339,6 +351,20 @@ class _Nearest:
     def distance(self, sig: Signal) -> int:
         m = self.nearest(sig)
         return _distance(sig, m) if m is not None else 1 << 30
+
+
+_LEADING = re.compile(r"[\W_]*")
+
+
+def _listing_opening(text: str, title: int) -> int | None:
+    """Where a post's first line starts, if that line can be a listing's title: a strength
+    names the product on offer only there, when the line opens with the product or its
+    strength ("Concerta 54 mg", "100mg AMT freebase") and says nothing in the first person.
+    Elsewhere "Ritalin 20 mg" is someone's prescription ("my doctor prescribed ...")."""
+    line = text[:title].split("\n", 1)[0]
+    if _FIRST_PERSON.search(line):
+        return None
+    return _LEADING.match(line).end()  # type: ignore[union-attr]
 
 
 def _same_title(text: str, sig: Signal, m: Match, title: int) -> bool:

@@ -80,7 +80,7 @@ _FUNCTION_WORDS = (
 # listing title's leading count in brackets: "(50) Norco", "[10] bars".
 _COUNT = re.compile(
     rf"(?<![\w.,])(?!(?:19|20)\d\d\b)\d+(?:\s?x)?"
-    rf"(?:\s?|(?:\s(?!{_FUNCTION_WORDS}\s)[^\W\d_][\w-]*){{1,2}}\s){_COUNT_UNITS}(?!\w)"
+    rf"(?:\s?|(?:\s(?!{_FUNCTION_WORDS}\s)[^\W\d_][\w-]*){{1,3}}\s){_COUNT_UNITS}(?!\w)"
     rf"|^\s*[(\[]\d{{1,5}}[)\]](?=\s*\w)",
     re.IGNORECASE,
 )
@@ -108,8 +108,8 @@ _LINK = re.compile(
 # vocabulary of news and enforcement in the larger languages, used as counter-evidence.
 NEWS = re.compile(
     r"(?<!\w)(?:police|policemen|seize[sd]?|seizures?|seizing|arrested|arrest|court|sentenced|prison|ministry|"
-    r"customs|smuggl\w*|trafficking|according\s+to|reported|study|survey|"
-    r"polizei|beschlagnahmt\w*|festgenommen|gericht|zoll|studie|"
+    r"customs|smuggl\w*|trafficking|"
+    r"polizei|beschlagnahmt\w*|festgenommen|gericht|zoll|"
     r"policja|policji|zatrzyma\w*|policie|policejní|zadržel\w*|polizia|sequestr\w*|arrestat\w*|"
     r"policía|incaut\w*|detenid\w*|polícia|apreend\w*|politie|inbeslagname|aangehouden|"
     r"polisen|beslagtog|gripen|poliisi|takavarikoi\w*|gendarmerie|saisi\w*|interpell\w*|"
@@ -141,6 +141,12 @@ USE_STORY = re.compile(
     r"|(?<!\w)(?:j'ai|on\s+a)\s+(?:\w+\s+){0,2}?(?:pris|fumé|sniffé|essayé|testé|consommé)(?!\w)"
     r"|(?<!\w)(?:(?:yo\s+)?(?:tomé|fumé|probé|esnifé|consumí))(?!\w)"
     r"|(?<!\w)(?:ik|we)\s+(?:heb|hebben|had)\s+(?:\w+\s+){0,4}?(?:genomen|gerookt|geprobeerd|gebruikt)(?!\w)",
+    re.IGNORECASE,
+)
+# Words of studies and surveys: reporting too, but also how product texts cite effects
+# ("effects reported", "study drug"), so they weigh less than enforcement words.
+SOURCED = re.compile(
+    r"(?<!\w)(?:according\s+to|reported|study|studies|survey|studie|researchers?)(?!\w)",
     re.IGNORECASE,
 )
 # Information products (guides, e-books) about drugs are not drugs: counter-evidence.
