@@ -211,26 +211,15 @@ def score(
     lot = _lot(text, signals, config.bound)
     if lot is not None:
         stock.insert(0, lot)
-    opening = _listing_opening(text, config.title)
-    if opening is not None and (
-        opening in {s.start for s in signals} or opening in {m.start for m in substance_matches}
-    ):
-        # A strength binds like a stock quantity in a listing's title (see _listing_opening).
-        stock.extend(s for s in signals if s.source == "dose")
-    bound = next(
-        (
-            (sig, m)
-            for sig in stock
-            for m in (own.nearest(sig),)
-            if m is not None
-            and (
-                _same_title(text, sig, m, config.title)
-                or (sig.source != "dose" and _distance(sig, m) <= config.bound)
-            )
-            and (sig.end <= m.start or m.end <= sig.start)  # "30 pills" is not bound to "pills"
-        ),
-        None,
-    )
+    bound = _bind(text, stock, own, config)
+    if bound is None:
+        doses = [s for s in signals if s.source == "dose"]
+        opening = _listing_opening(text, config.title) if doses else None
+        if opening is not None and (
+            opening in {s.start for s in signals} or opening in {m.start for m in substance_matches}
+        ):
+            # A strength binds like a stock quantity in a listing's title (_listing_opening).
+            bound = _bind(text, doses, own, config)
     if bound:
         sig, m = bound
         contribs.append(
@@ -351,6 +340,25 @@ class _Nearest:
     def distance(self, sig: Signal) -> int:
         m = self.nearest(sig)
         return _distance(sig, m) if m is not None else 1 << 30
+
+
+def _bind(
+    text: str, stock: list[Signal], own: _Nearest, config: ScoringConfig
+) -> tuple[Signal, Match] | None:
+    """The first stock quantity attached to a term of the post's language: next to it, or
+    both in the title (a strength only in the title)."""
+    for sig in stock:
+        m = own.nearest(sig)
+        if (
+            m is not None
+            and (
+                _same_title(text, sig, m, config.title)
+                or (sig.source != "dose" and _distance(sig, m) <= config.bound)
+            )
+            and (sig.end <= m.start or m.end <= sig.start)  # "30 pills" is not bound to "pills"
+        ):
+            return sig, m
+    return None
 
 
 _LEADING = re.compile(r"[\W_]*")
