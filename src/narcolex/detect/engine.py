@@ -235,17 +235,21 @@ class Scanner:
             # batch); the clean ones, most posts, are rebuilt here from the items.
             batches = _batches(items, chunksize)
             pending: deque[tuple[list[PostLike], Any]] = deque()
-            in_flight = 2 * (workers - 1)  # batches out at the helpers
-            remote = 0
+            busy_max = 2 * (workers - 1)  # batches queued or running at the helpers
+            cap = 8 * workers  # batches held here at most (results wait their turn in order)
             exhausted = False
             while True:
-                while not exhausted and remote < in_flight:
+                # Keep every helper busy: refill as soon as one of its batches is done, even
+                # while results ahead of it in input order are not collected yet.
+                while not exhausted and len(pending) < cap:
+                    busy = sum(1 for _b, j in pending if not isinstance(j, list) and not j.ready())
+                    if busy >= busy_max:
+                        break
                     batch = next(batches, None)
                     if batch is None:
                         exhausted = True
                         break
                     pending.append((batch, pool.apply_async(_work_batch, (batch,))))
-                    remote += 1
                 if not pending:
                     return
                 batch, job = pending[0]
@@ -253,7 +257,7 @@ class Scanner:
                     pending.popleft()
                     yield from job
                     continue
-                if not job.ready() and not exhausted and len(pending) < 4 * workers:
+                if not job.ready() and not exhausted and len(pending) < cap:
                     batch = next(batches, None)
                     if batch is None:
                         exhausted = True
@@ -261,7 +265,6 @@ class Scanner:
                         pending.append((batch, [self.scan_item(item) for item in batch]))
                     continue
                 pending.popleft()
-                remote -= 1
                 found = job.get()
                 for i, item in enumerate(batch):
                     f = found.get(i)
