@@ -325,3 +325,21 @@ def test_study_words_weigh_less_than_enforcement_words(scanner: Scanner) -> None
 
     assert reporting("cocaine 5g 80€, effects reported by many, dm me") == -0.9
     assert reporting("cocaine 5g 80€, police said, dm me") == -1.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My doctor prescribed MDMA 120mg, no side effects",  # the fixture has no medicines
+        "ketamine 50mg helped with my depression",
+        "Mein Arzt: ketamine 50mg, Nebenwirkungen keine",
+    ],
+)
+def test_a_patients_account_is_not_an_offer(scanner: Scanner, text: str) -> None:
+    f = scanner.scan(text)
+    assert f.verdict != "sale", f.explanation
+
+
+def test_an_advert_that_mentions_side_effects_is_still_an_offer(scanner: Scanner) -> None:
+    f = scanner.scan("ketamine 5g 80€, side effects explained, dm me")
+    assert f.verdict == "sale", f.explanation

@@ -5,9 +5,10 @@ substance evidence (each term's ambiguity and confidence), plus one weight per s
 class (weighted down when the cue is far from any substance term), plus a bonus when a stock
 quantity is attached to a term ("5g of X"; a number of units next to each unit's strength,
 "10x 220mg", is such a quantity too, and so is a strength in a listing's title, "X 54 mg"),
-minus counter-evidence (first-person narrative, an account of taking a drug, information
-products such as guides, reporting words such as police or court, feedback on a purchase such
-as ratings or thanks) when the cues alone would make a sale. `sigmoid(sum)` is the score.
+minus counter-evidence (first-person narrative, an account of taking a drug or of a
+treatment, information products such as guides, reporting words such as police or court,
+feedback on a purchase such as ratings or thanks) when the cues alone would make a sale.
+`sigmoid(sum)` is the score.
 Gates then cap the verdict: no sale cue means no sale; ambiguous terms and emoji need a
 plausibly priced drug quantity attached.
 Weights were set on the principle "a listing with a substance and a stock quantity or price is
@@ -24,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from narcolex.detect.finding import Contribution, Match, Signal
-from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, SOURCED, USE_STORY
+from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, SOURCED, TREATMENT_STORY, USE_STORY
 
 _FIRST_PERSON = re.compile(
     r"(?<![\w.\-*_/])(?:i|i'm|i've|i'd|my|me|myself|ich|mein|meine|mir|mich|je|j'ai|mon|ma|mes|moi|"
@@ -104,6 +105,8 @@ class ScoringConfig:
     sourced: float = -0.9  # per study or survey word ("reported", "study"): also in product texts
     news_cap: float = -3.0
     use_story: float = -2.5  # "I took two pills": a user's story, whatever quantities it names
+    treatment: float = -1.2  # per cue of a patient's account ("my doctor", "side effects")
+    treatment_cap: float = -3.0
     review: float = -0.9  # per feedback cue (rating, thanks, received, will order again)
     review_cap: float = -3.6
     extra_term: float = 0.25  # each further distinct substance term
@@ -293,6 +296,10 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
     story = USE_STORY.search(text)
     if story:
         out.append(Contribution(f"account of taking drugs {story.group(0)!r}", config.use_story))
+    care = {" ".join(m.group(0).lower().split()) for m in TREATMENT_STORY.finditer(text)}
+    if care:
+        w = max(config.treatment * len(care), config.treatment_cap)
+        out.append(Contribution(f"account of a treatment {sorted(care)}", w))
     review = {" ".join(m.group(0).lower().split()) for m in REVIEW.finditer(text)}
     if review:
         w = max(config.review * len(review), config.review_cap)

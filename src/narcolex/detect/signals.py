@@ -143,6 +143,17 @@ USE_STORY = re.compile(
     r"|(?<!\w)(?:ik|we)\s+(?:heb|hebben|had)\s+(?:\w+\s+){0,4}?(?:genomen|gerookt|geprobeerd|gebruikt)(?!\w)",
     re.IGNORECASE,
 )
+# A patient's account of a treatment ("my doctor prescribed", "no side effects", "helped with
+# my pain") names medicines and doses like a pharmacy listing but reports an experience.
+TREATMENT_STORY = re.compile(
+    r"(?<!\w)(?:side[\s-]effects?|(?:was|were|got|been|i\s+am|i'm)\s+(?:prescribed|given|put\s+on|"
+    r"started\s+on|switched)|prescribed\s+(?:me|for|by)|my\s+(?:doctor|dr|gp|psychiatrist|"
+    r"pain|anxiety|depression|insomnia|symptoms|migraines?|headaches?|condition)|"
+    r"helped\s+(?:me|with|my)|(?:it|this)\s+(?:helped|worked|works)|withdrawals?|tapering|"
+    r"nebenwirkungen|mein\s+arzt|effets\s+secondaires|mon\s+médecin|efectos\s+secundarios|"
+    r"mi\s+médico|bijwerkingen|mijn\s+arts|biverkningar|min\s+läkare)(?!\w)",
+    re.IGNORECASE,
+)
 # Words of studies and surveys: reporting too, but also how product texts cite effects
 # ("effects reported", "study drug"), so they weigh less than enforcement words.
 SOURCED = re.compile(
