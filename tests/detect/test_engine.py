@@ -343,3 +343,31 @@ def test_a_patients_account_is_not_an_offer(scanner: Scanner, text: str) -> None
 def test_an_advert_that_mentions_side_effects_is_still_an_offer(scanner: Scanner) -> None:
     f = scanner.scan("ketamine 5g 80€, side effects explained, dm me")
     assert f.verdict == "sale", f.explanation
+
+
+def test_scan_many_with_three_workers_equals_one_process(scanner: Scanner) -> None:
+    texts = ["cocaine 80€ dm me", "hello there", "weed 5g", "Molly 10x 220mg, bitcoin", ""]
+    items = [{"id": str(i), "text": texts[i % 5] + f" #{i}"} for i in range(2000)]
+    one = [f.to_dict() for f in scanner.scan_many(items)]
+    three = [f.to_dict() for f in scanner.scan_many(items, workers=3, chunksize=16)]
+    assert one == three
+
+
+def test_scan_many_reports_a_bad_item_from_any_process(scanner: Scanner) -> None:
+    from narcolex.errors import InputError
+
+    items: list = ["weed 5g"] * 700 + [42] + ["weed 5g"] * 700
+    with pytest.raises(InputError):
+        list(scanner.scan_many(items))
+    with pytest.raises(InputError):
+        list(scanner.scan_many(items, workers=2, chunksize=8))
+
+
+def test_scan_many_stops_its_helpers_when_the_caller_stops_early(scanner: Scanner) -> None:
+    import multiprocessing as mp
+
+    before = {p.pid for p in mp.active_children()}
+    gen = scanner.scan_many(["weed 5g"] * 5000, workers=3, chunksize=8)
+    assert next(gen).verdict == "sale"
+    gen.close()
+    assert {p.pid for p in mp.active_children()} == before

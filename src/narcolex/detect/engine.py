@@ -9,8 +9,12 @@ order.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
+import multiprocessing.connection
+import queue
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
@@ -218,60 +222,94 @@ class Scanner:
         """Findings for `items`, streamed in input order; `workers > 1` uses processes.
 
         The calling process is one of the `workers`: `workers - 1` helper processes scan
-        batches, and whenever the oldest batch in flight is not back yet the calling process
-        scans the next batch itself instead of waiting. It thus takes whatever share of the
-        work its other duties (reading, writing, collecting results) leave it time for, on
-        machines where those cost much or little."""
+        batches it sends them over pipes, and between its own batches it collects their
+        results and sends them more, so each helper always has a batch queued. No thread
+        runs in the calling process: threads that pickle and unpickle beside a busy scanner
+        fight it for the interpreter lock, which cost more than the second core gave."""
         if workers <= 1:
             for item in items:
                 yield self.scan_item(item)
             return
+        size = max(1, min(chunksize, _MESSAGE_POSTS))
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-        with ctx.Pool(
-            workers - 1, initializer=_init_worker, initargs=(self.lexicon, self.config)
-        ) as pool:
-            # One task per batch. Only findings with matches come back (by index in the
-            # batch); the clean ones, most posts, are rebuilt here from the items.
-            batches = _batches(items, chunksize)
-            pending: deque[tuple[list[PostLike], Any]] = deque()
-            busy_max = 2 * (workers - 1)  # batches queued or running at the helpers
-            cap = 8 * workers  # batches held here at most (results wait their turn in order)
-            exhausted = False
-            while True:
-                # Keep every helper busy: refill as soon as one of its batches is done, even
-                # while results ahead of it in input order are not collected yet.
-                while not exhausted and len(pending) < cap:
-                    busy = sum(1 for _b, j in pending if not isinstance(j, list) and not j.ready())
-                    if busy >= busy_max:
-                        break
+        conns = []
+        procs = []
+        try:
+            for _ in range(workers - 1):
+                here, there = ctx.Pipe()
+                proc = ctx.Process(
+                    target=_pipe_worker, args=(there, self.lexicon, self.config), daemon=True
+                )
+                proc.start()
+                there.close()
+                conns.append(here)
+                procs.append(proc)
+            yield from self._fan_out(_batches(items, size), conns, workers)
+        finally:
+            for conn in conns:
+                with contextlib.suppress(OSError):
+                    conn.send(None)
+                conn.close()
+            for proc in procs:
+                proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.terminate()
+
+    def _fan_out(
+        self, batches: Iterator[list[PostLike]], conns: list[Any], workers: int
+    ) -> Iterator[Finding]:
+        queued: dict[Any, deque[int]] = {c: deque() for c in conns}
+        held: dict[int, tuple[list[PostLike], Any]] = {}  # batch number -> (batch, result)
+        cap = 8 * workers  # batches held here at most
+        sent = done = 0
+        exhausted = False
+        while True:
+            for conn in conns:  # collect what the helpers finished
+                while queued[conn] and conn.poll():
+                    number, found = conn.recv()
+                    if isinstance(found, BaseException):
+                        raise found
+                    queued[conn].popleft()
+                    held[number] = (held[number][0], found)
+            for conn in conns:  # keep two batches queued at every helper
+                while not exhausted and len(queued[conn]) < 2 and sent - done < cap:
                     batch = next(batches, None)
                     if batch is None:
                         exhausted = True
                         break
-                    pending.append((batch, pool.apply_async(_work_batch, (batch,))))
-                if not pending:
-                    return
-                batch, job = pending[0]
-                if isinstance(job, list):  # scanned here
-                    pending.popleft()
-                    yield from job
+                    conn.send((sent, batch))
+                    queued[conn].append(sent)
+                    held[sent] = (batch, None)
+                    sent += 1
+            while done in held and held[done][1] is not None:  # results in input order
+                batch, found = held.pop(done)
+                done += 1
+                if isinstance(found, list):
+                    yield from found
                     continue
-                if not job.ready() and not exhausted and len(pending) < cap:
-                    batch = next(batches, None)
-                    if batch is None:
-                        exhausted = True
-                    else:
-                        pending.append((batch, [self.scan_item(item) for item in batch]))
-                    continue
-                pending.popleft()
-                found = job.get()
                 for i, item in enumerate(batch):
                     f = found.get(i)
                     if f is None:
                         _text, lang, pid = _parse_item(item)
                         f = _clean_finding(lang, pid)
                     yield f
+            if exhausted and done == sent:
+                return
+            if not exhausted and sent - done < cap:  # scan a batch here rather than wait
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                else:
+                    held[sent] = (batch, [self.scan_item(item) for item in batch])
+                    sent += 1
+                continue
+            busy = [c for c in conns if queued[c]]
+            if busy:
+                multiprocessing.connection.wait(busy)
+
+
+_MESSAGE_POSTS = 256  # posts per batch sent to a helper: small enough to fill no pipe
 
 
 def _script(ch: str) -> str:
@@ -299,6 +337,37 @@ _WORKER: Scanner | None = None
 def _init_worker(lexicon: Lexicon, config: ScoringConfig) -> None:
     global _WORKER
     _WORKER = Scanner(lexicon, config)
+
+
+def _pipe_worker(conn: Any, lexicon: Lexicon, config: ScoringConfig) -> None:
+    """A scan_many helper: scan the batches that come down the pipe, send back the findings
+    with matches by index, stop at None."""
+    _init_worker(lexicon, config)
+    # A reader thread takes batches off the pipe as they come, so that the caller's send never
+    # waits for this process to finish scanning (and both can never wait on each other).
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                msg = conn.recv()
+            except EOFError:
+                msg = None
+            inbox.put(msg)
+            if msg is None:
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    while True:
+        msg = inbox.get()
+        if msg is None:
+            return
+        number, batch = msg
+        try:
+            found: Any = _work_batch(batch)
+        except Exception as exc:  # reported to the caller, which re-raises it
+            found = exc
+        conn.send((number, found))
 
 
 def _work_batch(items: list[PostLike]) -> dict[int, Finding]:
