@@ -222,10 +222,11 @@ class Scanner:
         """Findings for `items`, streamed in input order; `workers > 1` uses processes.
 
         The calling process is one of the `workers`: `workers - 1` helper processes scan
-        batches it sends them over pipes, and between its own batches it collects their
-        results and sends them more, so each helper always has a batch queued. No thread
-        runs in the calling process: threads that pickle and unpickle beside a busy scanner
-        fight it for the interpreter lock, which cost more than the second core gave."""
+        batches (`chunksize` posts, at most 256 so that a batch fits a pipe) that it sends
+        them, and between its own batches it collects their results and sends them more, so
+        each helper always has a batch queued. No thread runs in the calling process: threads
+        that pickle and unpickle beside a busy scanner fight it for the interpreter lock,
+        which cost more than the second core gave."""
         if workers <= 1:
             for item in items:
                 yield self.scan_item(item)
@@ -259,6 +260,9 @@ class Scanner:
     def _fan_out(
         self, batches: Iterator[list[PostLike]], conns: list[Any], workers: int
     ) -> Iterator[Finding]:
+        """The caller's loop of scan_many: collect, refill, yield in order, scan one batch.
+        Only findings with matches come back from a helper (by index in the batch); the clean
+        ones, most posts, are rebuilt here from the items, which costs less than shipping."""
         queued: dict[Any, deque[int]] = {c: deque() for c in conns}
         held: dict[int, tuple[list[PostLike], Any]] = {}  # batch number -> (batch, result)
         cap = 8 * workers  # batches held here at most
