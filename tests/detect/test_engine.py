@@ -215,6 +215,10 @@ def test_feedback_on_a_purchase_is_not_an_offer(scanner: Scanner) -> None:
     f = scanner.scan("Received my 5g of cocaine, fast delivery. Thanks, 5/5, will order again.")
     assert f.verdict == "mention", f.explanation
     assert "feedback on a purchase" in f.explanation
+    # a past-tense verdict on the delivery is feedback too; an advert says what it offers
+    f = scanner.scan("great cocaine, the delivery was fast and the packaging was perfect")
+    assert f.verdict == "mention", f.explanation
+    assert scanner.scan("great cocaine, fast delivery, perfect packaging").verdict == "sale"
 
 
 def test_slang_of_another_language_is_weak_when_the_language_is_unknown() -> None:

@@ -125,6 +125,8 @@ REVIEW = re.compile(
     r"got\s+(?:it|them|my|here)|showed\s+up|ordered|"
     r"will\s+(?:definitely\s+|surely\s+)?(?:order|buy|be\s+back|return)|repeat\s+(?:buyer|customer|order)|"
     r"as\s+described|as\s+advertised|recommend(?:ed)?|legit\s+vendor|"
+    r"(?:shipping|shipment|stealth|delivery|packaging|product|quality|service)\s+(?:was|were)|"
+    r"(?:was|were)\s+(?:fast|quick|great|good|perfect|excellent|amazing|awesome)|[1-5]\s?of\s?5|"
     r"danke|angekommen|erhalten|bestellt|merci|reçu|commandé|gracias|recibido|llegó|bedankt|"
     r"ontvangen|besteld|grazie|ricevuto|arrivato|tack|mottagit|kiitos|dziękuję|otrzymałem)(?!\w)",
     re.IGNORECASE,
