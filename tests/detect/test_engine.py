@@ -375,3 +375,22 @@ def test_scan_many_stops_its_helpers_when_the_caller_stops_early(scanner: Scanne
     assert next(gen).verdict == "sale"
     gen.close()
     assert {p.pid for p in mp.active_children()} == before
+
+
+def test_language_is_identified_only_where_readings_differ(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import narcolex.detect.engine as engine_mod
+
+    calls: list[str] = []
+    monkeypatch.setattr(engine_mod, "detect_language", lambda t: calls.append(t) or None)
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "weed", "en", "slang", ("cannabis.herbal",), "medium", "high"),
+            LexiconTerm(2, "weed", "nl", "slang", ("cannabis.herbal",), "medium", "high"),
+            LexiconTerm(3, "haš", "sk", "slang", ("cannabis.resin",), "medium", "high"),
+        )
+    )
+    s = Scanner.from_lexicon(lex)
+    s.scan("we talked about weed and politics for an hour")  # alike in English and Dutch
+    assert calls == []
+    s.scan("she has talked about it for an hour")  # Slovak "haš" only if the post is Slovak
+    assert len(calls) == 1
