@@ -155,8 +155,9 @@ class Scanner:
     def _needs_language(self, raw: list[RawMatch]) -> bool:
         """Language only changes the score for ambiguous terms and signal words of a language
         other than English (English is never foreign, see scoring.is_foreign), and only where
-        the readings of a form differ: "weed" is read alike in English, Dutch and Swedish. Only
-        posts with such forms pay for identifying the language."""
+        the readings of a form differ in ambiguity or in being a signal word: "weed" is read
+        alike in English, Dutch and Swedish. Only posts with such forms pay for identifying
+        the language (offers always get one, see scan)."""
         for r in raw:
             terms = [self._terms[i] for i in r.terms]
             if not any(
@@ -164,7 +165,8 @@ class Scanner:
                 for t in terms
             ):
                 continue
-            readings = {(t.ambiguity, t.confidence, _is_signal_word(t)) for t in terms}
+            # Confidence moves a term's weight by a tenth at most: not worth a language.
+            readings = {(t.ambiguity, _is_signal_word(t)) for t in terms}
             if len(readings) > 1 or not any(t.lang in ("und", "en") for t in terms):
                 return True
         return False
