@@ -394,3 +394,13 @@ def test_language_is_identified_only_where_readings_differ(monkeypatch) -> None:
     assert calls == []
     s.scan("she has talked about it for an hour")  # Slovak "haš" only if the post is Slovak
     assert len(calls) == 1
+
+
+def test_language_identification_ignores_links_handles_and_tags() -> None:
+    from narcolex.detect.langid import detect_language
+
+    text = "Heute Abend gehen wir alle zusammen ins Kino und danach essen"
+    noisy = f"@someone_here {text} https://example.com/some/english/words #LOL #FollowBack 2024"
+    assert detect_language(text) == "de"
+    assert detect_language(noisy) == "de"
+    assert detect_language("@a_very_long_handle_name https://example.com/x #tag 123") is None
