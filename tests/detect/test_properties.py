@@ -21,6 +21,7 @@ PIECES = [
     " ", "\n", ".", "-", "k1ll", "h@sh", "Molly", "\ud800", "\udfff", "İ", "ŉ", "4-MMC",
     "k3t", "w33d", "for sale", "dm me", "wietlevering", "sprzedam", "кокаин", "ΚΟΚΑΪΝΗ", "1",
     "@", "|", "$", "#", "Gras", "sp33d", "c0c4ine", "k e t",
+    "E", "E!", "don't", "herbal", "smoking", "mixture", "  ", "Е", "Ｅ", "cokewww.x.y",
 ]  # fmt: skip
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=12).map("".join)
 
