@@ -120,7 +120,8 @@ class CompiledLexicon:
         self.terms: tuple[LexiconTerm, ...] = lexicon.terms
         self.always_full = False
         main: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
-        inner: dict[str, tuple[list[int], list[bool]]] = {}
+        inner: dict[str, list[int]] = {}
+        joined: set[str] = set()  # keys of several-word terms written together ("bluedream")
         skeletons: set[str] = set()
         lone: set[str] = set()
         # Terms with a doubled letter ("AAS", "weed") match a squeezed reading only where the
@@ -148,9 +149,10 @@ class CompiledLexicon:
                     if (i, mode) not in entry[slot]:
                         entry[slot].append((i, mode))
                 if not emoji:
-                    slot_i = inner.setdefault(key.replace(" ", ""), ([], []))
-                    slot_i[0].append(i)
-                    slot_i[1].append(" " in key)
+                    together = key.replace(" ", "")
+                    inner.setdefault(together, []).append(i)
+                    if together != key:
+                        joined.add(together)
                 sk = self._prefilter_key(key, mode)
                 if len(sk) == 3 and mode == "word":  # " e ": a lone capital, checked apart
                     lone.add(sk[1])
@@ -164,9 +166,8 @@ class CompiledLexicon:
         for k, (exact, squeezed) in main.items():
             self.main.add_word(k, (len(k), tuple(exact), tuple(squeezed)))
         self.inner = ahocorasick.Automaton()
-        for k, (idx, joined) in inner.items():
-            # `joined`: the key is a several-word term written together ("#bluedream")
-            self.inner.add_word(k, (len(k), tuple(dict.fromkeys(idx)), any(joined)))
+        for k, idx in inner.items():
+            self.inner.add_word(k, (len(k), tuple(dict.fromkeys(idx)), k in joined))
         self.prefilter = ahocorasick.Automaton()
         for sk in (*skeletons, *SKELETON_TRIPLE_KEYS):  # tripled letters need the full path
             self.prefilter.add_word(sk, None)

@@ -218,9 +218,7 @@ def score(
     if bound is None:
         doses = [s for s in signals if s.source == "dose"]
         opening = _listing_opening(text, config.title) if doses else None
-        if opening is not None and (
-            opening in {s.start for s in signals} or opening in {m.start for m in substance_matches}
-        ):
+        if opening is not None and any(x.start == opening for x in (*signals, *substance_matches)):
             # A strength binds like a stock quantity in a listing's title (_listing_opening).
             bound = _bind(text, doses, own, config)
     if bound:
@@ -278,6 +276,12 @@ def _lot(text: str, signals: list[Signal], gap: int) -> Signal | None:
     return None
 
 
+def _cues(pattern: re.Pattern[str], text: str) -> set[str]:
+    """The distinct phrases a counter-evidence pattern finds, case and spacing folded: each
+    counts once however often it is repeated."""
+    return {" ".join(m.group(0).lower().split()) for m in pattern.finditer(text)}
+
+
 def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
     """Narrative, information products and reporting: drug talk rather than an offer."""
     out = []
@@ -288,22 +292,20 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
     dm = DIGITAL.search(text)
     if dm:
         out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
-    news = {m.group(0).lower() for m in NEWS.finditer(text)}
-    sourced = {" ".join(m.group(0).lower().split()) for m in SOURCED.finditer(text)}
+    news, sourced = _cues(NEWS, text), _cues(SOURCED, text)
     if news or sourced:
         w = max(config.news * len(news) + config.sourced * len(sourced), config.news_cap)
         out.append(Contribution(f"reporting words {sorted(news | sourced)}", w))
     story = USE_STORY.search(text)
     if story:
         out.append(Contribution(f"account of taking drugs {story.group(0)!r}", config.use_story))
-    care = {" ".join(m.group(0).lower().split()) for m in TREATMENT_STORY.finditer(text)}
-    if care:
-        w = max(config.treatment * len(care), config.treatment_cap)
-        out.append(Contribution(f"account of a treatment {sorted(care)}", w))
-    review = {" ".join(m.group(0).lower().split()) for m in REVIEW.finditer(text)}
-    if review:
-        w = max(config.review * len(review), config.review_cap)
-        out.append(Contribution(f"feedback on a purchase {sorted(review)}", w))
+    for label, pattern, per, cap in (
+        ("account of a treatment", TREATMENT_STORY, config.treatment, config.treatment_cap),
+        ("feedback on a purchase", REVIEW, config.review, config.review_cap),
+    ):
+        cues = _cues(pattern, text)
+        if cues:
+            out.append(Contribution(f"{label} {sorted(cues)}", max(per * len(cues), cap)))
     return out
 
 
