@@ -23,6 +23,8 @@ def test_taxonomy_has_every_architecture_code():
         (taxonomy.validate_kind, "emoji_sequence"),
         (taxonomy.validate_match_mode, "compound"),
         (taxonomy.validate_country, "se"),
+        (taxonomy.validate_country, "ng"),  # outside Europe: sources place trafficking there
+        (taxonomy.validate_country, "XK"),  # Kosovo: user-assigned, used by the EU
     ],
 )
 def test_valid_codes_pass(func, value):
@@ -45,6 +47,15 @@ def test_unknown_code_suggests_nearest(func, value, expected):
     assert expected in info.value.suggestions
     assert expected in str(info.value)
     assert value in str(info.value)
+
+
+def test_countries_list_the_expected_ones_first_then_every_iso_code_once():
+    assert taxonomy.COUNTRIES[:3] == ("AT", "BE", "BG")
+    assert len(set(taxonomy.COUNTRIES)) == len(taxonomy.COUNTRIES) > 240
+    rest = taxonomy.COUNTRIES[taxonomy.COUNTRIES.index("AR") + 1 :]
+    assert list(rest) == sorted(rest) and {"NG", "GH", "IN", "BD", "NP"} <= set(rest)
+    with pytest.raises(UnknownCodeError):
+        taxonomy.validate_country("QQ")
 
 
 def test_unknown_child_falls_back_to_siblings():

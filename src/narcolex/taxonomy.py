@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+import pycountry
+
 from narcolex.errors import UnknownCodeError
 
 SUBSTANCE_TREE: dict[str, tuple[str, ...]] = {
@@ -86,16 +88,22 @@ STATUSES: tuple[str, ...] = ("proposed", "validated", "deprecated")
 MATCH_MODES: tuple[str, ...] = ("word", "prefix", "compound")
 ROLES: tuple[str, ...] = ("admin", "curator", "contributor", "reader")
 
-# ISO 3166-1 alpha-2 codes of the countries whose contributors and sightings we expect:
-# EU, EFTA, candidate and neighbouring countries, plus the large English-speaking markets
-# whose law-enforcement publications are cited as sources.
-COUNTRIES: tuple[str, ...] = (
+# ISO 3166-1 alpha-2 codes. The countries whose contributors and sightings we expect come
+# first (EU, EFTA, candidate and neighbouring countries, the large English-speaking markets),
+# so that a spreadsheet's drop-down opens on them; every other ISO country follows, because
+# sources place production, transit and markets worldwide (tramadol and codeine syrups in West
+# Africa and South Asia, say) and a sighting's country must not be forced into a note.
+# Kosovo (XK) is the user-assigned code that the EU and its agencies use.
+_EXPECTED_COUNTRIES: tuple[str, ...] = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
     "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
     "NO", "IS", "CH", "LI", "GB", "UA", "RU", "BY", "MD", "TR", "AL", "XK", "RS", "BA",
     "ME", "MK", "GE", "AM", "AZ", "US", "CA", "AU", "NZ", "MA", "DZ", "TN", "EG", "LB",
     "SY", "IQ", "JO", "SA", "AE", "IL", "ZA", "CO", "MX", "BR", "AR",
 )  # fmt: skip
+COUNTRIES: tuple[str, ...] = _EXPECTED_COUNTRIES + tuple(
+    sorted({c.alpha_2 for c in pycountry.countries} - set(_EXPECTED_COUNTRIES))
+)
 
 
 def _check(kind: str, value: str, valid: Iterable[str]) -> str:
