@@ -396,6 +396,32 @@ def test_language_is_identified_only_where_readings_differ(monkeypatch) -> None:
     assert len(calls) == 1
 
 
+def test_language_is_not_identified_for_context_words_alone(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A sale-context word names no substance in any language: the post is clean whatever its
+    language, so identifying it would be wasted time; the same holds for a native word of a
+    Cyrillic post that only looks like a Latin term."""
+    import narcolex.detect.engine as engine_mod
+
+    calls: list[str] = []
+    monkeypatch.setattr(engine_mod, "detect_language", lambda t: calls.append(t) or None)
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "shop", "en", "phrase", ("signal.offer",), "high", "high"),
+            LexiconTerm(2, "shop", "sv", "phrase", ("signal.offer",), "medium", "high"),
+            LexiconTerm(3, "ot", "sk", "slang", ("cannabis",), "high", "high"),
+            LexiconTerm(4, "haš", "sk", "slang", ("cannabis.resin",), "medium", "high"),
+        )
+    )
+    s = Scanner.from_lexicon(lex)
+    shop = s.scan("the new shop on the corner opens at nine tomorrow morning")
+    assert (shop.verdict, shop.lang, [m.surface for m in shop.matches]) == ("clean", None, ["shop"])
+    native = s.scan("Писмо от приятел, получено вчера следобед")  # Bulgarian "от" = "from"
+    assert (native.verdict, native.matches) == ("clean", ())
+    assert calls == []
+    s.scan("the shop has it")  # a substance reading ("haš") is back in play
+    assert len(calls) == 1
+
+
 def test_language_identification_ignores_links_handles_and_tags() -> None:
     from narcolex.detect.langid import detect_language
 

@@ -45,6 +45,7 @@ class Scanner:
         self.config = config or ScoringConfig.from_env()
         self.compiled = compile_lexicon(lexicon)
         self._terms = lexicon.terms
+        self._substance = [any(not c.startswith("signal.") for c in t.denotes) for t in self._terms]
 
     # -- construction -------------------------------------------------------------------------
 
@@ -93,7 +94,7 @@ class Scanner:
         """The finding for one post; `lang` (ISO 639-1) overrides language identification."""
         if not isinstance(text, str):
             text = "" if text is None else str(text)
-        raw = self.compiled.find(text)
+        raw = [r for r in self.compiled.find(text) if not self._native_word(text, r)]
         if not raw:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
@@ -113,7 +114,7 @@ class Scanner:
         self, text: str, raw: list[RawMatch], post_lang: str | None, id: str | None
     ) -> Finding:
         """Signals, score and explanation for a post with matches, in a known language."""
-        matches = [self._match(text, r, post_lang) for r in raw if not self._native_word(text, r)]
+        matches = [self._match(text, r, post_lang) for r in raw]
         subs = [m for m in matches if m.substances]
         if not subs:
             expl = "clean: only sale-context words, no substance term."
@@ -157,7 +158,10 @@ class Scanner:
         other than English (English is never foreign, see scoring.is_foreign), and only where
         the readings of a form differ in ambiguity or in being a signal word: "weed" is read
         alike in English, Dutch and Swedish. Only posts with such forms pay for identifying
-        the language (offers always get one, see scan)."""
+        the language (offers always get one, see scan), and only when some form can name a
+        substance: sale-context words alone make a clean post in any language."""
+        if not any(self._substance[i] for r in raw for i in r.terms):
+            return False
         for r in raw:
             terms = [self._terms[i] for i in r.terms]
             if not any(
