@@ -86,6 +86,22 @@ def test_code_names_match_with_or_without_their_hyphens(text: str) -> None:
     assert found(lex, f"got {text} here") == [(text, "5F-PB-22")]
 
 
+def test_a_codes_digits_read_as_letters_need_a_digit_in_the_post() -> None:
+    """Run together, "5IT" and "4FA" read as the words "sit" and "afa": the code is only there
+    where the post wrote a digit, in running text and in hashtags."""
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "5-IT", "und", "abbreviation", ("nps",)),
+            LexiconTerm(2, "4-FA", "und", "abbreviation", ("amphetamine",)),
+        )
+    )
+    assert found(lex, "5IT and 4FA, or 5-IT and 4-FA") == [
+        ("5IT", "5-IT"), ("4FA", "4-FA"), ("5-IT", "5-IT"), ("4-FA", "4-FA")
+    ]  # fmt: skip
+    assert found(lex, "we sit down at the AFA meeting") == []
+    assert found(lex, "#sitdown #afa #5it") == [("5it", "5-IT")]
+
+
 def test_words_without_digits_get_no_code_spellings() -> None:
     lex = Lexicon(terms=(LexiconTerm(1, "blue dream", "en", "brand", ("cannabis.herbal",)),))
     assert found(lex, "bluedream") == []

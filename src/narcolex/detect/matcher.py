@@ -108,6 +108,10 @@ def number_spellings(form: str) -> list[str]:
     return [head + last + ("S" if last.isupper() else "s")]
 
 
+def _digits(s: str) -> int:
+    return sum(c.isdigit() for c in s)
+
+
 def _is_emoji_key(key: str) -> bool:
     return not any(c.isalnum() for c in key)
 
@@ -127,6 +131,10 @@ class CompiledLexicon:
         # Terms with a doubled letter ("AAS", "weed") match a squeezed reading only where the
         # post repeats a letter too; otherwise their squeezed key is another word.
         doubled: set[int] = set()
+        # Keys in which normalization read a code's digits as letters ("5IT" -> "sit", "4FA"
+        # -> "afa"): they stand for the code only where the post wrote a digit there too,
+        # otherwise they are everyday words ("we sit down").
+        digit_keys: set[tuple[str, int]] = set()
         for i, term in enumerate(self.terms):
             forms = (term.term, *term.variants)
             extra = [c for f in forms for c in code_spellings(f)]
@@ -143,6 +151,8 @@ class CompiledLexicon:
                 sq = key if emoji else squeeze_key(key)
                 if sq != key:
                     doubled.add(i)
+                if _digits(key) < _digits(form):
+                    digit_keys.update(((key, i), (sq, i), (key.replace(" ", ""), i)))
                 for k, slot in ((key, 0), (sq, 1)):
                     padded = self._padded(k, mode)
                     entry = main.setdefault(padded, ([], []))
@@ -161,6 +171,8 @@ class CompiledLexicon:
                 else:
                     self.always_full = True
         self._doubled = frozenset(doubled)
+        self._digit_keys = frozenset(digit_keys)
+        self._digit_terms = frozenset(i for _, i in digit_keys)
         self._lone = frozenset(lone)
         self.main = ahocorasick.Automaton()
         for k, (exact, squeezed) in main.items():
@@ -272,13 +284,25 @@ class CompiledLexicon:
                     continue  # a one-letter term is only ever a capital standing alone
                 if v.squeezed and i in self._doubled and not _has_double(text, os_, oe):
                     continue  # "as" is not "AAS" squeezed: only "aaas" is
+                if i in self._digit_terms and self._digit_missing(
+                    padded, start, end, i, text, os_, oe
+                ):
+                    continue
                 out.append((os_, oe, (i,), mode == "emoji"))
         for hs, he in v.hashtags:
-            out.extend(self._hashtag(v, padded, hs + 1, he + 1))
+            out.extend(self._hashtag(v, text, padded, hs + 1, he + 1))
         return out
 
+    def _digit_missing(
+        self, padded: str, start: int, end: int, i: int, text: str, os_: int, oe: int
+    ) -> bool:
+        """True when the automaton key padded[start:end+1] is a code's key whose digits were
+        read as letters and the post wrote no digit in the original span text[os_:oe]."""
+        key = padded[start : end + 1].strip()
+        return (key, i) in self._digit_keys and not any(c.isdigit() for c in text[os_:oe])
+
     def _hashtag(
-        self, v: Variant, padded: str, hs: int, he: int
+        self, v: Variant, text: str, padded: str, hs: int, he: int
     ) -> list[tuple[int, int, tuple[int, ...], bool]]:
         """Terms inside a run-together hashtag (#cokeforsale): accepted when the tag splits
         entirely into known terms, or when the term is unambiguous and long enough."""
@@ -287,6 +311,16 @@ class CompiledLexicon:
         segs: list[tuple[int, int, tuple[int, ...]]] = []
         joined: set[tuple[int, int]] = set()
         for end, (klen, idx, together) in self.inner.iter(padded, hs, he):
+            if not self._digit_terms.isdisjoint(idx):
+                os_, oe = v.span_to_original(end - klen, end)
+                idx = tuple(
+                    i
+                    for i in idx
+                    if i not in self._digit_terms
+                    or not self._digit_missing(padded, end - klen + 1, end, i, text, os_, oe)
+                )
+                if not idx:
+                    continue
             segs.append((end - klen + 1, end + 1, idx))
             if together:
                 joined.add((end - klen + 1, end + 1))
