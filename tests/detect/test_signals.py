@@ -151,3 +151,19 @@ def test_a_count_may_name_the_product_in_up_to_three_words() -> None:
     found = [s.surface for s in find_signals("5 Cold Creek Kush seeds") if s.source == "count"]
     assert found == ["5 Cold Creek Kush seeds"]
     assert not [s for s in find_signals("5 of the best seeds") if s.source == "count"]
+
+
+def test_am_pm_of_a_time_of_day_is_no_contact_word() -> None:
+    from narcolex.detect.engine import Scanner
+    from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "PM", "en", "abbreviation", ("signal.contact",), "high", "medium"),
+            LexiconTerm(2, "xanax", "en", "brand", ("benzodiazepines",)),
+        )
+    )
+    s = Scanner.from_lexicon(lex)
+    for text in ("xanax, one tablet at 9 PM", "xanax 0.5 at 10:30pm", "xanax in the PM only"):
+        assert "signal.contact" not in s.scan(text, lang="en").signals, text
+    assert "signal.contact" in s.scan("xanax bars, PM me", lang="en").signals

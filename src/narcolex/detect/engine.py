@@ -26,7 +26,7 @@ from narcolex.detect.finding import Finding, Match, Signal
 from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
 from narcolex.detect.scoring import ScoringConfig, is_foreign, score
-from narcolex.detect.signals import find_signals
+from narcolex.detect.signals import clock_time, find_signals
 from narcolex.errors import InputError
 from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
 
@@ -123,6 +123,7 @@ class Scanner:
             Signal(code, m.surface, m.start, m.end, "lexicon")
             for m in matches
             if not is_foreign(m.lang, post_lang)  # signal words are language-specific
+            and not clock_time(text, m.start, m.end)
             for code in m.signal_codes
         ]
         seen = {(s.code, s.start, s.end) for s in signals}

@@ -236,6 +236,19 @@ _PHONE = re.compile(
     r"(?<![\w+.,])(?:\+|00)\d{2,3}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4}){2,3}(?![\w.,])"
     r"|(?<![\w.,])0\d{2,3}[\s.-]?\d{3}[\s.-]?\d{3,4}(?![\w.,])"
 )
+# "9 PM", "10:30pm", "in the PM": a time of day, which the lexicon's "PM" (private message,
+# "PM me") is not.
+_CLOCK_WORD = frozenset({"am", "pm", "a.m.", "p.m."})
+_BEFORE_CLOCK = re.compile(r"(?:\d(?:[:.]\d\d)?\s?|\b(?:the|each|every)\s+)$", re.IGNORECASE)
+
+
+def clock_time(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is the am/pm of a time of day rather than a signal word."""
+    if text[start:end].lower() not in _CLOCK_WORD:
+        return False
+    return _BEFORE_CLOCK.search(text, max(0, start - 12), start) is not None
+
+
 _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:RT\s+)?@\w+:?)+")
 _EMOJI_BULLET = re.compile(r"^\s*[^\w\s]{1,3}\s*\w")
 
