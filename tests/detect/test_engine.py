@@ -89,6 +89,21 @@ def test_emoji_counts_only_with_other_evidence(scanner: Scanner) -> None:
     assert scanner.scan("❄️ 1g 80€ dm me t.me/example_handle").verdict == "sale"
 
 
+def test_an_emoji_cue_counts_only_beside_a_cue_in_words_or_numbers() -> None:
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "marijuana", "en", "street_name", ("cannabis.herbal",)),
+            LexiconTerm(2, "💯", "und", "emoji", ("signal.quantity",), "high", "medium"),
+            LexiconTerm(3, "🔌", "und", "emoji", ("signal.dealer",), "high", "medium"),
+        )
+    )
+    s = Scanner.from_lexicon(lex)
+    alone = s.scan("if you like marijuana 💯🔌 #weekend", lang="en")
+    assert (alone.verdict, alone.signals) == ("mention", ("signal.dealer", "signal.quantity"))
+    assert not any("💯" in c.label or "🔌" in c.label for c in alone.contributions)
+    assert s.scan("marijuana 💯🔌 10g 90€", lang="en").verdict == "sale"
+
+
 def test_clean_posts(scanner: Scanner) -> None:
     for text in ("", "hello world", "the weather is nice", "🇳🇴🇸🇪 holiday"):
         f = scanner.scan(text)

@@ -9,8 +9,8 @@ minus counter-evidence (first-person narrative, an account of taking a drug or o
 treatment, information products such as guides, reporting words such as police or court,
 feedback on a purchase such as ratings or thanks) when the cues alone would make a sale.
 `sigmoid(sum)` is the score.
-Gates then cap the verdict: no sale cue means no sale; ambiguous terms and emoji need a
-plausibly priced drug quantity attached.
+Gates then cap the verdict: no sale cue means no sale (emoji cues alone are none); ambiguous
+terms and emoji need a plausibly priced drug quantity attached.
 Weights were set on the principle "a listing with a substance and a stock quantity or price is
 an offer" and checked against the development set; the thresholds are deployment settings
 (`ScoringConfig`, environment `NARCOLEX_SALE_THRESHOLD`).
@@ -196,6 +196,10 @@ def score(
         )
 
     strong_substance = not all(weak(m) for m in substance_matches)
+    if signals and all(_is_emoji_cue(s) for s in signals):
+        # Like an emoji drug code, an emoji cue (💯 "100 pills", 🔌 "plug") counts only beside
+        # a cue in words or numbers: alone it is how people write ("smoking pot 💯").
+        signals = []
     best_by_code: dict[str, tuple[float, Signal]] = {}
     near = _Nearest(substance_matches)
     for sig in signals:
@@ -254,6 +258,10 @@ def score(
     if gated:  # keep the score consistent with the capped verdict
         p = min(p, config.sale_threshold - 0.01)
     return Score(p, verdict, tuple(contribs), gated)
+
+
+def _is_emoji_cue(sig: Signal) -> bool:
+    return sig.source == "lexicon" and not any(c.isalnum() for c in sig.surface)
 
 
 _STOCK = ("weight", "count", "unit_price", "multiplier", "pieces")
