@@ -94,7 +94,9 @@ class Scanner:
         """The finding for one post; `lang` (ISO 639-1) overrides language identification."""
         if not isinstance(text, str):
             text = "" if text is None else str(text)
-        raw = [r for r in self.compiled.find(text) if not self._native_word(text, r)]
+        raw = self.compiled.find(text)
+        if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
+            raw = [r for r in raw if not self._native_word(text, r)]
         if not raw:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
