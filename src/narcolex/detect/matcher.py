@@ -108,6 +108,9 @@ def number_spellings(form: str) -> list[str]:
     return [head + last + ("S" if last.isupper() else "s")]
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _digits(s: str) -> int:
     return sum(c.isdigit() for c in s)
 
@@ -151,7 +154,7 @@ class CompiledLexicon:
                 sq = key if emoji else squeeze_key(key)
                 if sq != key:
                     doubled.add(i)
-                if _digits(key) < _digits(form):
+                if _ANY_DIGIT.search(form) and _digits(key) < _digits(form):
                     digit_keys.update(((key, i), (sq, i), (key.replace(" ", ""), i)))
                 for k, slot in ((key, 0), (sq, 1)):
                     padded = self._padded(k, mode)
