@@ -100,7 +100,9 @@ def test_an_emoji_cue_counts_only_beside_a_cue_in_words_or_numbers() -> None:
     s = Scanner.from_lexicon(lex)
     alone = s.scan("if you like marijuana 💯🔌 #weekend", lang="en")
     assert (alone.verdict, alone.signals) == ("mention", ("signal.dealer", "signal.quantity"))
-    assert not any("💯" in c.label or "🔌" in c.label for c in alone.contributions)
+    counted = [c for c in alone.contributions if "💯" in c.label or "🔌" in c.label]
+    assert [c.weight for c in counted] == [0.0]
+    assert "emoji cues alone 💯 🔌 (not counted) +0.00" in alone.explanation
     assert s.scan("marijuana 💯🔌 10g 90€", lang="en").verdict == "sale"
 
 

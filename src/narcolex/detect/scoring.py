@@ -199,6 +199,8 @@ def score(
     if signals and all(_is_emoji_cue(s) for s in signals):
         # Like an emoji drug code, an emoji cue (💯 "100 pills", 🔌 "plug") counts only beside
         # a cue in words or numbers: alone it is how people write ("smoking pot 💯").
+        shown = " ".join(dict.fromkeys(s.surface for s in signals))
+        contribs.append(Contribution(f"emoji cues alone {shown} (not counted)", 0.0))
         signals = []
     best_by_code: dict[str, tuple[float, Signal]] = {}
     near = _Nearest(substance_matches)
