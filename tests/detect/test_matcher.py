@@ -80,6 +80,15 @@ def test_squeezed_reading_needs_a_repeat_where_the_term_has_a_double() -> None:
     assert found(lex, "cooooke yesss") == [("cooooke", "coke")]
 
 
+def test_a_tripled_i_is_a_repeated_letter_too() -> None:
+    """The prefilter's skeleton merges i and l ("will" reads "wiii"), so three i written as
+    such must still send the post down the full path, where the squeezed reading matches."""
+    lex = Lexicon(terms=(LexiconTerm(1, "codeine", "en", "street_name", ("opioids.codeine",)),))
+    assert found(lex, "codeiiine syrup") == [("codeiiine", "codeine")]
+    assert found(lex, "CODEIIINE now") == [("CODEIIINE", "codeine")]
+    assert found(lex, "will it still fill") == []
+
+
 @pytest.mark.parametrize("text", ["5F-PB-22", "5F-PB22", "5FPB-22", "5fpb22", "5F PB22"])
 def test_code_names_match_with_or_without_their_hyphens(text: str) -> None:
     lex = Lexicon(terms=(LexiconTerm(1, "5F-PB-22", "und", "abbreviation", ("nps",)),))

@@ -96,6 +96,7 @@ ASCII_PIECES = [
     "cooocaaaine", "weed", "wiet", "Koksdealer", "aaa", "iiii", "will", "a b", "x y z", "I",
     "snow", "@handle", "50$", "$", "|", "!", "@", "4-MMC", "mdma", "1", "0", "  ", "\n", "\t",
     "E", "e", "T", "don't", ",", ".", "herbal", "smoking", "mixture", "\x00", "\x1c",
+    "iii", "Iii", "kiiill", "ii",
 ]  # fmt: skip
 ascii_texts = st.lists(
     st.one_of(

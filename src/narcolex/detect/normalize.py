@@ -193,11 +193,13 @@ _LEET_ANY = re.compile(r"[0-9@$€!|]")
 # What makes the word skeleton unreliable sends a post down the full path (matcher.might_match):
 # a tripled letter or letters spaced out (both seen in the skeleton), a hashtag, or a leet
 # symbol inside a word. Three small searches are much cheaper than one alternation.
-# i and l are merged in the skeleton, so "will" reads "wiii": an i-run must be four long.
+# i and l are merged in the skeleton, so "will" reads "wiii": an i-run there must be four long,
+# and three i as written in the post count apart.
 SKELETON_TRIPLE = re.compile(r"(.)\1\1")  # fast; its i and space hits are checked again
 _SKELETON_TRIPLE_LETTER = re.compile(r"([^ i])\1\1")
 SKELETON_SPACED = re.compile(r" \S +\S +\S(?!\S)")
 _SYMBOL = re.compile(r"[@$€!|#]")
+_TRIPLE_I = re.compile(r"[iI]{3}")  # three i as written: a tripled letter (kiiiller)
 _SYMBOL_IN_WORD = re.compile(r"[^\W_][@$€!|]+[^\W_]")
 
 
@@ -210,6 +212,8 @@ SKELETON_TRIPLE_KEYS: tuple[str, ...] = (
 
 def needs_full_path(text: str, word_skel: str) -> bool:
     """True when the prefilter cannot vouch for `text` (see the comment above)."""
+    if _TRIPLE_I.search(text):  # the skeleton's i-runs need four (see above)
+        return True
     m = None if word_skel.isascii() else SKELETON_TRIPLE.search(word_skel)
     if m and (
         m.group(1) not in " i"
