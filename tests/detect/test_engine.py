@@ -394,11 +394,18 @@ def test_scan_many_stops_its_helpers_when_the_caller_stops_early(scanner: Scanne
     assert {p.pid for p in mp.active_children()} == before
 
 
-def test_language_is_identified_only_where_readings_differ(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def langid_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the scanner asks to identify (identification itself answers None)."""
     import narcolex.detect.engine as engine_mod
 
     calls: list[str] = []
     monkeypatch.setattr(engine_mod, "detect_language", lambda t: calls.append(t) or None)
+    return calls
+
+
+def test_language_is_identified_only_where_readings_differ(langid_calls: list[str]) -> None:
+    calls = langid_calls
     lex = Lexicon(
         terms=(
             LexiconTerm(1, "weed", "en", "slang", ("cannabis.herbal",), "medium", "high"),
@@ -413,14 +420,11 @@ def test_language_is_identified_only_where_readings_differ(monkeypatch) -> None:
     assert len(calls) == 1
 
 
-def test_language_is_not_identified_for_context_words_alone(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_language_is_not_identified_for_context_words_alone(langid_calls: list[str]) -> None:
     """A sale-context word names no substance in any language: the post is clean whatever its
     language, so identifying it would be wasted time; the same holds for a native word of a
     Cyrillic post that only looks like a Latin term."""
-    import narcolex.detect.engine as engine_mod
-
-    calls: list[str] = []
-    monkeypatch.setattr(engine_mod, "detect_language", lambda t: calls.append(t) or None)
+    calls = langid_calls
     lex = Lexicon(
         terms=(
             LexiconTerm(1, "shop", "en", "phrase", ("signal.offer",), "high", "high"),

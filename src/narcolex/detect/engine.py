@@ -97,15 +97,14 @@ class Scanner:
 
     def scan(self, text: str, lang: str | None = None, id: str | None = None) -> Finding:
         """The finding for one post; `lang` (ISO 639-1) overrides language identification."""
-        if self._fast_check is not None and type(text) is str and self._fast_check(text) == 0:
-            if id is None:
-                hit = _CLEAN.get(lang)
-                if hit is not None:
-                    return hit
-            return _clean_finding(lang, id)
+        fast = None  # the C check's answer, computed once here and handed to the matcher
+        if self._fast_check is not None and type(text) is str:
+            fast = self._fast_check(text)
+            if fast == 0:
+                return _clean_finding(lang, id)
         if not isinstance(text, str):
             text = "" if text is None else str(text)
-        raw = self.compiled.find(text)
+        raw = self.compiled.find(text, fast)
         if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
             raw = [r for r in raw if not self._native_word(text, r)]
         if not raw:

@@ -248,15 +248,15 @@ class CompiledLexicon:
             return True
         return needs_full_path(text, skel)
 
-    def find(self, text: str) -> list[RawMatch]:
-        """Longest non-overlapping matches in `text`, offsets in `text`."""
+    def find(self, text: str, fast: int | None = None) -> list[RawMatch]:
+        """Longest non-overlapping matches in `text`, offsets in `text`. `fast` is the C
+        check's answer for `text` when the caller already has it."""
         if not text:
             return []
-        fast = -1
-        if self.fast is not None:
-            fast = self.fast.check(text)
-            if fast == 0:  # an ASCII post that no term can match: most posts end here
-                return []
+        if fast is None:
+            fast = self.fast.check(text) if self.fast is not None else -1
+        if fast == 0:  # an ASCII post that no term can match: most posts end here
+            return []
         skel = prefilter_view(text)
         if fast < 0 and not self._might_match(text, skel):
             return []
