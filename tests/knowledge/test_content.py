@@ -36,7 +36,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path):
     text = "\n".join(info.value.problems)
     assert "did you mean slang" in text
     assert "did you mean cocaine" in text
-    assert "'nowhere' is not in sources.yaml" in text
+    assert "source 'nowhere' is not defined" in text
     assert "terms[3]" in text  # empty denotes
     assert "duplicates" in text  # X3 vs x3
     assert all(p.startswith("en.yaml") for p in info.value.problems)

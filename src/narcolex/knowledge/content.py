@@ -46,6 +46,33 @@ class SourceEntry(BaseModel):
     kind: str = "report"  # report, glossary, study, dictionary, article, warning, dataset
 
 
+def source_id(ref: str) -> str:
+    """The source id of a reference: `id` or `id#locator` (a page, section, entry or URL)."""
+    return ref.split("#", 1)[0].strip()
+
+
+def source_locator(ref: str) -> str | None:
+    """The locator of a reference (`dea-2017#p. 12` -> `p. 12`), or None."""
+    _, sep, loc = ref.partition("#")
+    return loc.strip() or None if sep else None
+
+
+class InnocentReading(BaseModel):
+    """An everyday use of a term's form, so that moderators and the scanner can tell it apart.
+
+    `phrase` readings are multi-word collocations (written as they appear in text) in which the
+    form is innocent; a match inside one is cancelled. `sense` readings are short glosses of an
+    everyday meaning, for curators and moderators.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(pattern=r"^(phrase|sense)$")
+    text: str = Field(min_length=2, max_length=200)
+    lang: Lang | None = None  # defaults to the term's language ("und" terms name it)
+    sources: list[str] = Field(min_length=1)
+
+
 class TermEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -63,6 +90,7 @@ class TermEntry(BaseModel):
     first_seen: date | None = None
     last_seen: date | None = None
     note: str | None = None
+    innocent: list[InnocentReading] = Field(default_factory=list)
 
     @property
     def effective_status(self) -> str:
@@ -237,9 +265,10 @@ def load_content(root: Path | str | None = None) -> Content:
             except ValidationError as exc:
                 problems.extend(_errors(exc, where))
                 continue
-            for sid in entry.sources:
-                if sid not in sources:
-                    problems.append(f"{where}: source {sid!r} is not in sources.yaml")
+            refs = [*entry.sources, *(r for i in entry.innocent for r in i.sources)]
+            for ref in refs:
+                if source_id(ref) not in sources:
+                    problems.append(f"{where}: source {source_id(ref)!r} is not defined")
             for form in dict.fromkeys((entry.term, *entry.variants)):
                 k = (lf.lang, term_key(form))
                 if k in seen:

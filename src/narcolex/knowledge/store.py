@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from narcolex import taxonomy
 from narcolex.knowledge import audit
-from narcolex.knowledge.content import Content, SourceEntry, TermEntry
+from narcolex.knowledge.content import Content, SourceEntry, TermEntry, source_id
 from narcolex.knowledge.models import (
     CodeLabel,
     Release,
@@ -97,7 +97,7 @@ def add_term(
         if k not in seen:
             seen.add(k)
             term.variants.append(Variant(form=form.strip(), key=k))
-    term.sources = [sources[s] for s in dict.fromkeys(entry.sources)]
+    term.sources = [sources[s] for s in dict.fromkeys(source_id(r) for r in entry.sources)]
     session.add(term)
     return term
 
