@@ -25,7 +25,7 @@ import ahocorasick
 
 from narcolex.detect.engine import Scanner
 from narcolex.detect.matcher import CompiledLexicon
-from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 SEED = 20261128
 N_TERMS = 20_000

@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from narcolex.config import resolve_database_url
-from narcolex.knowledge.content import bundled_root
+from narcolex.package.content import bundled_root
 
 PG_URL = os.environ.get("NARCOLEX_TEST_DATABASE_URL")
 

@@ -12,10 +12,10 @@ __version__ = "0.1.0"
 __all__ = ["Finding", "KnowledgeBase", "Scanner", "open_db"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from narcolex.db import Database as KnowledgeBase
-    from narcolex.db import open_db
     from narcolex.detect.engine import Scanner
     from narcolex.detect.finding import Finding
+    from narcolex.store.engine import Database as KnowledgeBase
+    from narcolex.store.engine import open_db
 
 
 def __getattr__(name: str) -> Any:
@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
 
         return Finding
     if name in ("KnowledgeBase", "open_db"):
-        from narcolex import db
+        from narcolex.store import engine as db
 
         return db.Database if name == "KnowledgeBase" else db.open_db
     raise AttributeError(f"module 'narcolex' has no attribute {name!r}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from narcolex.detect import Scanner
-from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 
 def T(

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from narcolex.detect import Finding, Scanner, ScoringConfig
-from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+from narcolex.errors import ContentError
+from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 ROW_KEYS = ["id", "verdict", "score", "lang", "substances", "signals", "matches", "explanation"]
 MATCH_KEYS = ["term_id", "term", "surface", "start", "end", "kind", "denotes", "lang"]
@@ -194,18 +195,60 @@ def test_findings_survive_pickling(scanner: Scanner) -> None:
     assert pickle.loads(pickle.dumps(f)) == f
 
 
+def _write_bundle(root: Path, rows: list[dict], version: int = 3) -> str:
+    from narcolex.package.records import content_hash
+
+    digest = content_hash(rows, {})
+    (root / "terms.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    manifest = {"version": version, "content_sha256": digest}
+    (root / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    (root / "sources.json").write_text("{}", "utf-8")
+    (root / "substances.json").write_text('{"substances": []}', "utf-8")
+    return digest
+
+
+_BUNDLE_ROWS = [
+    {"id": 7, "term": "cocaine", "lang": "en", "kind": "street_name", "denotes": ["cocaine"],
+     "ambiguity": "low", "confidence": "high", "status": "validated", "match": "word"},
+    {"id": 8, "term": "draft", "lang": "en", "kind": "slang", "denotes": ["cocaine"],
+     "status": "proposed"},
+]  # fmt: skip
+_BUNDLE_ROWS = [
+    {k: r.get(k) for k in (*r, "variants", "countries", "platforms", "sources", "first_seen",
+                           "last_seen", "note", "ambiguity", "confidence", "match")}
+    for r in _BUNDLE_ROWS
+]  # fmt: skip
+
+
 def test_from_release_bundle(tmp_path: Path) -> None:
-    rows = [
-        {"id": 7, "term": "cocaine", "lang": "en", "kind": "street_name", "denotes": ["cocaine"],
-         "ambiguity": "low", "confidence": "high", "status": "validated", "match": "word"},
-        {"id": 8, "term": "draft", "lang": "en", "kind": "slang", "denotes": ["cocaine"],
-         "status": "proposed"},
-    ]  # fmt: skip
-    (tmp_path / "terms.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
-    (tmp_path / "manifest.json").write_text(json.dumps({"version": 3}), "utf-8")
+    _write_bundle(tmp_path, _BUNDLE_ROWS)
     s = Scanner.from_release(tmp_path)
     assert s.lexicon.version == "3"
     assert [m.term_id for m in s.scan("cocaine and draft").matches] == [7]
+
+
+def test_from_release_zip_and_expected_hash(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    digest = _write_bundle(folder, _BUNDLE_ROWS)
+    archive = tmp_path / "b.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f.name)
+    assert Scanner.from_release(archive, expect_sha256=digest).lexicon.version == "3"
+    with pytest.raises(ContentError, match="not the expected"):
+        Scanner.from_release(archive, expect_sha256="0" * 64)
+
+
+def test_from_release_refuses_an_edited_bundle(tmp_path: Path) -> None:
+    _write_bundle(tmp_path, _BUNDLE_ROWS)
+    edited = [dict(r) for r in _BUNDLE_ROWS]
+    edited[0]["term"] = "coffee"
+    (tmp_path / "terms.jsonl").write_text("\n".join(json.dumps(r) for r in edited), "utf-8")
+    with pytest.raises(ContentError, match="damaged or edited"):
+        Scanner.from_release(tmp_path)
 
 
 def test_finding_is_frozen(scanner: Scanner) -> None:

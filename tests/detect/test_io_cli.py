@@ -12,12 +12,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from narcolex import cli_scan
+from narcolex.cli import scan as cli_scan
 from narcolex.detect import Scanner
 from narcolex.detect.evaluate import evaluate, format_report
 from narcolex.detect.io import read_posts, write_findings
 from narcolex.errors import InputError
-from narcolex.knowledge.lexicon import Lexicon
+from narcolex.package.lexicon import Lexicon
 
 POSTS = [
     {"id": "1", "text": "cocaine 80€ per gram, dm me", "lang": "en", "platform": "x", "extra": 1},

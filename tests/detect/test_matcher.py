@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from narcolex.detect.matcher import CompiledLexicon, compile_lexicon, number_spellings
-from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 
 def found(lexicon: Lexicon, text: str) -> list[tuple[str, str]]:

@@ -155,7 +155,7 @@ def test_a_count_may_name_the_product_in_up_to_three_words() -> None:
 
 def test_am_pm_of_a_time_of_day_is_no_contact_word() -> None:
     from narcolex.detect.engine import Scanner
-    from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+    from narcolex.package.lexicon import Lexicon, LexiconTerm
 
     lex = Lexicon(
         terms=(

@@ -9,17 +9,8 @@ order.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import multiprocessing as mp
-import multiprocessing.connection
-import queue
-import sys
-import threading
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +21,8 @@ from narcolex.detect.matcher import RawMatch, compile_lexicon
 from narcolex.detect.scoring import ScoringConfig, is_foreign, score
 from narcolex.detect.signals import clock_time, find_signals
 from narcolex.errors import InputError
-from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+from narcolex.package.bundle import read_bundle
+from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
@@ -65,33 +57,17 @@ class Scanner:
         return cls(lexicon, config)
 
     @classmethod
-    def from_db(
-        cls, url: str | None = None, release: int | None = None, config: ScoringConfig | None = None
+    def from_release(
+        cls,
+        path: str | Path,
+        config: ScoringConfig | None = None,
+        expect_sha256: str | None = None,
     ) -> Scanner:
-        """The scanner for a release stored in a knowledge base (latest release by default)."""
-        from narcolex.knowledge.releases import lexicon_from_db
-
-        return cls(lexicon_from_db(url, release), config)
-
-    @classmethod
-    def from_release(cls, path: str | Path, config: ScoringConfig | None = None) -> Scanner:
-        """The scanner for an unpacked release bundle folder (manifest.json + terms.jsonl)."""
-        root = Path(path)
-        terms_file = root / "terms.jsonl"
-        if not terms_file.is_file():
-            raise InputError(f"{root} is not a release bundle: terms.jsonl is missing")
-        version = "release"
-        manifest = root / "manifest.json"
-        if manifest.is_file():
-            version = str(json.loads(manifest.read_text(encoding="utf-8")).get("version", version))
-        with terms_file.open(encoding="utf-8") as fh:
-            records = (json.loads(line) for line in fh if line.strip())
-            terms = [
-                LexiconTerm.from_record(r)
-                for r in records
-                if r.get("status", "validated") == "validated"
-            ]
-        return cls(Lexicon(terms=tuple(terms), version=version), config)
+        """The scanner for a release bundle (folder or zip), after checking its content hash
+        against its manifest (and against `expect_sha256` when the caller knows it)."""
+        bundle = read_bundle(path)
+        bundle.verify(expect_sha256)
+        return cls(bundle.lexicon(), config)
 
     # -- scanning -----------------------------------------------------------------------------
 
@@ -238,100 +214,15 @@ class Scanner:
     def scan_many(
         self, items: Iterable[PostLike], workers: int = 1, chunksize: int = 64
     ) -> Iterator[Finding]:
-        """Findings for `items`, streamed in input order; `workers > 1` uses processes.
-
-        The calling process is one of the `workers`: `workers - 1` helper processes scan
-        batches (`chunksize` posts, at most 256 so that a batch fits a pipe) that it sends
-        them, and between its own batches it collects their results and sends them more, so
-        each helper always has a batch queued. No thread runs in the calling process: threads
-        that pickle and unpickle beside a busy scanner fight it for the interpreter lock,
-        which cost more than the second core gave."""
+        """Findings for `items`, streamed in input order; `workers > 1` uses processes
+        (see detect.parallel for how the work is shared)."""
         if workers <= 1:
             for item in items:
                 yield self.scan_item(item)
             return
-        size = max(1, min(chunksize, _MESSAGE_POSTS))
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-        conns = []
-        procs = []
-        try:
-            for _ in range(workers - 1):
-                here, there = ctx.Pipe()
-                proc = ctx.Process(
-                    target=_pipe_worker, args=(there, self.lexicon, self.config), daemon=True
-                )
-                proc.start()
-                there.close()
-                conns.append(here)
-                procs.append(proc)
-            yield from self._fan_out(_batches(items, size), conns, workers)
-        finally:
-            for conn in conns:
-                with contextlib.suppress(OSError):
-                    conn.send(None)
-                conn.close()
-            for proc in procs:
-                proc.join(timeout=5)
-                if proc.is_alive():
-                    proc.terminate()
+        from narcolex.detect.parallel import scan_in_processes
 
-    def _fan_out(
-        self, batches: Iterator[list[PostLike]], conns: list[Any], workers: int
-    ) -> Iterator[Finding]:
-        """The caller's loop of scan_many: collect, refill, yield in order, scan one batch.
-        Only findings with matches come back from a helper (by index in the batch); the clean
-        ones, most posts, are rebuilt here from the items, which costs less than shipping."""
-        queued: dict[Any, deque[int]] = {c: deque() for c in conns}
-        held: dict[int, tuple[list[PostLike], Any]] = {}  # batch number -> (batch, result)
-        cap = 8 * workers  # batches held here at most
-        sent = done = 0
-        exhausted = False
-        while True:
-            for conn in conns:  # collect what the helpers finished
-                while queued[conn] and conn.poll():
-                    number, found = conn.recv()
-                    if isinstance(found, BaseException):
-                        raise found
-                    queued[conn].popleft()
-                    held[number] = (held[number][0], found)
-            for conn in conns:  # keep two batches queued at every helper
-                while not exhausted and len(queued[conn]) < 2 and sent - done < cap:
-                    batch = next(batches, None)
-                    if batch is None:
-                        exhausted = True
-                        break
-                    conn.send((sent, batch))
-                    queued[conn].append(sent)
-                    held[sent] = (batch, None)
-                    sent += 1
-            while done in held and held[done][1] is not None:  # results in input order
-                batch, found = held.pop(done)
-                done += 1
-                if isinstance(found, list):
-                    yield from found
-                    continue
-                clean = _clean_finding(None, None)
-                yield from [
-                    found.get(i) or (clean if type(item) is str else _clean_item(item))
-                    for i, item in enumerate(batch)
-                ]
-            if exhausted and done == sent:
-                return
-            if not exhausted and sent - done < cap:  # scan a batch here rather than wait
-                batch = next(batches, None)
-                if batch is None:
-                    exhausted = True
-                else:
-                    held[sent] = (batch, [self.scan_item(item) for item in batch])
-                    sent += 1
-                continue
-            busy = [c for c in conns if queued[c]]
-            if busy:
-                multiprocessing.connection.wait(busy)
-
-
-_MESSAGE_POSTS = 256  # posts per batch sent to a helper: small enough to fill no pipe
+        yield from scan_in_processes(self, items, workers, chunksize)
 
 
 def _script(ch: str) -> str:
@@ -344,68 +235,13 @@ def _script(ch: str) -> str:
 
 @lru_cache(maxsize=1)
 def _bundled_lexicon() -> Lexicon:
-    from narcolex.knowledge.content import load_content
+    from narcolex.package.content import load_content
 
     return load_content().lexicon()
 
 
 def _is_signal_word(t: LexiconTerm) -> bool:
     return all(c.startswith("signal.") for c in t.denotes)
-
-
-_WORKER: Scanner | None = None
-
-
-def _init_worker(lexicon: Lexicon, config: ScoringConfig) -> None:
-    global _WORKER
-    _WORKER = Scanner(lexicon, config)
-
-
-def _pipe_worker(conn: Any, lexicon: Lexicon, config: ScoringConfig) -> None:
-    """A scan_many helper: scan the batches that come down the pipe, send back the findings
-    with matches by index, stop at None."""
-    _init_worker(lexicon, config)
-    # A reader thread takes batches off the pipe as they come, so that the caller's send never
-    # waits for this process to finish scanning (and both can never wait on each other). It
-    # needs the interpreter lock to read, which the scanning thread would hand over only every
-    # 5 ms by default: meanwhile a full pipe blocks the caller's send (on clean traffic that
-    # was a fifth of the caller's time). A short switch interval lets it read at once.
-    sys.setswitchinterval(0.0002)
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-
-    def read() -> None:
-        while True:
-            try:
-                msg = conn.recv()
-            except EOFError:
-                msg = None
-            inbox.put(msg)
-            if msg is None:
-                return
-
-    threading.Thread(target=read, daemon=True).start()
-    while True:
-        msg = inbox.get()
-        if msg is None:
-            return
-        number, batch = msg
-        try:
-            found: Any = _work_batch(batch)
-        except Exception as exc:  # reported to the caller, which re-raises it
-            found = exc
-        conn.send((number, found))
-
-
-def _work_batch(items: list[PostLike]) -> dict[int, Finding]:
-    """The findings of a batch that have matches, by index: most posts are clean, and shipping
-    and unpickling their findings is what limits scaling on few cores."""
-    assert _WORKER is not None
-    out: dict[int, Finding] = {}
-    for i, item in enumerate(items):
-        f = _WORKER.scan_item(item)
-        if f.matches:
-            out[i] = f
-    return out
 
 
 def _parse_item(item: PostLike) -> tuple[Any, str | None, str | None]:
@@ -438,9 +274,3 @@ def _clean_finding(lang: str | None, id: str | None) -> Finding:
 def _clean_item(item: PostLike) -> Finding:
     _text, lang, pid = _parse_item(item)
     return _clean_finding(lang, pid)
-
-
-def _batches(items: Iterable[PostLike], size: int) -> Iterator[list[PostLike]]:
-    it = iter(items)
-    while batch := list(islice(it, size)):
-        yield batch

@@ -37,7 +37,7 @@ from narcolex.detect.normalize import (
     squeeze_key,
     word_skeleton,
 )
-from narcolex.knowledge.lexicon import Lexicon, LexiconTerm
+from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 try:  # the C fast path is optional: built by `pip install` where a compiler is available
     from narcolex.detect._fastpath import Prefilter as _FastPrefilter

@@ -1,0 +1,471 @@
+"""CLI commands of the collection and curation workflow (users, submissions, review,
+releases, exports). Registered onto the main app by narcolex.cli."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from narcolex.cli.common import (
+    DbOption,
+    JsonOption,
+    err,
+    open_database,
+    out,
+    print_json,
+    print_table,
+    writing,
+)
+from narcolex.errors import InputError
+
+AsUser = Annotated[str, typer.Option("--as", help="The acting user.")]
+Comment = Annotated[str | None, typer.Option("--comment", help="Reason, shown to the submitter.")]
+
+user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens (shown once, stored hashed).", no_args_is_help=True)
+review_app = typer.Typer(help="Review proposed terms (curators).", no_args_is_help=True)
+release_app = typer.Typer(help="Numbered, immutable releases.", no_args_is_help=True)
+
+
+# -- users and tokens -----------------------------------------------------------------------
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="admin, curator, contributor or reader.")],
+    country: Annotated[str | None, typer.Option(help="Contributor's country (ISO 3166).")] = None,
+    actor: Annotated[str, typer.Option("--as", help="Who is adding.")] = "system",
+    db: DbOption = None,
+) -> None:
+    """Add a user with a role (a contributor is bound to one country)."""
+    from narcolex.workflow.users import add_user
+
+    with writing(db) as s:
+        u = add_user(s, name, role, country, actor=actor)
+        added = f"added {u.name} ({u.role}{', ' + u.country if u.country else ''})"
+    out.print(added)
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List users."""
+    from narcolex.workflow.users import list_users
+
+    with open_database(db).reader() as s:
+        rows = [
+            {"name": u.name, "role": u.role, "country": u.country, "active": u.active}
+            for u in list_users(s)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("name", "role", "country", "active")
+    for r in rows:
+        table.add_row(r["name"], r["role"], r["country"] or "", "yes" if r["active"] else "no")
+    print_table(table)
+
+
+@user_app.command("disable")
+def user_disable(
+    name: str,
+    actor: Annotated[str, typer.Option("--as")] = "system",
+    db: DbOption = None,
+) -> None:
+    """Disable a user and revoke their tokens."""
+    from narcolex.workflow.users import disable_user
+
+    with writing(db) as s:
+        disable_user(s, name, actor=actor)
+    out.print(f"disabled {name}")
+
+
+@token_app.command("create")
+def token_create(
+    name: str, actor: Annotated[str, typer.Option("--as")] = "system", db: DbOption = None
+) -> None:
+    """Create an API token for a user; the secret is printed once."""
+    from narcolex.workflow.tokens import create_token
+
+    with writing(db) as s:
+        tok, secret = create_token(s, name, actor=actor)
+        tid = tok.id
+    err.print(f"token {tid} for {name} (store it now; it cannot be shown again):")
+    out.out(secret)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: int, actor: Annotated[str, typer.Option("--as")] = "system", db: DbOption = None
+) -> None:
+    """Revoke a token by id."""
+    from narcolex.workflow.tokens import revoke_token
+
+    with writing(db) as s:
+        revoke_token(s, token_id, actor=actor)
+    out.print(f"revoked token {token_id}")
+
+
+def audit_cmd(
+    since: Annotated[str | None, typer.Option(help="Only entries at or after this date.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The audit log: who wrote what, when."""
+    from narcolex.workflow.audit import entries
+
+    when = None
+    if since:
+        try:
+            when = datetime.fromisoformat(since)
+        except ValueError:
+            raise InputError(f"--since {since!r} is not a date (YYYY-MM-DD)") from None
+    with open_database(db).reader() as s:
+        rows = [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(timespec="seconds"),
+                "actor": e.actor,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "detail": e.detail,
+            }
+            for e in entries(s, when)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("at", "actor", "action", "entity", "detail")
+    for r in rows:
+        detail = json.dumps(r["detail"], ensure_ascii=False)[:80]
+        table.add_row(
+            r["at"], r["actor"], r["action"], f"{r['entity']} {r['entity_id'] or ''}", detail
+        )
+    print_table(table)
+
+
+# -- template, submissions ------------------------------------------------------------------
+def template_cmd(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write it.")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "xlsx",
+) -> None:
+    """Write the contributor template."""
+    from narcolex.formats.template import write_template
+
+    write_template(output, fmt)
+    out.print(f"wrote {output}")
+
+
+def submit_cmd(
+    file: Path,
+    as_user: AsUser,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Keep the valid rows, report the rest.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Submit a CSV or XLSX file of proposed terms."""
+    from narcolex.workflow.submissions import SubmissionRejected, submit
+
+    database = open_database(db)
+    database.require_schema()
+    try:
+        report = submit(database, file, as_user, partial=partial)
+    except SubmissionRejected as exc:
+        if as_json:
+            print_json({"rejected": True, "problems": [p.to_dict() for p in exc.row_problems]})
+        else:
+            for p in exc.row_problems:
+                err.print(str(p), highlight=False, markup=False)
+        raise
+    if as_json:
+        print_json(report.to_dict())
+        return
+    out.print(
+        f"submission #{report.submission_id}: {report.accepted} of {report.rows} rows accepted "
+        "as proposed terms"
+    )
+    for p in report.problems:
+        out.print(f"  skipped {p}", highlight=False, markup=False)
+    for t in report.terms:
+        for d in t["possible_duplicates"]:
+            out.print(f"  #{t['id']} {t['term']!r}: possible duplicate of #{d['id']} {d['term']!r}")
+
+
+def submissions_cmd(as_user: AsUser, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Where each of your submissions stands."""
+    from narcolex.workflow.submissions import submissions_of
+
+    with open_database(db).reader() as s:
+        data = submissions_of(s, as_user)
+    if as_json:
+        print_json(data)
+        return
+    if not data:
+        out.print(f"{as_user} has no submissions")
+    for sub in data:
+        out.print(
+            f"[bold]#{sub['submission']}[/bold] {sub['file']} ({sub['created_at']}): "
+            f"{sub['accepted']} of {sub['rows']} rows accepted"
+        )
+        for t in sub["terms"]:
+            extra = f" — {t['comment']}" if t["comment"] else ""
+            out.print(f"  #{t['id']} {t['term']} ({t['lang']}): {t['state']}{extra}")
+
+
+# -- review ---------------------------------------------------------------------------------
+@review_app.command("list")
+def review_list(
+    lang: Annotated[str | None, typer.Option("--lang")] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    status: Annotated[str, typer.Option("--status")] = "proposed",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Terms awaiting review (or with another --status)."""
+    from narcolex.workflow.review import pending
+
+    with open_database(db).reader() as s:
+        rows = pending(s, lang=lang, country=country, status=status)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "term", "lang", "kind", "denotes", "by", "country", "state")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["term"],
+            r["lang"],
+            r["kind"],
+            ", ".join(r["denotes"]),
+            r["by"] or "",
+            r["country"] or "",
+            r["state"],
+        )
+    print_table(table)
+
+
+@review_app.command("show")
+def review_show(term_id: int, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """A proposed term with its sources and possible duplicates."""
+    from narcolex.workflow.review import show
+
+    with open_database(db).reader() as s:
+        rec = show(s, term_id)
+    if as_json:
+        print_json(rec)
+        return
+    out.print(
+        f"[bold]#{rec['id']} {rec['term']}[/bold] ({rec['lang']}, {rec['kind']}): "
+        f"{', '.join(rec['denotes'])} — {rec['state']}"
+    )
+    for src in rec["sources"]:
+        out.print(f"  source: {src['title']} ({src['publisher']})", highlight=False)
+    for d in rec["possible_duplicates"]:
+        out.print(f"  possible duplicate of #{d['id']} {d['term']!r} ({d['similarity']}%)")
+
+
+def _decide(decision: str, term_id: int, as_user: str, comment: str | None, db: str | None):
+    from narcolex.workflow.review import decide
+
+    with writing(db) as s:
+        decide(s, term_id, decision, as_user, comment)
+    out.print(f"term {term_id}: {decision.replace('_', ' ')} by {as_user}")
+
+
+@review_app.command("approve")
+def review_approve(term_id: int, as_user: AsUser, comment: Comment = None, db: DbOption = None):
+    """Approve: the term becomes validated and goes into the next release."""
+    _decide("approve", term_id, as_user, comment, db)
+
+
+@review_app.command("reject")
+def review_reject(term_id: int, as_user: AsUser, comment: Comment = None, db: DbOption = None):
+    """Reject (a comment is required)."""
+    _decide("reject", term_id, as_user, comment, db)
+
+
+@review_app.command("request-changes")
+def review_request_changes(
+    term_id: int, as_user: AsUser, comment: Comment = None, db: DbOption = None
+):
+    """Ask the contributor for changes (a comment is required)."""
+    _decide("request_changes", term_id, as_user, comment, db)
+
+
+@review_app.command("merge")
+def review_merge(
+    term_id: int,
+    into: Annotated[int, typer.Option("--into", help="The existing term to merge into.")],
+    as_user: AsUser,
+    comment: Comment = None,
+    db: DbOption = None,
+):
+    """Merge a proposed duplicate into an existing term (its form becomes a variant)."""
+    from narcolex.workflow.review import merge
+
+    with writing(db) as s:
+        merge(s, term_id, into, as_user, comment)
+    out.print(f"term {term_id} merged into {into} by {as_user}")
+
+
+def comment_cmd(
+    term_id: Annotated[int, typer.Argument(help="The term to comment on.")],
+    body: Annotated[str, typer.Argument(help="The comment.")],
+    as_user: AsUser,
+    db: DbOption = None,
+) -> None:
+    """Feedback-phase comment on a term (shown with the term)."""
+    _comment(body, as_user, db, term_id=term_id)
+
+
+@release_app.command("comment")
+def release_comment(
+    version: Annotated[int, typer.Argument(help="The release to comment on.")],
+    body: Annotated[str, typer.Argument(help="The comment.")],
+    as_user: AsUser,
+    db: DbOption = None,
+) -> None:
+    """Feedback-phase comment on a release (shown with `release show`)."""
+    _comment(body, as_user, db, release=version)
+
+
+def _comment(body: str, as_user: str, db: str | None, **target: int) -> None:
+    from narcolex.workflow.comments import add_comment
+
+    with writing(db) as s:
+        c = add_comment(s, body, as_user, **target)
+        cid = c.id
+    out.print(f"comment {cid} added")
+
+
+# -- releases and exports -------------------------------------------------------------------
+@release_app.command("create")
+def release_create(
+    as_user: AsUser,
+    notes: Annotated[str | None, typer.Option("--notes", help="Release notes.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Snapshot all validated terms as the next release."""
+    from narcolex.workflow import releases, users
+
+    with writing(db) as s:
+        users.acting_user(s, as_user, ("curator", "admin"))
+        rel = releases.create_release(s, notes, as_user)
+        lines = [
+            f"release {rel.version}: {rel.manifest['counts']['terms']} terms, "
+            f"sha256 {rel.content_sha256}",
+            *("  " + section.splitlines()[0] for section in rel.changelog.split("\n## ")[1:]),
+        ]
+    for line in lines:  # printed after the commit: a closed pipe cannot undo the release
+        out.print(line)
+
+
+@release_app.command("list")
+def release_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """All releases."""
+    from sqlalchemy import select
+
+    from narcolex.store.models import Release
+
+    with open_database(db).reader() as s:
+        rows = [
+            r.manifest | {"notes": r.notes, "created_by": r.created_by}
+            for r in s.scalars(select(Release).order_by(Release.version))
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("version", "created", "by", "terms", "sha256", "notes")
+    for r in rows:
+        table.add_row(
+            str(r["version"]),
+            r["created_at"],
+            r["created_by"] or "",
+            str(r["counts"]["terms"]),
+            r["content_sha256"][:12],
+            r["notes"] or "",
+        )
+    print_table(table)
+
+
+@release_app.command("diff")
+def release_diff(a: int, b: int, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """What changed between two releases."""
+    from narcolex.workflow import releases
+
+    with open_database(db).reader() as s:
+        old, new = releases.get(s, a), releases.get(s, b)
+        changes = releases.diff_snapshots(old.snapshot["terms"], new.snapshot["terms"])
+    data = changes.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    for title in ("added", "changed", "removed"):
+        out.print(f"[bold]{title}[/bold] ({len(data[title])})")
+        for item in data[title]:
+            out.print(f"  {item}", highlight=False)
+
+
+@release_app.command("show")
+def release_show(version: int, db: DbOption = None) -> None:
+    """A release's manifest, changelog and comments."""
+    from narcolex.workflow import releases
+    from narcolex.workflow.comments import release_comments
+
+    with open_database(db).reader() as s:
+        rel = releases.get(s, version)
+        comments = release_comments(s, version)
+        print_json(rel.manifest)
+        out.out(rel.changelog)
+    for c in comments:
+        out.print(f"comment by {c['by']} at {c['at']}: {c['body']}")
+
+
+def export_cmd(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File or folder to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="json, csv, xlsx, skos or bundle.")],
+    release: Annotated[int | None, typer.Option(help="Release number (default: latest).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export a release (bundle: folder, or zip when OUTPUT ends in .zip)."""
+    from narcolex.formats.export import export
+    from narcolex.workflow import releases
+
+    with open_database(db).reader() as s:
+        rel = releases.get(s, release)
+        export(rel, fmt, output)
+        out.print(f"wrote release {rel.version} as {fmt} to {output}")
+
+
+def import_cmd(bundle: Path, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Load a release bundle into an empty database (the content hash is reproduced)."""
+    from narcolex.workflow.bundles import import_bundle
+
+    result = import_bundle(open_database(db), bundle)
+    if as_json:
+        print_json(result)
+        return
+    out.print(
+        f"imported release {result['release']}: {result['terms']} terms, "
+        f"sha256 {result['content_sha256']}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")
+    app.add_typer(review_app, name="review")
+    app.add_typer(release_app, name="release")
+    app.command("audit")(audit_cmd)
+    app.command("template")(template_cmd)
+    app.command("submit")(submit_cmd)
+    app.command("submissions")(submissions_cmd)
+    app.command("comment")(comment_cmd)
+    app.command("export")(export_cmd)
+    app.command("import")(import_cmd)

@@ -1,0 +1,176 @@
+"""Scanning in several processes: the scheduler behind `Scanner.scan_many(workers=N)`.
+
+The calling process is one of the `workers`: `workers - 1` helper processes scan batches
+(`chunksize` posts, at most 256 so that a batch fits a pipe) that it sends them, and between its
+own batches it collects their results and sends them more, so each helper always has a batch
+queued. No thread runs in the calling process: threads that pickle and unpickle beside a busy
+scanner fight it for the interpreter lock, which cost more than the second core gave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import multiprocessing.connection
+import queue
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from narcolex.detect.engine import PostLike, Scanner, _clean_finding, _clean_item
+from narcolex.detect.finding import Finding
+from narcolex.detect.scoring import ScoringConfig
+from narcolex.package.lexicon import Lexicon
+
+
+def scan_in_processes(
+    scanner: Scanner, items: Iterable[PostLike], workers: int, chunksize: int = 64
+) -> Iterator[Finding]:
+    """Findings for `items` in input order, scanned by this process and `workers - 1` helpers."""
+    size = max(1, min(chunksize, _MESSAGE_POSTS))
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    conns = []
+    procs = []
+    try:
+        for _ in range(workers - 1):
+            here, there = ctx.Pipe()
+            proc = ctx.Process(
+                target=_pipe_worker, args=(there, scanner.lexicon, scanner.config), daemon=True
+            )
+            proc.start()
+            there.close()
+            conns.append(here)
+            procs.append(proc)
+        yield from _fan_out(scanner, _batches(items, size), conns, workers)
+    finally:
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+            conn.close()
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _fan_out(
+    scanner: Scanner, batches: Iterator[list[PostLike]], conns: list[Any], workers: int
+) -> Iterator[Finding]:
+    """The caller's loop of scan_many: collect, refill, yield in order, scan one batch.
+    Only findings with matches come back from a helper (by index in the batch); the clean
+    ones, most posts, are rebuilt here from the items, which costs less than shipping."""
+    queued: dict[Any, deque[int]] = {c: deque() for c in conns}
+    held: dict[int, tuple[list[PostLike], Any]] = {}  # batch number -> (batch, result)
+    cap = 8 * workers  # batches held here at most
+    sent = done = 0
+    exhausted = False
+    while True:
+        for conn in conns:  # collect what the helpers finished
+            while queued[conn] and conn.poll():
+                number, found = conn.recv()
+                if isinstance(found, BaseException):
+                    raise found
+                queued[conn].popleft()
+                held[number] = (held[number][0], found)
+        for conn in conns:  # keep two batches queued at every helper
+            while not exhausted and len(queued[conn]) < 2 and sent - done < cap:
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                conn.send((sent, batch))
+                queued[conn].append(sent)
+                held[sent] = (batch, None)
+                sent += 1
+        while done in held and held[done][1] is not None:  # results in input order
+            batch, found = held.pop(done)
+            done += 1
+            if isinstance(found, list):
+                yield from found
+                continue
+            clean = _clean_finding(None, None)
+            yield from [
+                found.get(i) or (clean if type(item) is str else _clean_item(item))
+                for i, item in enumerate(batch)
+            ]
+        if exhausted and done == sent:
+            return
+        if not exhausted and sent - done < cap:  # scan a batch here rather than wait
+            batch = next(batches, None)
+            if batch is None:
+                exhausted = True
+            else:
+                held[sent] = (batch, [scanner.scan_item(item) for item in batch])
+                sent += 1
+            continue
+        busy = [c for c in conns if queued[c]]
+        if busy:
+            multiprocessing.connection.wait(busy)
+
+
+_MESSAGE_POSTS = 256  # posts per batch sent to a helper: small enough to fill no pipe
+
+
+_WORKER: Scanner | None = None
+
+
+def _init_worker(lexicon: Lexicon, config: ScoringConfig) -> None:
+    global _WORKER
+    _WORKER = Scanner(lexicon, config)
+
+
+def _pipe_worker(conn: Any, lexicon: Lexicon, config: ScoringConfig) -> None:
+    """A scan_many helper: scan the batches that come down the pipe, send back the findings
+    with matches by index, stop at None."""
+    _init_worker(lexicon, config)
+    # A reader thread takes batches off the pipe as they come, so that the caller's send never
+    # waits for this process to finish scanning (and both can never wait on each other). It
+    # needs the interpreter lock to read, which the scanning thread would hand over only every
+    # 5 ms by default: meanwhile a full pipe blocks the caller's send (on clean traffic that
+    # was a fifth of the caller's time). A short switch interval lets it read at once.
+    sys.setswitchinterval(0.0002)
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                msg = conn.recv()
+            except EOFError:
+                msg = None
+            inbox.put(msg)
+            if msg is None:
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    while True:
+        msg = inbox.get()
+        if msg is None:
+            return
+        number, batch = msg
+        try:
+            found: Any = _work_batch(batch)
+        except Exception as exc:  # reported to the caller, which re-raises it
+            found = exc
+        conn.send((number, found))
+
+
+def _work_batch(items: list[PostLike]) -> dict[int, Finding]:
+    """The findings of a batch that have matches, by index: most posts are clean, and shipping
+    and unpickling their findings is what limits scaling on few cores."""
+    assert _WORKER is not None
+    out: dict[int, Finding] = {}
+    for i, item in enumerate(items):
+        f = _WORKER.scan_item(item)
+        if f.matches:
+            out[i] = f
+    return out
+
+
+def _batches(items: Iterable[PostLike], size: int) -> Iterator[list[PostLike]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch

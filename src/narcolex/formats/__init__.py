@@ -1,0 +1,1 @@
+"""File formats: the contributor template, spreadsheet/CSV readers with limits, and exports."""

@@ -1,0 +1,186 @@
+"""Exports of a release: JSON, CSV, XLSX, SKOS (Turtle) and the release bundle.
+
+Everything is derived from the release snapshot, never from the live tables, so an export of
+release N is the same today and next year. Spreadsheet exports neutralise formula-like cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from narcolex import taxonomy
+from narcolex.errors import InputError
+from narcolex.formats.tabular import safe_cell
+from narcolex.store.models import Release
+
+FORMATS = ("json", "csv", "xlsx", "skos", "bundle")
+CSV_COLUMNS = (
+    "id", "term", "language", "kind", "denotes", "ambiguity", "confidence", "status", "match",
+    "variants", "countries", "platforms", "source", "first_seen", "last_seen", "note",
+)  # fmt: skip
+SCHEME_URI = "urn:narcolex:knowledge-package"
+
+
+def _row(rec: dict[str, Any]) -> list[Any]:
+    joined = {
+        "language": rec["lang"],
+        "denotes": ";".join(rec["denotes"]),
+        "variants": ";".join(rec["variants"]),
+        "countries": ";".join(rec["countries"]),
+        "platforms": ";".join(rec["platforms"]),
+        "source": ";".join(rec["sources"]),
+    }
+    return [safe_cell(joined.get(c, rec.get(c))) for c in CSV_COLUMNS]
+
+
+def substances_doc(release: Release) -> dict[str, Any]:
+    labels = release.snapshot.get("labels", {})
+
+    return {
+        "substances": [
+            {"code": c, "parent": taxonomy.parent(c), "labels": labels.get(c, {})}
+            for c in taxonomy.SUBSTANCES
+        ],
+        "signals": [{"code": c, "labels": labels.get(c, {})} for c in taxonomy.SIGNALS],
+    }
+
+
+def to_json(release: Release) -> str:
+    doc = {
+        "manifest": release.manifest,
+        "terms": release.snapshot["terms"],
+        "sources": release.snapshot["sources"],
+        **substances_doc(release),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+def to_jsonl(release: Release) -> str:
+    return "".join(
+        json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in release.snapshot["terms"]
+    )
+
+
+def to_csv(release: Release) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for rec in release.snapshot["terms"]:
+        writer.writerow(_row(rec))
+    return buf.getvalue()
+
+
+def to_xlsx(release: Release) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "terms"
+    ws.append(list(CSV_COLUMNS))
+    for rec in release.snapshot["terms"]:
+        ws.append(_row(rec))
+    src = wb.create_sheet("sources")
+    src.append(["id", "title", "publisher", "year", "url", "lang", "kind"])
+    for key, s in sorted(release.snapshot["sources"].items()):
+        src.append([safe_cell(v) for v in (key, s["title"], s["publisher"], s["year"],
+                                            s["url"], s["lang"], s["kind"])])  # fmt: skip
+    about = wb.create_sheet("about")
+    about.append(["Knowledge Package against drug sales online"])
+    about.append(["release", release.version])
+    about.append(["content sha256", release.content_sha256])
+    about.append(["created", release.manifest.get("created_at")])
+    for sheet in (ws, src):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def to_skos(release: Release) -> str:
+    """SKOS in Turtle: one concept per substance/signal code, terms as labels."""
+    from rdflib import OWL, RDF, SKOS, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS
+
+    concept = Namespace(SCHEME_URI + ":")
+    g = Graph()
+    g.bind("skos", SKOS)
+    g.bind("nlx", concept)
+    scheme = URIRef(SCHEME_URI)
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, DCTERMS.title, Literal("Knowledge Package against drug sales online", "en")))
+    g.add((scheme, OWL.versionInfo, Literal(str(release.version))))
+    labels = release.snapshot.get("labels", {})
+    for code in (*taxonomy.SUBSTANCES, *taxonomy.SIGNALS):
+        node = concept[code]
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, scheme))
+        g.add((node, SKOS.notation, Literal(code)))
+        for lang, label in sorted(labels.get(code, {}).items()):
+            g.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+        up = taxonomy.parent(code)
+        if up:
+            g.add((node, SKOS.broader, concept[up]))
+        else:
+            g.add((node, SKOS.topConceptOf, scheme))
+    for rec in release.snapshot["terms"]:
+        for code in rec["denotes"]:
+            node = concept[code]
+            g.add((node, SKOS.altLabel, Literal(rec["term"], lang=rec["lang"])))
+            for form in rec["variants"]:
+                g.add((node, SKOS.hiddenLabel, Literal(form, lang=rec["lang"])))
+    return g.serialize(format="turtle")
+
+
+def changelog(release: Release) -> str:
+    return release.changelog
+
+
+def bundle_files(release: Release) -> dict[str, bytes]:
+    """The files of the release bundle (ARCHITECTURE §4)."""
+    sources = release.snapshot["sources"]
+    return {
+        "manifest.json": json.dumps(release.manifest, ensure_ascii=False, indent=2).encode(),
+        "terms.jsonl": to_jsonl(release).encode(),
+        "substances.json": json.dumps(
+            substances_doc(release), ensure_ascii=False, indent=1
+        ).encode(),
+        "sources.json": json.dumps(sources, ensure_ascii=False, indent=1, sort_keys=True).encode(),
+        "CHANGELOG.md": release.changelog.encode(),
+        "terms.csv": to_csv(release).encode(),
+        "terms.xlsx": to_xlsx(release),
+        "package.ttl": to_skos(release).encode(),
+    }
+
+
+def export(release: Release, fmt: str, path: Path | str) -> Path:
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "bundle":
+            files = bundle_files(release)
+            if path.suffix.lower() == ".zip":
+                with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for name, data in files.items():
+                        zf.writestr(name, data)
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                for name, data in files.items():
+                    (path / name).write_bytes(data)
+        elif fmt == "xlsx":
+            path.write_bytes(to_xlsx(release))
+        else:
+            text = {"json": to_json, "csv": to_csv, "skos": to_skos}[fmt](release)
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    return path

@@ -1,1 +1,0 @@
-"""The knowledge base: bundled content, database models, workflow, import and export."""

@@ -1,0 +1,303 @@
+"""Bundled Knowledge Package content (ARCHITECTURE §6): schema, loading and validation.
+
+The YAML files are edited by people, so validation collects *every* problem with the file
+and entry it comes from instead of stopping at the first one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from narcolex import taxonomy
+from narcolex.errors import ContentError, UnknownCodeError
+from narcolex.package.lexicon import Lexicon, LexiconTerm
+from narcolex.textkey import term_key
+
+# libyaml's loader when available: the bundled package is several thousand entries.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# Field types that carry their taxonomy check, so every model validates codes the same way.
+Lang = Annotated[str, AfterValidator(taxonomy.validate_language)]
+Code = Annotated[str, AfterValidator(taxonomy.validate_code)]
+Kind = Annotated[str, AfterValidator(taxonomy.validate_kind)]
+Ambiguity = Annotated[str, AfterValidator(taxonomy.validate_ambiguity)]
+Confidence = Annotated[str, AfterValidator(taxonomy.validate_confidence)]
+MatchMode = Annotated[str, AfterValidator(taxonomy.validate_match_mode)]
+Country = Annotated[str, AfterValidator(taxonomy.validate_country)]
+
+
+class SourceEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=2, max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    title: str = Field(min_length=3)
+    publisher: str = Field(min_length=2)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: str | None = None
+    lang: Lang = "en"
+    kind: str = "report"  # report, glossary, study, dictionary, article, warning, dataset
+
+
+def source_id(ref: str) -> str:
+    """The source id of a reference: `id` or `id#locator` (a page, section, entry or URL)."""
+    return ref.split("#", 1)[0].strip()
+
+
+def source_locator(ref: str) -> str | None:
+    """The locator of a reference (`dea-2017#p. 12` -> `p. 12`), or None."""
+    _, sep, loc = ref.partition("#")
+    return loc.strip() or None if sep else None
+
+
+class InnocentReading(BaseModel):
+    """An everyday use of a term's form, so that moderators and the scanner can tell it apart.
+
+    `phrase` readings are multi-word collocations (written as they appear in text) in which the
+    form is innocent; a match inside one is cancelled. `sense` readings are short glosses of an
+    everyday meaning, for curators and moderators.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(pattern=r"^(phrase|sense)$")
+    text: str = Field(min_length=2, max_length=200)
+    lang: Lang | None = None  # defaults to the term's language ("und" terms name it)
+    sources: list[str] = Field(min_length=1)
+
+
+class TermEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    term: str = Field(min_length=1, max_length=200)
+    kind: Kind
+    denotes: list[Code] = Field(min_length=1)
+    ambiguity: Ambiguity = "low"
+    confidence: Confidence = "medium"
+    status: str | None = None
+    match: MatchMode = "word"
+    variants: list[str] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=list)
+    platforms: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+    first_seen: date | None = None
+    last_seen: date | None = None
+    note: str | None = None
+    innocent: list[InnocentReading] = Field(default_factory=list)
+
+    @property
+    def effective_status(self) -> str:
+        """Low confidence never ships as validated (content README, confidence levels)."""
+        if self.status:
+            return taxonomy.validate_status(self.status)
+        return "proposed" if self.confidence == "low" else "validated"
+
+
+class LanguageFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lang: Lang
+    notes: str | None = None
+    terms: list[TermEntry] = Field(default_factory=list)
+
+
+class CodeLabels(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    labels: dict[Lang, str] = Field(default_factory=dict)
+    description: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class SubstancesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    substances: list[CodeLabels]
+    signals: list[CodeLabels] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ContentTerm:
+    """A validated term entry with the language and file it came from."""
+
+    lang: str
+    entry: TermEntry
+    file: str
+    index: int
+
+    @property
+    def key(self) -> str:
+        return term_key(self.entry.term)
+
+
+@dataclass(frozen=True)
+class Content:
+    substances: SubstancesFile
+    sources: dict[str, SourceEntry]
+    terms: tuple[ContentTerm, ...]
+    root: str
+
+    def lexicon(self, include_proposed: bool = False) -> Lexicon:
+        """The bundled release as the scanner sees it (ids are stable by file order)."""
+        out: list[LexiconTerm] = []
+        for i, t in enumerate(self.terms, start=1):
+            status = t.entry.effective_status
+            if status == "deprecated" or (status == "proposed" and not include_proposed):
+                continue
+            e = t.entry
+            out.append(
+                LexiconTerm(
+                    id=i,
+                    term=e.term,
+                    lang=t.lang,
+                    kind=e.kind,
+                    denotes=tuple(e.denotes),
+                    ambiguity=e.ambiguity,
+                    confidence=e.confidence,
+                    match=e.match,
+                    variants=tuple(e.variants),
+                    countries=tuple(e.countries),
+                    status=status,
+                )
+            )
+        labels = {s.code: dict(s.labels) for s in self.substances.substances}
+        return Lexicon(terms=tuple(out), version="bundled", substance_labels=labels)
+
+
+def bundled_root() -> Path:
+    return Path(str(resources.files("narcolex") / "data" / "knowledge"))
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        problems.append(f"{path.name}: not valid YAML: {exc}")
+    except OSError as exc:
+        problems.append(f"{path.name}: cannot read: {exc.strerror}")
+    return None
+
+
+def _errors(exc: ValidationError, where: str) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        ctx_err = (err.get("ctx") or {}).get("error")
+        msg = str(ctx_err) if isinstance(ctx_err, UnknownCodeError) else err["msg"]
+        out.append(f"{where}: {loc}: {msg}")
+    return out
+
+
+def load_content(root: Path | str | None = None) -> Content:
+    """Load and validate a content folder; raise ContentError listing every problem."""
+    root = Path(root) if root else bundled_root()
+    if not root.is_dir():
+        raise ContentError(f"content folder {root} does not exist")
+    problems: list[str] = []
+
+    sources: dict[str, SourceEntry] = {}
+    source_files = [root / "sources.yaml", *sorted(root.glob("_sources_*.yaml"))]
+    for path in source_files:
+        if not path.exists():
+            if path.name == "sources.yaml":
+                problems.append("sources.yaml: missing")
+            continue
+        raw = _read_yaml(path, problems) or {}
+        for i, item in enumerate(raw.get("sources", []) if isinstance(raw, dict) else []):
+            try:
+                src = SourceEntry.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(_errors(exc, f"{path.name}: sources[{i}]"))
+                continue
+            if src.id in sources and sources[src.id] != src:
+                problems.append(f"{path.name}: source id {src.id!r} defined twice differently")
+            sources[src.id] = src
+
+    subs_raw = (
+        _read_yaml(root / "substances.yaml", problems)
+        if (root / "substances.yaml").exists()
+        else None
+    )
+    substances = SubstancesFile(substances=[])
+    if subs_raw is None:
+        problems.append("substances.yaml: missing or empty")
+    else:
+        try:
+            substances = SubstancesFile.model_validate(subs_raw)
+        except ValidationError as exc:
+            problems.extend(_errors(exc, "substances.yaml"))
+
+    terms: list[ContentTerm] = []
+    seen: dict[tuple[str, str], str] = {}
+    lang_files = sorted(p for p in root.glob("*.yaml") if p.stem in taxonomy.LANGUAGES)
+    for path in lang_files:
+        raw = _read_yaml(path, problems)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            problems.append(f"{path.name}: expected a mapping with `lang` and `terms`")
+            continue
+        raw_terms = raw.get("terms") or []
+        try:
+            lf = LanguageFile.model_validate({**raw, "terms": []})
+        except ValidationError as exc:
+            problems.extend(_errors(exc, path.name))
+            continue
+        if lf.lang != path.stem:
+            problems.append(f"{path.name}: lang {lf.lang!r} does not match the file name")
+        if not isinstance(raw_terms, list):
+            problems.append(f"{path.name}: `terms` must be a list")
+            continue
+        for i, item in enumerate(raw_terms):
+            label = item.get("term") if isinstance(item, dict) else None
+            where = f"{path.name}: terms[{i}] ({label!r})"
+            try:
+                entry = TermEntry.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(_errors(exc, where))
+                continue
+            refs = [*entry.sources, *(r for i in entry.innocent for r in i.sources)]
+            for ref in refs:
+                if source_id(ref) not in sources:
+                    problems.append(f"{where}: source {source_id(ref)!r} is not defined")
+            for form in dict.fromkeys((entry.term, *entry.variants)):
+                k = (lf.lang, term_key(form))
+                if k in seen:
+                    problems.append(f"{where}: {form!r} duplicates {seen[k]}")
+                seen.setdefault(k, where)
+            terms.append(ContentTerm(lang=lf.lang, entry=entry, file=path.name, index=i))
+
+    if problems:
+        raise ContentError(f"{len(problems)} problem(s) in {root}", problems)
+    return Content(substances=substances, sources=sources, terms=tuple(terms), root=str(root))
+
+
+def main() -> None:  # pragma: no cover - maintainer helper
+    """`python -m narcolex.package.content [DIR]`: validate content and print counts."""
+    import sys
+    from collections import Counter
+
+    try:
+        content = load_content(sys.argv[1] if len(sys.argv) > 1 else None)
+    except ContentError as exc:
+        print(f"INVALID: {exc.args[0]}")
+        for p in exc.problems:
+            print("  -", p)
+        raise SystemExit(1) from None
+    by_lang = Counter(t.lang for t in content.terms if t.entry.effective_status == "validated")
+    print(f"OK: {len(content.terms)} terms, {len(content.sources)} sources")
+    for lang, n in sorted(by_lang.items()):
+        print(f"  {lang}: {n} validated")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

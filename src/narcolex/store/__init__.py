@@ -1,0 +1,1 @@
+"""Persistence: the engine and sessions, the SQLAlchemy models, migrations and read queries."""
