@@ -101,11 +101,16 @@ class Statement:
         return out
 
 
+_ROOT_NAMES = {"drugs": "unspecified drugs", "nps": "new psychoactive substances", "mdma": "MDMA",
+               "ghb": "GHB", "nitrous_oxide": "nitrous oxide"}  # fmt: skip
+
+
 def _label(code: str) -> str:
+    """A readable English name of a substance code ("cannabis (herbal)")."""
     if code == "drugs.generic":
         return "unspecified drugs"
     root, _, sub = code.partition(".")
-    root = root.replace("_", " ")
+    root = _ROOT_NAMES.get(root, root.replace("_", " "))
     return f"{root} ({sub.replace('_', ' ')})" if sub else root
 
 
