@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from narcolex.errors import InputError
-from narcolex.respond.content import EU_EFTA, RespondContent, bundled
+from narcolex.package.respond_content import EU_EFTA, RespondContent, bundled
 from narcolex.respond.legal import group_of
 
 
@@ -25,8 +25,13 @@ class SourceRef:
     url: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "publisher": self.publisher,
-                "year": self.year, "url": self.url}  # fmt: skip
+        return {
+            "id": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "year": self.year,
+            "url": self.url,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +52,17 @@ class HelpResource:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "kind": self.kind, "languages": list(self.languages),
-            "phone": self.phone, "url": self.url, "channels": list(self.channels),
-            "audience": self.audience, "note": self.note, "checked": self.checked,
+            "name": self.name,
+            "kind": self.kind,
+            "languages": list(self.languages),
+            "phone": self.phone,
+            "url": self.url,
+            "channels": list(self.channels),
+            "audience": self.audience,
+            "note": self.note,
+            "checked": self.checked,
             "sources": [s.to_dict() for s in self.sources],
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +88,17 @@ class HelpAnswer:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "country": self.country, "country_name": self.country_name, "lang": self.lang,
-            "message_lang": self.message_lang, "message": self.message, "intro": self.intro,
-            "resources": [r.to_dict() for r in self.resources], "gap": self.gap,
-            "message_reviewed": self.reviewed, "text": self.text(),
-        }  # fmt: skip
+            "country": self.country,
+            "country_name": self.country_name,
+            "lang": self.lang,
+            "message_lang": self.message_lang,
+            "message": self.message,
+            "intro": self.intro,
+            "resources": [r.to_dict() for r in self.resources],
+            "gap": self.gap,
+            "message_reviewed": self.reviewed,
+            "text": self.text(),
+        }
 
 
 def _country(code: str) -> str:
@@ -93,8 +110,9 @@ def _country(code: str) -> str:
     return cc
 
 
-def resources(country: str, lang: str | None = None,
-              content: RespondContent | None = None) -> HelpAnswer:  # fmt: skip
+def resources(
+    country: str, lang: str | None = None, content: RespondContent | None = None
+) -> HelpAnswer:
     """The help message and the country's resources, those in `lang` first.
 
     The message falls back to English when it has no `lang` version (the answer says which
@@ -118,14 +136,22 @@ def resources(country: str, lang: str | None = None,
         intro=c.interventions.resource_intro.get(msg_lang, c.interventions.resource_intro["en"]),
         resources=tuple(
             HelpResource(
-                name=r.name, kind=r.kind, languages=tuple(r.languages), phone=r.phone,
-                url=str(r.url) if r.url else None, channels=tuple(r.channels),
-                audience=r.audience, note=r.note, checked=c.help.checked.isoformat(),
-                sources=tuple(SourceRef(s.id, s.title, s.publisher, s.year, str(s.url))
-                              for s in (src[i] for i in r.sources)),
+                name=r.name,
+                kind=r.kind,
+                languages=tuple(r.languages),
+                phone=r.phone,
+                url=str(r.url) if r.url else None,
+                channels=tuple(r.channels),
+                audience=r.audience,
+                note=r.note,
+                checked=c.help.checked.isoformat(),
+                sources=tuple(
+                    SourceRef(s.id, s.title, s.publisher, s.year, str(s.url))
+                    for s in (src[i] for i in r.sources)
+                ),
             )
             for r in found
-        ),  # fmt: skip
+        ),
         gap=c.help.gaps.get(cc),
         reviewed=c.interventions.reviewed,
     )
@@ -141,12 +167,21 @@ class Intervention:
     answer: HelpAnswer | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "show": self.show, "groups": list(self.groups),
-                "help": self.answer.to_dict() if self.answer else None}  # fmt: skip
+        return {
+            "query": self.query,
+            "show": self.show,
+            "groups": list(self.groups),
+            "help": self.answer.to_dict() if self.answer else None,
+        }
 
 
-def intervention(query: str, country: str, lang: str | None = None, scanner: Any = None,
-                 content: RespondContent | None = None) -> Intervention:  # fmt: skip
+def intervention(
+    query: str,
+    country: str,
+    lang: str | None = None,
+    scanner: Any = None,
+    content: RespondContent | None = None,
+) -> Intervention:
     """Decide on a search query: show the message when it names a drug of the package.
 
     A term counts whatever the verdict (a search is not an offer, and a young person typing a
@@ -160,8 +195,10 @@ def intervention(query: str, country: str, lang: str | None = None, scanner: Any
         scanner = Scanner.default()
     finding = scanner.scan(query)  # the UI language says little about the query's
     wanted = set(c.interventions.substances)
-    codes = [*finding.substances,
-             *(s for m in finding.matches if m.ambiguity == "low" for s in m.substances)]  # fmt: skip
+    codes = [
+        *finding.substances,
+        *(s for m in finding.matches if m.ambiguity == "low" for s in m.substances),
+    ]
     groups = tuple(dict.fromkeys(g for g in map(group_of, codes) if g in wanted))
     answer = resources(country, lang, c) if groups else None
     return Intervention(query=query, show=bool(groups), groups=groups, answer=answer)
@@ -176,6 +213,7 @@ def intervention_map(content: RespondContent | None = None) -> dict[str, Any]:
         "substance_groups": list(c.interventions.substances),
         "messages": dict(c.interventions.messages),
         "resource_intro": dict(c.interventions.resource_intro),
-        "countries": {cc: [r.to_dict() for r in resources(cc, None, c).resources]
-                      for cc in EU_EFTA},  # fmt: skip
+        "countries": {
+            cc: [r.to_dict() for r in resources(cc, None, c).resources] for cc in EU_EFTA
+        },
     }

@@ -46,8 +46,11 @@ def read_posts_by_id(path: str | Path | None) -> dict[str, dict[str, Any]]:
     return {str(row["id"]): row for row in read_posts(str(path), keep_extra=True)}
 
 
-def pair(findings: Iterable[dict[str, Any]], posts: dict[str, dict[str, Any]],
-         verdicts: tuple[str, ...] = ("sale",)) -> Iterator[tuple[dict, dict]]:  # fmt: skip
+def pair(
+    findings: Iterable[dict[str, Any]],
+    posts: dict[str, dict[str, Any]],
+    verdicts: tuple[str, ...] = ("sale",),
+) -> Iterator[tuple[dict, dict]]:
     """(finding, post) for the findings whose verdict is in `verdicts`; a missing post is {}."""
     for f in findings:
         if f["verdict"] in verdicts:

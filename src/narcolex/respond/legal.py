@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from narcolex import taxonomy
-from narcolex.respond.content import RespondContent, bundled
+from narcolex.package.respond_content import RespondContent, bundled
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,10 @@ class LegalGrounds:
     def summary(self, limit: int = 500) -> str:
         """One line naming the instruments (the statement's `illegal_content_legal_ground`)."""
         names = "; ".join(i.short for i in self.instruments) or "national law"
-        text = f"Offering or selling controlled drugs: {names}; and the national law implementing them."
+        text = (
+            f"Offering or selling controlled drugs: {names}; "
+            "and the national law implementing them."
+        )
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,8 +80,9 @@ def grounds_for(substances: Iterable[str], content: RespondContent | None = None
         if entry is not None and entry.note:
             notes.append(f"{g}: {entry.note}")
     instruments = tuple(
-        Instrument(k, legal.instruments[k].title, legal.instruments[k].short,
-                   str(legal.instruments[k].url))
+        Instrument(
+            k, legal.instruments[k].title, legal.instruments[k].short, str(legal.instruments[k].url)
+        )
         for k in keys
-    )  # fmt: skip
+    )
     return LegalGrounds(groups, instruments, tuple(unsourced), tuple(notes))

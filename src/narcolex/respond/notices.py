@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from narcolex.errors import InputError
-from narcolex.respond.content import RespondContent
+from narcolex.package.respond_content import RespondContent
 from narcolex.respond.legal import grounds_for
-from narcolex.respond.statements import _label, _listing
+from narcolex.respond.statements import _label, _listing, substance_matches
 
 DSA_URL = "https://lexparency.org/eu/32022R2065/"
 GOOD_FAITH = (
@@ -54,8 +54,13 @@ class Span:
     meaning: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "surface": self.surface, "start": self.start,
-                "end": self.end, "meaning": self.meaning}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "surface": self.surface,
+            "start": self.start,
+            "end": self.end,
+            "meaning": self.meaning,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +87,23 @@ class Notice:
             "legal_basis": "Article 16 of Regulation (EU) 2022/2065 (Digital Services Act)",
             "created_at": self.created_at,
             "provider": self.provider,
-            "location": {"value": self.location, "is_url": self.location_is_url,
-                         "post_id": self.post_id},
+            "location": {
+                "value": self.location,
+                "is_url": self.location_is_url,
+                "post_id": self.post_id,
+            },
             "explanation": self.explanation,
             "evidence": {
-                "substances": list(self.substances), "signals": list(self.signals),
-                "spans": [s.to_dict() for s in self.spans], "score": self.score,
+                "substances": list(self.substances),
+                "signals": list(self.signals),
+                "spans": [s.to_dict() for s in self.spans],
+                "score": self.score,
                 "excerpt": self.excerpt,
             },
             "legal_grounds": list(self.legal_grounds),
             "notifier": {"name": self.notifier.name, "email": self.notifier.email},
             "good_faith_statement": self.good_faith,
-        }  # fmt: skip
+        }
 
     def to_text(self) -> str:
         """The notice as a plain-text e-mail body."""
@@ -102,34 +112,47 @@ class Notice:
             f"Notice id: {self.notice_id}    Date: {self.created_at}",
             "",
             "1. Exact electronic location of the content",
-            f"   {self.location}" + ("" if self.location_is_url else
-                                      "  (no URL was available; platform and post id given)"),
+            f"   {self.location}"
+            + (
+                ""
+                if self.location_is_url
+                else "  (no URL was available; platform and post id given)"
+            ),
             "",
             "2. Why the content is considered illegal",
             *("   " + line for line in _wrap(self.explanation)),
             "   Evidence found in the content:",
-            *(f"   - {s.kind} “{s.surface}” at characters {s.start}-{s.end}: {s.meaning}"
-              for s in self.spans),
+            *(
+                f"   - {s.kind} “{s.surface}” at characters {s.start}-{s.end}: {s.meaning}"
+                for s in self.spans
+            ),
             "   Legal grounds:",
-            *(f"   - {g}" for g in self.legal_grounds or ("national law on controlled substances",)),
+            *(
+                f"   - {g}"
+                for g in self.legal_grounds or ("national law on controlled substances",)
+            ),
             "",
             "3. Notifier",
             f"   {self.notifier.name} <{self.notifier.email}>",
             "",
             "4. Statement of good faith",
             *("   " + line for line in _wrap(self.good_faith)),
-        ]  # fmt: skip
+        ]
         return "\n".join(lines) + "\n"
 
     def to_html(self) -> str:
         e = html.escape
         spans = "".join(
             f"<tr><td>{e(s.kind)}</td><td>{e(s.surface)}</td><td>{s.start}–{s.end}</td>"
-            f"<td>{e(s.meaning)}</td></tr>" for s in self.spans
+            f"<td>{e(s.meaning)}</td></tr>"
+            for s in self.spans
         )
         grounds = "".join(f"<li>{e(g)}</li>" for g in self.legal_grounds)
-        loc = (f'<a href="{e(self.location)}">{e(self.location)}</a>' if self.location_is_url
-               else e(self.location))  # fmt: skip
+        loc = (
+            f'<a href="{e(self.location)}">{e(self.location)}</a>'
+            if self.location_is_url
+            else e(self.location)
+        )
         return (
             f"<section class='notice'><h1>Notice of illegal content</h1>"
             f"<p class='meta'>Article 16 of Regulation (EU) 2022/2065 (Digital Services Act) · "
@@ -164,29 +187,47 @@ def to_pdf(notices: Iterable[Notice]) -> bytes:
     from weasyprint import HTML
 
     body = "".join(n.to_html() for n in notices)
-    doc = f"<!doctype html><html><head><meta charset='utf-8'><style>{_CSS}</style></head><body>{body}</body></html>"
+    head = f"<head><meta charset='utf-8'><style>{_CSS}</style></head>"
+    doc = f"<!doctype html><html>{head}<body>{body}</body></html>"
     return HTML(string=doc).write_pdf()
 
 
 def _spans(finding: dict[str, Any], text: str | None) -> list[Span]:
+    def meaning(m: dict[str, Any]) -> str:
+        subs = [_label(d) for d in m.get("denotes", []) if not d.startswith("signal.")]
+        if subs:
+            return f"lexicon term “{m.get('term')}”, denoting {_listing(subs)}"
+        kinds = [d.removeprefix("signal.") for d in m.get("denotes", [])]
+        return f"lexicon sale word “{m.get('term')}” ({_listing(kinds)})"
+
     out = [
-        Span("term", m.get("surface", m.get("term", "")), int(m.get("start", 0)),
-             int(m.get("end", 0)), f"“{m.get('term')}”, denoting "
-             + (_listing(_label(d) for d in m.get("denotes", []) if not d.startswith("signal."))
-                or "a sale signal"))
+        Span(
+            "term",
+            m.get("surface", m.get("term", "")),
+            int(m.get("start", 0)),
+            int(m.get("end", 0)),
+            meaning(m),
+        )
         for m in finding.get("matches", [])
-    ]  # fmt: skip
+    ]
     if text:
         from narcolex.detect.signals import find_signals
 
-        out += [Span("signal", s.surface, s.start, s.end, s.code.removeprefix("signal."))
-                for s in find_signals(text)]  # fmt: skip
+        out += [
+            Span("signal", s.surface, s.start, s.end, s.code.removeprefix("signal."))
+            for s in find_signals(text)
+        ]
     return sorted(out, key=lambda s: (s.start, s.end))
 
 
-def from_finding(finding: dict[str, Any], post: dict[str, Any] | None, notifier: Notifier,
-                 now: dt.datetime | None = None, content: RespondContent | None = None,
-                 excerpt_chars: int = 500) -> Notice:  # fmt: skip
+def from_finding(
+    finding: dict[str, Any],
+    post: dict[str, Any] | None,
+    notifier: Notifier,
+    now: dt.datetime | None = None,
+    content: RespondContent | None = None,
+    excerpt_chars: int = 500,
+) -> Notice:
     """The Article 16 notice for one finding. The location is the post's `url` when the posts
     file has one; otherwise platform and post id, marked as not a URL."""
     post = post or {}
@@ -204,9 +245,10 @@ def from_finding(finding: dict[str, Any], post: dict[str, Any] | None, notifier:
     signals = [s.removeprefix("signal.") for s in finding.get("signals", [])]
     explanation = (
         f"The content offers {subs} for sale. It uses "
-        f"{len(finding.get('matches', []))} term(s) that the Knowledge Package against drug "
+        f"{len(substance_matches(finding))} term(s) that the Knowledge Package against drug "
         f"sales online documents as names of {subs}, together with sale signals "
-        f"({', '.join(signals) or 'none found'}); the automated scan rated it '{finding.get('verdict')}' "
+        f"({', '.join(signals) or 'none found'}); the automated scan rated it "
+        f"'{finding.get('verdict')}' "
         f"with a score of {float(finding.get('score', 0)):.2f}. Offering controlled drugs for sale "
         f"is illegal under the grounds listed below."
     )

@@ -33,10 +33,30 @@ COLUMNS = (
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _QTY = re.compile(_NUM + r"\s*(kg|mg|g|gr|ml|l|oz|pcs|pills?|tabs?|st|stk)\b", re.IGNORECASE)
-_CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD",
-               "£": "GBP", "gbp": "GBP", "kr": "SEK", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
-               "zł": "PLN", "zl": "PLN", "pln": "PLN", "chf": "CHF", "czk": "CZK", "kč": "CZK",
-               "ft": "HUF", "huf": "HUF", "lei": "RON", "ron": "RON"}  # fmt: skip
+_CURRENCIES = {
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "$": "USD",
+    "usd": "USD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "kr": "SEK",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "zł": "PLN",
+    "zl": "PLN",
+    "pln": "PLN",
+    "chf": "CHF",
+    "czk": "CZK",
+    "kč": "CZK",
+    "ft": "HUF",
+    "huf": "HUF",
+    "lei": "RON",
+    "ron": "RON",
+}
 _CUR = "|".join(sorted((re.escape(c) for c in _CURRENCIES), key=len, reverse=True))
 _PRICE = re.compile(rf"(?:({_CUR})\s*{_NUM}|{_NUM}\s*({_CUR}))(?![a-z])", re.IGNORECASE)
 
@@ -96,9 +116,15 @@ class ReferralRow:
         return {c: (list(v) if isinstance(v := getattr(self, c), tuple) else v) for c in COLUMNS}
 
 
-def rows(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]], secret: bytes, *,
-         min_score: float = 0.0, include_text: bool = False, include_url: bool = False,
-         handles: bool = True) -> Iterator[ReferralRow]:  # fmt: skip
+def rows(
+    pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]],
+    secret: bytes,
+    *,
+    min_score: float = 0.0,
+    include_text: bool = False,
+    include_url: bool = False,
+    handles: bool = True,
+) -> Iterator[ReferralRow]:
     """Referral rows for (finding, post) pairs (see `inputs.pair`), privacy controls applied."""
     from narcolex.detect.signals import find_signals
 
@@ -118,11 +144,12 @@ def rows(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]], secret: bytes, 
             substances=tuple(finding.get("substances", [])),
             signals=tuple(finding.get("signals", [])),
             contact_handles=tuple(dict.fromkeys(s for c, s in found if c == "signal.contact"))
-            if handles else (),
+            if handles
+            else (),
             url=post.get("url") if include_url else None,
             text=text if include_text and text else None,
             **offer_fields(found),
-        )  # fmt: skip
+        )
 
 
 def to_csv(items: Iterable[ReferralRow]) -> str:
@@ -131,8 +158,12 @@ def to_csv(items: Iterable[ReferralRow]) -> str:
     w.writerow(COLUMNS)
     for r in items:
         d = r.to_dict()
-        w.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v)
-                    for v in (d[c] for c in COLUMNS)])  # fmt: skip
+        w.writerow(
+            [
+                ";".join(v) if isinstance(v, list) else ("" if v is None else v)
+                for v in (d[c] for c in COLUMNS)
+            ]
+        )
     return buf.getvalue()
 
 

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from narcolex.respond.content import EU_EFTA, RespondContent
+from narcolex.package.respond_content import EU_EFTA, RespondContent
 from narcolex.respond.legal import LegalGrounds, grounds_for
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "dsa_tdb_statement.schema.json"
@@ -101,8 +101,13 @@ class Statement:
         return out
 
 
-_ROOT_NAMES = {"drugs": "unspecified drugs", "nps": "new psychoactive substances", "mdma": "MDMA",
-               "ghb": "GHB", "nitrous_oxide": "nitrous oxide"}  # fmt: skip
+_ROOT_NAMES = {
+    "drugs": "unspecified drugs",
+    "nps": "new psychoactive substances",
+    "mdma": "MDMA",
+    "ghb": "GHB",
+    "nitrous_oxide": "nitrous oxide",
+}
 
 
 def _label(code: str) -> str:
@@ -147,10 +152,20 @@ def _language(code: str | None) -> str | None:
     return code.upper() if code and len(code) == 2 and code.isalpha() else None
 
 
-def facts(finding: dict[str, Any], grounds: LegalGrounds, policy: StatementPolicy,
-          date_known: bool) -> str:  # fmt: skip
+def substance_matches(finding: dict[str, Any]) -> list[dict[str, Any]]:
+    """The matches that name a substance (signal words of the lexicon count as signals)."""
+    return [
+        m
+        for m in finding.get("matches", [])
+        if any(not d.startswith("signal.") for d in m.get("denotes", []))
+    ]
+
+
+def facts(
+    finding: dict[str, Any], grounds: LegalGrounds, policy: StatementPolicy, date_known: bool
+) -> str:
     """`decision_facts`: what was found and how the decision was taken, without personal data."""
-    terms = _listing(f"“{m['term']}”" for m in finding.get("matches", []))
+    terms = _listing(f"“{m['term']}”" for m in substance_matches(finding))
     subs = _listing(_label(s) for s in finding.get("substances", []))
     signals = _listing(_SIGNAL_WORDS.get(s, s) for s in finding.get("signals", []))
     how = {
@@ -162,7 +177,8 @@ def facts(finding: dict[str, Any], grounds: LegalGrounds, policy: StatementPolic
     parts = [
         f"The content was detected by automated means (narcolex, Knowledge Package against drug "
         f"sales online): it contains the term{'s' if ',' in terms or ' and ' in terms else ''} "
-        f"{terms or '(none)'}, denoting {subs or 'drugs'}, together with {signals or 'no sale signal'}. "
+        f"{terms or '(none)'}, denoting {subs or 'drugs'}, together with "
+        f"{signals or 'no sale signal'}. "
         f"The scanner's verdict was '{finding.get('verdict')}' with a score of "
         f"{float(finding.get('score', 0)):.2f}.",
         how,
@@ -180,15 +196,23 @@ def _primary(grounds: LegalGrounds) -> Any:
 def _law(grounds: LegalGrounds) -> str:
     eu = [i.short for i in grounds.instruments if i.key.startswith("eu-")]
     un = [i.short for i in grounds.instruments if i.key.startswith("un-")]
-    text = f"Offering controlled drugs for sale is drug trafficking under {_listing(eu)}" if eu else ""
+    text = (
+        f"Offering controlled drugs for sale is drug trafficking under {_listing(eu)}" if eu else ""
+    )
     if un:
-        text += ("; the substance is" if text else "The substance is") + f" controlled under {_listing(un)}"
+        text += ("; the substances are" if text else "The substances are") + (
+            f" controlled under {_listing(un)}"
+        )
     return text + "."
 
 
-def from_finding(finding: dict[str, Any], post: dict[str, Any] | None = None,
-                 policy: StatementPolicy | None = None, index: int = 0,
-                 content: RespondContent | None = None) -> Statement:  # fmt: skip
+def from_finding(
+    finding: dict[str, Any],
+    post: dict[str, Any] | None = None,
+    policy: StatementPolicy | None = None,
+    index: int = 0,
+    content: RespondContent | None = None,
+) -> Statement:
     """The statement of reasons for one finding (and its post, when known).
 
     The ground is illegal content when the legal content names an instrument for every
@@ -202,7 +226,7 @@ def from_finding(finding: dict[str, Any], post: dict[str, Any] | None = None,
     posted = _content_date(post)
     subs = _listing(_label(s) for s in finding.get("substances", [])) or "drugs"
     explanation = (
-        f"The post offers {subs} for sale: it names {len(finding.get('matches', []))} term(s) "
+        f"The post offers {subs} for sale: it names {len(substance_matches(finding))} term(s) "
         f"of the Knowledge Package against drug sales online for {subs}, next to sale signals "
         f"({_listing(_SIGNAL_WORDS.get(s, s) for s in finding.get('signals', [])) or 'none'})."
     )
@@ -215,7 +239,8 @@ def from_finding(finding: dict[str, Any], post: dict[str, Any] | None = None,
         "application_date": applied,
         "decision_facts": facts(finding, grounds, policy, posted is not None),
         "source_type": policy.source_type,
-        "source_identity": policy.source_identity if policy.source_type != "SOURCE_VOLUNTARY"
+        "source_identity": policy.source_identity
+        if policy.source_type != "SOURCE_VOLUNTARY"
         else None,
         "automated_detection": policy.automated_detection,
         "automated_decision": policy.automated_decision,
@@ -267,15 +292,20 @@ def validate(payload: dict[str, Any]) -> list[str]:
         if isinstance(payload.get(key), str) and payload[key] < low:
             errors.append(f"{key}: must be on or after {low}")
     applied = payload.get("application_date")
-    for key in ("end_date_account_restriction", "end_date_monetary_restriction",
-                "end_date_service_restriction", "end_date_visibility_restriction"):  # fmt: skip
+    for key in (
+        "end_date_account_restriction",
+        "end_date_monetary_restriction",
+        "end_date_service_restriction",
+        "end_date_visibility_restriction",
+    ):
         if payload.get(key) and applied and payload[key] < applied:
             errors.append(f"{key}: must be on or after the application date")
     return errors
 
 
-def batches(statements: Iterable[Statement | dict[str, Any]],
-            size: int = MAX_BATCH) -> Iterator[dict[str, list[dict[str, Any]]]]:  # fmt: skip
+def batches(
+    statements: Iterable[Statement | dict[str, Any]], size: int = MAX_BATCH
+) -> Iterator[dict[str, list[dict[str, Any]]]]:
     """Request bodies for the multiple endpoint: {"statements": [...]} of at most `size`."""
     if not 1 <= size <= MAX_BATCH:
         raise ValueError(f"batch size must be between 1 and {MAX_BATCH}")

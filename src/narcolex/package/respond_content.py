@@ -126,20 +126,29 @@ def _check_refs(c: RespondContent) -> list[str]:
     for r in c.help.resources:
         if r.country not in c.help.countries:
             problems.append(f"help.yaml: {r.name}: unknown country {r.country}")
-        problems += [f"help.yaml: {r.name}: unknown source {s}" for s in r.sources if s not in help_ids]
+        problems += [
+            f"help.yaml: {r.name}: unknown source {s}" for s in r.sources if s not in help_ids
+        ]
     covered = {r.country for r in c.help.resources}
     for code in EU_EFTA:
         if (code in covered) == (code in c.help.gaps):
-            problems.append(f"help.yaml: {code} must have resources or be listed as a gap, not both")
+            problems.append(
+                f"help.yaml: {code} must have resources or be listed as a gap, not both"
+            )
     legal_ids = {s.id for s in c.legal.sources}
     for key, ins in c.legal.instruments.items():
-        problems += [f"legal.yaml: {key}: unknown source {s}" for s in ins.sources if s not in legal_ids]
+        problems += [
+            f"legal.yaml: {key}: unknown source {s}" for s in ins.sources if s not in legal_ids
+        ]
     roots = set(taxonomy.SUBSTANCE_TREE)
     if set(c.legal.groups) != roots:
         problems.append(f"legal.yaml: groups must be the taxonomy roots {sorted(roots)}")
     for key, g in c.legal.groups.items():
-        problems += [f"legal.yaml: {key}: unknown instrument {i}" for i in g.instruments
-                     if i not in c.legal.instruments]  # fmt: skip
+        problems += [
+            f"legal.yaml: {key}: unknown instrument {i}"
+            for i in g.instruments
+            if i not in c.legal.instruments
+        ]
     unknown = set(c.interventions.substances) - roots
     if unknown:
         problems.append(f"interventions.yaml: unknown substance groups {sorted(unknown)}")
