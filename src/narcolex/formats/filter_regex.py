@@ -3,14 +3,16 @@
 Each term becomes one pattern that also matches the usual disguises: case, leetspeak digits and
 symbols, Cyrillic and Greek look-alikes, fullwidth and mathematical letters, accents (composed
 or combining), separators and zero-width characters between letters, repeated letters, and a
-hashtag glued to the next word. Each term comes in two dialects: `pattern` uses only what RE2,
-Hyperscan, PCRE, Java and Python share (classes, bounded repeats, alternation; no lookaround),
-and RE2 and Hyperscan run it in linear time; `pattern_pcre` is the same with possessive
-repeats, for backtracking engines (PCRE, Java, Python 3.11+), which then never revisit a letter
-or a gap, so hostile input cannot make them slow. The word boundaries are consumed characters
-(a non-letter or the text's edge), which filter systems that only ask "does it match" accept.
-The scanner itself does better (it normalizes first); this pack is for systems that cannot run
-it.
+hashtag glued to the next word. Variants of a term share one letter trie, so a common
+beginning is walked once. Each term comes in two dialects:
+
+- `pattern` uses only what RE2, Hyperscan, PCRE, Java and Python share (classes, bounded
+  repeats, alternation, no lookaround; word edges are consumed characters, which filter systems
+  that only ask "does it match" accept). RE2 and Hyperscan run it in time linear in the text.
+- `pattern_pcre` is the same with possessive repeats, for backtracking engines (PCRE, Java,
+  Python 3.11+): they never revisit a letter or a gap, so their time also grows linearly.
+
+The scanner does better (it normalizes first); this pack is for systems that cannot run it.
 """
 
 from __future__ import annotations
@@ -95,34 +97,83 @@ def _letters(form: str) -> list[str]:
 
 def form_pattern(form: str, possessive: bool = False) -> str | None:
     """The obfuscation-aware body of one written form (no anchors), or None if it is empty."""
-    letters = _letters(form)
-    if not letters:
-        return None
-    if not any(c.isalnum() for c in letters):  # emoji and symbols: literal, optional VS16
-        return "".join(re.escape(c) + "\ufe0f?" for c in letters if c != "\ufe0f")
+    return forms_pattern([form], possessive)
+
+
+_END_MARK = ""  # trie key marking the end of a form
+
+
+def _trie(forms: Iterable[list[str]]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for letters in forms:
+        node = root
+        for c in letters:
+            node = node.setdefault(c, {})
+        node[_END_MARK] = {}
+    return root
+
+
+def _subtree(node: dict[str, Any], possessive: bool) -> str:
+    """The alternatives below a trie node: forms that share a beginning share its pattern,
+    so a backtracking engine walks a common prefix once, not once per variant."""
     plus = "+" if possessive else ""
-    parts = [f"{_char_class(c)}{{1,{MAX_REPEAT}}}{plus}{MARK}" for c in letters]
-    return f"{SEPARATORS}{{0,{MAX_GAP}}}{plus}".join(parts)
+    gap = f"{SEPARATORS}{{0,{MAX_GAP}}}{plus}"
+    alts = []
+    for ch, child in sorted(node.items()):
+        if ch == _END_MARK:
+            continue
+        here = f"{_char_class(ch)}{{1,{MAX_REPEAT}}}{plus}{MARK}{plus}"
+        if any(k != _END_MARK for k in child):
+            rest = gap + _subtree(child, possessive)
+            here += f"(?:{rest})?" if _END_MARK in child else rest
+        alts.append(here)
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
-_EDGE = r"(?:^|[\W\d_])"  # the text's edge or a character that is not a letter
+def forms_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
+    """One body for several written forms of a term (a letter trie), or None if all are empty.
+
+    Emoji and other forms without a letter or digit are matched literally (with an optional
+    variation selector) and joined as alternatives.
+    """
+    words, symbols = [], []
+    for form in forms:
+        letters = _letters(form)
+        if not letters:
+            continue
+        if any(c.isalnum() for c in letters):
+            words.append(letters)
+        else:
+            symbols.append("".join(re.escape(c) + "\ufe0f?" for c in letters if c != "\ufe0f"))
+    alts = list(dict.fromkeys(symbols))
+    if words:
+        alts.insert(0, _subtree(_trie(words), possessive))
+    if not alts:
+        return None
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+# A left edge is the text's start or a non-letter, a right edge the end or a non-letter; both
+# are consumed characters (RE2 has no lookaround, and a backtracking engine checks a class
+# faster than a lookbehind). After '#' no right edge is needed: hashtags glue words together.
+_EDGE = r"(?:^|[\W\d_])"
 _END = r"(?:$|[\W\d_])"
 
 
 def term_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
-    """One pattern (both cases built in) for a term and its variants (None when nothing to match).
+    """One pattern (both cases built in) for a term and its variants (None when nothing to
+    match); `possessive` gives the backtracking-engine dialect.
 
     A word must stand alone (no letter on either side) except right after '#', where hashtags
     glue words together ("#weedkaufen").
     """
     forms = list(forms)
-    bodies = list(dict.fromkeys(b for f in forms if (b := form_pattern(f, possessive))))
-    if not bodies:
+    body = forms_pattern(forms, possessive)
+    if body is None:
         return None
-    alt = bodies[0] if len(bodies) == 1 else "(?:" + "|".join(bodies) + ")"
     if not any(ch.isalpha() for ch in "".join(forms)):
-        return alt
-    return f"(?:{_EDGE}{alt}{_END}|#{alt})"
+        return body
+    return f"(?:{_EDGE}{body}{_END}|#{body})"
 
 
 def patterns(terms: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
