@@ -182,14 +182,18 @@ td, th { border: 0.5pt solid #999; padding: 1mm 2mm; text-align: left; vertical-
 """
 
 
-def to_pdf(notices: Iterable[Notice]) -> bytes:
-    """All notices in one PDF, one notice per page (WeasyPrint)."""
+def pdf_document(notices: Iterable[Notice]) -> Any:
+    """The laid-out WeasyPrint document of the notices (one notice per page)."""
     from weasyprint import HTML
 
     body = "".join(n.to_html() for n in notices)
     head = f"<head><meta charset='utf-8'><style>{_CSS}</style></head>"
-    doc = f"<!doctype html><html>{head}<body>{body}</body></html>"
-    return HTML(string=doc).write_pdf()
+    return HTML(string=f"<!doctype html><html>{head}<body>{body}</body></html>").render()
+
+
+def to_pdf(notices: Iterable[Notice]) -> bytes:
+    """All notices in one PDF, one notice per page (WeasyPrint)."""
+    return pdf_document(notices).write_pdf()
 
 
 def _spans(finding: dict[str, Any], text: str | None) -> list[Span]:
