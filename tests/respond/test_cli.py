@@ -82,7 +82,7 @@ def test_help_command_text_and_json():
     assert result.exit_code == 0 and "020-91 91 91" in result.output
     data = json.loads(run("respond", "help", "--country", "SE", "--json").output)
     assert data["resources"][0]["sources"] and data["resources"][0]["checked"] == "2026-12-07"
-    gap = run("respond", "help", "--country", "AT", "--lang", "de")
+    gap = run("respond", "help", "--country", "LV", "--lang", "lv")
     assert gap.exit_code == 0 and "no sourced resource" in gap.output
     assert run("respond", "help", "--country", "XX").exit_code != 0
 
