@@ -90,6 +90,6 @@ def test_loader_rejects_unsourced_or_unreachable_resources(tmp_path):
     with pytest.raises(ContentError, match="phone number or an address"):
         rc.load(root)
     root = _copy(tmp_path / "d")
-    _edit(root, "help", lambda d: d["gaps"].pop("BG"))
-    with pytest.raises(ContentError, match="BG must have resources or be listed as a gap"):
+    _edit(root, "help", lambda d: d["gaps"].pop("LV"))
+    with pytest.raises(ContentError, match="LV must have resources or be listed as a gap"):
         rc.load(root)
