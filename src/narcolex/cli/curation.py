@@ -429,7 +429,9 @@ def release_show(version: int, db: DbOption = None) -> None:
 
 def export_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="File or folder to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="json, csv, xlsx, skos or bundle.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, csv, xlsx, skos, bundle, tbx or filter-regex.")
+    ],
     release: Annotated[int | None, typer.Option(help="Release number (default: latest).")] = None,
     db: DbOption = None,
 ) -> None:

@@ -18,7 +18,7 @@ from narcolex.errors import InputError
 from narcolex.formats.tabular import safe_cell
 from narcolex.store.models import Release
 
-FORMATS = ("json", "csv", "xlsx", "skos", "bundle")
+FORMATS = ("json", "csv", "xlsx", "skos", "bundle", "tbx", "filter-regex")
 CSV_COLUMNS = (
     "id", "term", "language", "kind", "denotes", "ambiguity", "confidence", "status", "match",
     "variants", "countries", "platforms", "source", "first_seen", "last_seen", "note",
@@ -139,6 +139,40 @@ def to_skos(release: Release) -> str:
     return g.serialize(format="turtle")
 
 
+def to_tbx(release: Release) -> bytes:
+    """TBX-Basic (ISO 30042), one concept entry per substance/signal code (formats.tbx)."""
+    from narcolex.formats.tbx import to_tbx as build
+
+    created = release.manifest.get("created_at")
+    return build(
+        release.snapshot["terms"],
+        labels=release.snapshot.get("labels", {}),
+        title=f"Knowledge Package against drug sales online, release {release.version}",
+        description=f"narcolex release {release.version} ({created}), content sha256 "
+        f"{release.content_sha256}",
+    )
+
+
+def to_filter_regex(release: Release) -> str:
+    """Obfuscation-aware regular expressions per term (formats.filter_regex)."""
+    from narcolex.formats.filter_regex import to_document
+
+    return to_document(release.snapshot["terms"], version=release.version)
+
+
+def respond_files() -> dict[str, bytes]:
+    """The response content released with the package (help resources, legal grounds, search
+    interventions), as JSON. It is read from the installed content, not the release snapshot."""
+    from narcolex.package.respond_content import as_documents
+
+    return {
+        f"respond-{name.replace('_', '-')}.json": json.dumps(
+            doc, ensure_ascii=False, indent=1
+        ).encode()
+        for name, doc in as_documents().items()
+    }
+
+
 def changelog(release: Release) -> str:
     return release.changelog
 
@@ -157,6 +191,7 @@ def bundle_files(release: Release) -> dict[str, bytes]:
         "terms.csv": to_csv(release).encode(),
         "terms.xlsx": to_xlsx(release),
         "package.ttl": to_skos(release).encode(),
+        **respond_files(),
     }
 
 
@@ -178,8 +213,12 @@ def export(release: Release, fmt: str, path: Path | str) -> Path:
                     (path / name).write_bytes(data)
         elif fmt == "xlsx":
             path.write_bytes(to_xlsx(release))
+        elif fmt == "tbx":
+            path.write_bytes(to_tbx(release))
         else:
-            text = {"json": to_json, "csv": to_csv, "skos": to_skos}[fmt](release)
+            writers = {"json": to_json, "csv": to_csv, "skos": to_skos,
+                       "filter-regex": to_filter_regex}  # fmt: skip
+            text = writers[fmt](release)
             path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
