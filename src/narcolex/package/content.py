@@ -6,7 +6,7 @@ and entry it comes from instead of stopping at the first one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -144,6 +144,8 @@ class Content:
     sources: dict[str, SourceEntry]
     terms: tuple[ContentTerm, ...]
     root: str
+    # The file each source id was read from, so that checks can name it.
+    source_files: dict[str, str] = field(default_factory=dict)
 
     def lexicon(self, include_proposed: bool = False) -> Lexicon:
         """The bundled release as the scanner sees it (ids are stable by file order)."""
@@ -205,6 +207,7 @@ def load_content(root: Path | str | None = None) -> Content:
     problems: list[str] = []
 
     sources: dict[str, SourceEntry] = {}
+    source_file_of: dict[str, str] = {}
     source_files = [root / "sources.yaml", *sorted(root.glob("_sources_*.yaml"))]
     for path in source_files:
         if not path.exists():
@@ -221,6 +224,7 @@ def load_content(root: Path | str | None = None) -> Content:
             if src.id in sources and sources[src.id] != src:
                 problems.append(f"{path.name}: source id {src.id!r} defined twice differently")
             sources[src.id] = src
+            source_file_of.setdefault(src.id, path.name)
 
     subs_raw = (
         _read_yaml(root / "substances.yaml", problems)
@@ -278,7 +282,13 @@ def load_content(root: Path | str | None = None) -> Content:
 
     if problems:
         raise ContentError(f"{len(problems)} problem(s) in {root}", problems)
-    return Content(substances=substances, sources=sources, terms=tuple(terms), root=str(root))
+    return Content(
+        substances=substances,
+        sources=sources,
+        terms=tuple(terms),
+        root=str(root),
+        source_files=source_file_of,
+    )
 
 
 def main() -> None:  # pragma: no cover - maintainer helper
