@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from narcolex.cli import app
 from narcolex.package.content import load_content
-from narcolex.package.lint import is_home_page, lint
+from narcolex.package.lint import is_home_page, lint, publisher_key
 from tests.conftest import write_content
 
 SOURCES = [
@@ -49,6 +49,15 @@ def test_home_page_urls():
     assert not is_home_page("https://dictionary.example.org/entry/snow")
 
 
+def test_publisher_variants_are_one_publisher():
+    dea = "U.S. Drug Enforcement Administration"
+    assert publisher_key(f"{dea}, Diversion Control Division") == publisher_key(dea)
+    assert publisher_key("US Drug Enforcement Administration (Federal Register)") == publisher_key(
+        dea
+    )
+    assert publisher_key("National Institute on Drug Abuse") != publisher_key(dea)
+
+
 def test_home_page_citation_needs_a_locator(tmp_path: Path):
     content = _content(
         tmp_path,
@@ -78,6 +87,11 @@ def test_source_without_url_needs_locators(tmp_path: Path):
     ]
     fixed = _content(tmp_path / "b", [_term("charlie", ["police-report#p. 4"])], [POLICE])
     assert lint(fixed) == []
+    uncited = _content(tmp_path / "c", [_term("blow", ["dict-entry"])], [POLICE])
+    assert _rules(lint(uncited)) == [("unlocatable-source", "source 'police-report'")]
+    # cited only by an entry still waiting for review: the curators' backlog, not a lint error
+    waiting = _term("charlie", ["police-report"], status="proposed")
+    assert lint(_content(tmp_path / "d", [waiting], [POLICE])) == []
 
 
 def test_proposed_entries_may_keep_a_home_page_citation(tmp_path: Path):

@@ -69,8 +69,15 @@ def _is_signal_word(t: ContentTerm) -> bool:
     return all(code.startswith("signal.") for code in t.entry.denotes)
 
 
+def publisher_key(publisher: str) -> str:
+    """One key per body: "U.S. Drug Enforcement Administration, Diversion Control Division" and
+    "US Drug Enforcement Administration (Federal Register)" are one publisher, not two."""
+    name = re.sub(r"\([^)]*\)", " ", publisher.casefold()).split(",", 1)[0]
+    return " ".join(re.sub(r"[^\w\s]", "", name).split())
+
+
 def _publisher(src: SourceEntry) -> str:
-    return " ".join(src.publisher.casefold().split())
+    return publisher_key(src.publisher)
 
 
 def _where(t: ContentTerm) -> str:
@@ -101,14 +108,23 @@ def check_references(content: Content) -> Iterator[Problem]:
 
 
 def check_sources(content: Content) -> Iterator[Problem]:
-    """A source without URL is only findable through the locators its citations give."""
+    """A source without URL is only findable through the locators its citations give.
+
+    Sources cited only by proposed entries are left to the curators who review those entries;
+    a source nobody cites and nobody could find is reported so it can be removed.
+    """
     located: set[str] = set()
+    cited_by_proposed: set[str] = set()
+    cited_by_validated: set[str] = set()
     for t in content.terms:
+        validated = t.entry.effective_status == "validated"
         for ref in (*t.entry.sources, *(r for i in t.entry.innocent for r in i.sources)):
+            (cited_by_validated if validated else cited_by_proposed).add(source_id(ref))
             if source_locator(ref):
                 located.add(source_id(ref))
     for sid, src in content.sources.items():
-        if not src.url and sid not in located:
+        only_proposed = sid in cited_by_proposed and sid not in cited_by_validated
+        if not src.url and sid not in located and not only_proposed:
             yield Problem(
                 content.source_files.get(sid, "sources"),
                 f"source {sid!r}",
