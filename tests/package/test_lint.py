@@ -156,3 +156,8 @@ def test_cli_clean_content_exits_zero(tmp_path: Path):
     result = CliRunner().invoke(app, ["kb", "lint", content.root])
     assert result.exit_code == 0, result.stdout
     assert "no problems" in result.stdout
+
+
+def test_bundled_content_is_clean():
+    """The shipped package passes every rule (issue 18): the test suite runs `kb lint`."""
+    assert [str(p) for p in lint(load_content())] == []
