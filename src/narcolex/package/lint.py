@@ -3,7 +3,8 @@
 The loader (content.py) refuses content that cannot be read; these checks find content that
 reads fine but cannot be verified: a citation that points at a site's home page instead of the
 page that documents the term, a source nobody could find again, a `high` rating that rests on one
-publisher, or one page filed twice under two ids. They are pure functions of a `Content`, so the
+publisher, one page filed twice under two ids, or a source kept outside the file for its
+language and kind. They are pure functions of a `Content`, so the
 test suite and the CLI run exactly the same checks.
 """
 
@@ -13,12 +14,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from narcolex.package.content import (
+    SOURCES_DIR,
     Content,
     ContentTerm,
     SourceEntry,
+    source_file_for,
     source_id,
     source_locator,
 )
@@ -193,7 +197,25 @@ def check_duplicates(content: Content) -> Iterator[Problem]:
             )
 
 
-CHECKS = (check_references, check_sources, check_confidence, check_duplicates)
+def check_source_files(content: Content) -> Iterator[Problem]:
+    """Once a folder is filed (it has sources/), each source sits in the file for its document
+    language, English ones in the file for their kind; batch files are to be re-filed."""
+    if not (Path(content.root) / SOURCES_DIR).is_dir():
+        return
+    for sid, src in content.sources.items():
+        expected = source_file_for(src.lang, src.kind)
+        actual = content.source_files.get(sid, "")
+        if actual != expected:
+            yield Problem(
+                actual,
+                f"source {sid!r}",
+                "misfiled-source",
+                f"({src.lang}, {src.kind}) belongs in {expected}; "
+                "run `python -m narcolex.package.refile` to re-file",
+            )
+
+
+CHECKS = (check_references, check_sources, check_confidence, check_duplicates, check_source_files)
 
 
 def _order(p: Problem) -> tuple[str, int, str, str]:
