@@ -1,7 +1,8 @@
-"""`narcolex kb …`: reading the knowledge base (stats, search, one term, coverage)."""
+"""`narcolex kb …`: reading the knowledge base (stats, search, one term, coverage, lint)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -143,6 +144,29 @@ def kb_coverage(db: DbOption = None, as_json: JsonOption = False) -> None:
         f"{data['total_validated']} validated terms; empty major cells in large languages: "
         + (", ".join(gaps) if gaps else "none")
     )
+
+
+@kb_app.command("lint")
+def kb_lint(
+    content: Annotated[
+        Path | None,
+        typer.Argument(help="Content folder to check (default: the bundled package)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check citations, confidence ratings and duplicates of the content; exit 1 on problems."""
+    from narcolex.package.content import load_content
+    from narcolex.package.lint import lint
+
+    problems = lint(load_content(content))
+    if as_json:
+        print_json([p.as_dict() for p in problems])
+    else:
+        for p in problems:
+            out.print(f"{p.file}: {p.entry}: [{p.rule}] {p.reason}", highlight=False, markup=False)
+        out.print(f"{len(problems)} problem(s)" if problems else "lint: no problems")
+    if problems:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
