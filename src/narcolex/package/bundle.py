@@ -144,7 +144,8 @@ def read_bundle(path: Path | str) -> Bundle:
             raise InputError(f"{where}: terms.jsonl line {n}: lacks {', '.join(missing)}")
         wrong = [k for k in ("term", "lang", "kind") if not isinstance(rec[k], str)]
         wrong += [] if isinstance(rec.get("id", 0), int) else ["id"]
-        wrong += [k for k in ("denotes", "variants", "sources") if not isinstance(rec[k], list)]
+        wrong += [] if isinstance(rec["denotes"], list) else ["denotes"]
+        wrong += [k for k in ("variants", "sources") if not isinstance(rec[k], list | None)]
         if wrong:
             raise InputError(f"{where}: terms.jsonl line {n}: wrong type of {', '.join(wrong)}")
         terms.append(rec)
