@@ -76,10 +76,11 @@ def create_release(
     newest = session.scalar(select(func.max(Release.version))) or 0
     if version is not None and version <= newest:
         raise NarcolexError(f"release {version} would not be newer than release {newest}")
+    importing = version is not None
     version = version or newest + 1
     changes = diff_snapshots(prev.snapshot["terms"] if prev else [], snapshot["terms"])
     digest = content_hash(snapshot["terms"], snapshot["sources"])
-    if prev is not None and version is None and prev.content_sha256 == digest:
+    if prev is not None and not importing and prev.content_sha256 == digest:
         raise NothingToRelease(
             f"nothing to release: the validated terms are those of release {prev.version} "
             f"(sha256 {digest[:12]}); approve or change terms first"
