@@ -34,6 +34,13 @@ def bom_encoding(head: bytes) -> str | None:
     return None
 
 
+def _no_bom(name: str) -> InputError:
+    return InputError(
+        f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8 "
+        "(or UTF-16 with BOM)"
+    )
+
+
 def detect(data: bytes, name: str) -> str:
     """The one encoding `data` is read with (see the module docstring), or InputError."""
     bom = bom_encoding(data[:4])
@@ -45,16 +52,13 @@ def detect(data: bytes, name: str) -> str:
                 f"{name}: starts with a {bom} mark but is not {bom}: {exc.reason}"
             ) from None
         return bom
+    if data[:200].count(b"\x00") > 10:
+        raise _no_bom(name)
     try:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
         bad = exc.start
-    if data[:200].count(b"\x00") > 10:
-        raise InputError(
-            f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8 "
-            "(or UTF-16 with BOM)"
-        )
     if not _UTF8_MULTIBYTE.search(data):
         try:
             data.decode("cp1252")
@@ -78,9 +82,12 @@ def detect_file(path: str, name: str, chunk: int = 1 << 20) -> str:
     """`detect` for a file that may be too large to hold in memory: the same rules, read in
     chunks (one pass when the file is UTF-8, which is the usual case)."""
     with open(path, "rb") as fh:
-        bom = bom_encoding(fh.read(4))
+        head = fh.read(200)
+        bom = bom_encoding(head)
         if bom is not None:
             return bom
+        if head.count(b"\x00") > 10:
+            raise _no_bom(name)
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         offset, bad = 0, None
@@ -103,8 +110,6 @@ def detect_file(path: str, name: str, chunk: int = 1 << 20) -> str:
         for n, block in enumerate(iter(lambda: fh.read(chunk), b"")):
             if n * chunk <= bad:
                 newlines += block.count(b"\n", 0, max(0, bad - n * chunk))
-            if cp1252 and n == 0 and block[:200].count(b"\x00") > 10:
-                cp1252 = False
             if cp1252 and _UTF8_MULTIBYTE.search(block):
                 cp1252 = False
             if cp1252:
