@@ -60,8 +60,10 @@ class Scanner:
         return cls(_bundled_lexicon(), config)
 
     @classmethod
-    def from_lexicon(cls, lexicon: Lexicon, config: ScoringConfig | None = None) -> Scanner:
-        return cls(lexicon, config)
+    def from_lexicon(
+        cls, lexicon: Lexicon, config: ScoringConfig | None = None, limits: ScanLimits | None = None
+    ) -> Scanner:
+        return cls(lexicon, config, limits)
 
     @classmethod
     def from_release(
