@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -73,7 +73,9 @@ def create_release(
     if actor != users.SYSTEM or prev is not None:
         users.acting_user(session, actor, RELEASER_ROLES)
     snapshot = build_snapshot(session)
-    newest = session.scalar(select(func.max(Release.version))) or 0
+    # One read for both: the latest release is the one compared with and numbered after, so a
+    # release committed meanwhile by someone else makes this one conflict, never duplicate it.
+    newest = prev.version if prev else 0
     if version is not None and version <= newest:
         raise NarcolexError(f"release {version} would not be newer than release {newest}")
     importing = version is not None
