@@ -88,7 +88,8 @@ def acting_user(session: Session, name: str, roles: Iterable[str] | None = None)
     allowed = tuple(roles or ())
     if allowed and user.role not in allowed:
         raise PermissionDenied(
-            f"user {name!r} is a {user.role}; this needs the role {' or '.join(allowed)}"
+            f"user {name!r} is {_article(user.role)} {user.role}; "
+            f"this needs the role {' or '.join(allowed)}"
         )
     return user
 
@@ -109,3 +110,7 @@ def disable_user(session: Session, name: str, actor: str = SYSTEM) -> User:
             tok.revoked_at = utcnow()
     audit.record(session, admin.name, "user.disable", "user", user.id, name=name)
     return user
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
