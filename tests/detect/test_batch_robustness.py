@@ -142,3 +142,11 @@ def test_eval_prints_na_where_a_metric_is_undefined(lexicon: Lexicon) -> None:
     assert "n/a" in sale_line and "0.000" not in sale_line
     clean_line = next(line for line in text.splitlines() if line.startswith("clean "))
     assert "1.000" in clean_line
+
+
+def test_caps_hold_in_worker_processes(lexicon: Lexicon) -> None:
+    scanner = Scanner.from_lexicon(lexicon, limits=ScanLimits(post_chars=100, matches=3))
+    items = [{"id": "1", "text": "cocaine " * 30}, {"id": "2", "text": "x " * 200}] * 50
+    one = [f.to_dict() for f in scanner.scan_many(items)]
+    two = [f.to_dict() for f in scanner.scan_many(items, workers=2)]
+    assert one == two and all(row.get("truncated") for row in two)
