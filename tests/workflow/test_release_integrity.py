@@ -224,3 +224,23 @@ def test_malformed_bundles_are_one_line_errors(db, tmp_path):
         assert result.exit_code == 1, (name, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), name
         assert len(result.stderr.strip().splitlines()) == 1, (name, result.stderr)
+
+
+def test_merge_keeps_the_locators_and_every_source(db, tmp_path):
+    from narcolex.workflow import review, users
+    from narcolex.workflow.submissions import submit
+    from tests.workflow.test_workflow import row, write_csv
+
+    with db.transaction() as s:
+        users.add_user(s, "root", "admin")
+        users.add_user(s, "carla", "curator", actor="root")
+        users.add_user(s, "sven", "contributor", "SE", actor="root")
+    f = write_csv(tmp_path / "m.csv", [row("snowz", language="en", denotes="cocaine")])
+    tid = submit(db, f, "sven").terms[0]["id"]
+    with db.transaction() as s:
+        snow = s.scalar(select(Term).where(Term.term == "snow"))
+        review.merge(s, tid, snow.id, "carla")
+    with db.reader() as s:
+        snow = s.scalar(select(Term).where(Term.term == "snow"))
+        assert snow.source_refs == ["test-glossary", "test-glossary#p. 3", "test-study"]
+        assert sorted(x.key for x in snow.sources) == ["test-glossary", "test-study"]

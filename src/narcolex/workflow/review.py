@@ -204,9 +204,10 @@ def merge(
     target.codes.extend(TermCode(code=c) for c in term.denotes if c not in codes)
     target.countries = sorted({*(target.countries or []), *(term.countries or [])})
     target.platforms = sorted({*(target.platforms or []), *(term.platforms or [])})
+    if target.source_refs or term.source_refs:  # keep the locators of both, and every source
+        refs = [r for t in (target, term) for r in (t.source_refs or [s.key for s in t.sources])]
+        target.source_refs = sorted(dict.fromkeys(refs))
     target.sources = list({s.id: s for s in (*target.sources, *term.sources)}.values())
-    refs = [*(target.source_refs or []), *(term.source_refs or [])]
-    target.source_refs = sorted(dict.fromkeys(refs)) if refs else None
     _claim(session, term, "deprecated", merged_into_id=target.id)
     review = Review(term_id=term.id, reviewer_id=reviewer.id, decision="merge",
                     comment=comment, merged_into_id=target.id)  # fmt: skip
