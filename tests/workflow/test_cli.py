@@ -41,7 +41,7 @@ def test_second_init_refuses_in_one_line(initialised, mini_content):
 
 
 def test_init_force(initialised, mini_content):
-    result = run("init", "--content", str(mini_content), "--force")
+    result = run("init", "--content", str(mini_content), "--force", "--wipe-users", "--yes")
     assert result.exit_code == 0, result.output
     assert "release 1" in result.stdout
 
@@ -114,6 +114,6 @@ def test_bad_content_path(db_env, tmp_path):
 def test_db_commands(db_env):
     assert "no schema" in run("db", "current").stdout
     assert run("db", "upgrade").exit_code == 0
-    assert "0001" in run("db", "current").stdout
+    assert "0002 (newest: 0002)" in run("db", "current").stdout
     assert run("db", "downgrade", "base").exit_code == 0
     assert "no schema" in run("db", "current").stdout

@@ -188,6 +188,7 @@ class Content:
                     variants=tuple(e.variants),
                     countries=tuple(e.countries),
                     status=status,
+                    innocent=tuple(i.text for i in e.innocent if i.kind == "phrase"),
                 )
             )
         labels = {s.code: dict(s.labels) for s in self.substances.substances}
