@@ -1,0 +1,137 @@
+"""Who is calling and what they may do: bearer-token authentication and role permissions.
+
+401 means "who are you" (no token where one is needed, an unknown or revoked token, a disabled
+user); 403 means "you may not" (the role does not allow the route). The workflow functions check
+roles again themselves; the table here only decides early so that a reader never reaches a
+write path, and documents the permissions in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from narcolex.api.database import Databases
+from narcolex.api.problems import ApiProblem
+from narcolex.api.ratelimit import FailureLimiter
+from narcolex.api.scanning import ScannerCache
+from narcolex.api.settings import ApiSettings
+from narcolex.errors import PermissionDenied
+from narcolex.workflow.tokens import authenticate
+
+ALL_ROLES = ("admin", "curator", "contributor", "reader")
+
+# Permission -> roles that hold it. "public" permissions are also open to anonymous callers
+# when the deployment sets NARCOLEX_API_ANONYMOUS=true.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "scan": ALL_ROLES,
+    "releases.read": ALL_ROLES,
+    "knowledge.read": ALL_ROLES,
+    "comment": ALL_ROLES,
+    "submissions.create": ("contributor", "curator", "admin"),
+    "submissions.read": ALL_ROLES,
+    "review": ("curator",),
+    "review.read": ("curator", "admin"),
+    "releases.create": ("curator", "admin"),
+    "admin": ("admin",),
+}
+PUBLIC = {"scan", "releases.read"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated caller (name None for an anonymous caller)."""
+
+    name: str | None
+    role: str | None
+    country: str | None = None
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role in ("curator", "admin")
+
+
+ANONYMOUS = Actor(None, None)
+
+
+@dataclass
+class AppState:
+    settings: ApiSettings
+    dbs: Databases
+    scanners: ScannerCache
+    limiter: FailureLimiter
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.narcolex
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token (`narcolex token create`).")
+
+
+def _client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def current_actor(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The caller named by the bearer token, or ANONYMOUS when there is no Authorization."""
+    if credentials is None:
+        if request.headers.get("authorization"):
+            raise ApiProblem(
+                401, "use `Authorization: Bearer <token>`", "unauthorized",
+                {"WWW-Authenticate": 'Bearer error="invalid_request"'},
+            )  # fmt: skip
+        return ANONYMOUS
+    app = state(request)
+    key = _client_key(request)
+    wait = app.limiter.retry_after(key)
+    if wait is not None:
+        raise ApiProblem(
+            429, "too many failed authentication attempts; wait before trying again",
+            "too-many-failed-logins", {"Retry-After": str(wait)},
+        )  # fmt: skip
+    try:
+        with app.dbs.reader.reader() as session:
+            user = authenticate(session, credentials.credentials)
+            actor = Actor(user.name, user.role, user.country)
+    except PermissionDenied as exc:
+        app.limiter.failed(key)
+        raise ApiProblem(
+            401, str(exc), "unauthorized", {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        ) from None
+    request.state.actor = actor.name
+    return actor
+
+
+def require(permission: str) -> Callable[..., Actor]:
+    """A dependency that lets through only callers holding `permission`."""
+    roles = PERMISSIONS[permission]
+
+    def check(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if actor.name is None:
+            if permission in PUBLIC and state(request).settings.anonymous:
+                return actor
+            raise ApiProblem(
+                401, "this needs an API token (Authorization: Bearer …)", "unauthorized",
+                {"WWW-Authenticate": "Bearer"},
+            )  # fmt: skip
+        if actor.role not in roles:
+            raise ApiProblem(
+                403,
+                f"{actor.name} is a {actor.role}; this needs the role {' or '.join(roles)}",
+                "forbidden",
+            )
+        return actor
+
+    check.__name__ = f"require_{permission.replace('.', '_')}"
+    return check
+
+
+State = Annotated[AppState, Depends(state)]

@@ -1,0 +1,48 @@
+"""`POST /v1/scan`: one post or a batch, the same finding objects as the CLI (§4)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+
+from narcolex.api.deps import Actor, State, require
+from narcolex.api.problems import ApiProblem, responses
+from narcolex.api.schemas import BatchOut, FindingOut, ScanRequest
+
+router = APIRouter(prefix="/v1", tags=["scan"])
+
+
+@router.post(
+    "/scan",
+    response_model=FindingOut | BatchOut,
+    responses=responses(401, 403, 413, 422, 429, 503),
+)
+def scan(
+    body: ScanRequest,
+    response: Response,
+    app: State,
+    _actor: Annotated[Actor, Depends(require("scan"))],
+) -> dict[str, Any]:
+    """Scan `{"text": …}` (one finding) or `{"items": [{id, text, lang…}]}` (`{"items": […]}`)."""
+    limits = app.settings
+    scanner = app.scanners.get()
+    response.headers["X-Narcolex-Release"] = str(app.scanners.version)
+    if body.items is None:
+        text = body.text or ""
+        if len(text) > limits.max_text_chars:
+            raise ApiProblem(413, f"a post may have at most {limits.max_text_chars} characters")
+        pid = None if body.id is None else str(body.id)
+        return scanner.scan(text, lang=body.lang, id=pid).to_dict()
+    if len(body.items) > limits.max_scan_items:
+        raise ApiProblem(413, f"a batch may have at most {limits.max_scan_items} items")
+    for n, item in enumerate(body.items):
+        if len(item.text) > limits.max_text_chars:
+            raise ApiProblem(
+                413, f"item {n}: a post may have at most {limits.max_text_chars} characters"
+            )
+    findings = [
+        scanner.scan(i.text, lang=i.lang, id=None if i.id is None else str(i.id)).to_dict()
+        for i in body.items
+    ]
+    return {"items": findings, "release": app.scanners.version}
