@@ -41,6 +41,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
     elif data[:400].count(b"\x00") > 20:  # UTF-16 without a BOM: every other byte is NUL
         candidates = [("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", data)]
     else:
+        if _CONTROL.search(data[:65536].decode("latin-1")):
+            raise ApiProblem(
+                415,
+                "the file contains control bytes: it is binary, not a CSV text file",
+                "unsupported-media-type",
+            )
         candidates = [("utf-8", data)]
         if not _CP1252_UNDEFINED & set(data):
             candidates.append(("cp1252", data))

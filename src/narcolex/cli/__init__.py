@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from narcolex.cli import curation, kb, scan, serve, setup
+from narcolex.cli import backup, curation, kb, scan, serve, setup
 from narcolex.cli.common import friendly
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ kb.register(app)
 curation.register(app)
 scan.register(app)
 serve.register(app)
+backup.register(app)
 
 
 def _wrap_all(typer_app: typer.Typer) -> None:
