@@ -58,6 +58,13 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.narcolex = state
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = problems.document(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     problems.install(app)
 
     def limit_for(method: str, path: str) -> int:

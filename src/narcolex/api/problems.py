@@ -199,6 +199,30 @@ def install(app: FastAPI) -> None:
         return problem_response(request, 500, "internal error (see the server log)", "internal")
 
 
+def document(spec: dict[str, Any]) -> dict[str, Any]:
+    """Make the OpenAPI document say what the handlers do: every error of every operation is
+    a problem+json document, and any status not listed is covered by a `default` problem."""
+    ref = {"$ref": "#/components/schemas/Problem"}
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
+    for key in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(key, None)
+    for ops in spec.get("paths", {}).values():
+        for op in ops.values():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            for code, resp in op["responses"].items():
+                if code.isdigit() and int(code) >= 400:
+                    resp["content"] = {PROBLEM_TYPE: {"schema": ref}}
+            op["responses"]["default"] = {
+                "description": "A problem (RFC 9457)",
+                "content": {PROBLEM_TYPE: {"schema": ref}},
+            }
+    return spec
+
+
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem responses a route may give."""
     return {

@@ -6,11 +6,14 @@ contract of ARCHITECTURE §4 and schemathesis can check every answer against it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LANG_PATTERN = r"^[a-z]{2,3}$"
+MAX_ID = 2**31 - 1  # database integer ids: larger numbers cannot name anything
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class ScanItem(BaseModel):
@@ -135,7 +138,7 @@ class DecisionIn(BaseModel):
 
 
 class MergeIn(BaseModel):
-    into: int
+    into: int = Field(ge=1, le=MAX_ID)
     comment: str | None = Field(default=None, max_length=5000)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import ApiProblem, responses
-from narcolex.api.schemas import AuditPage, TokenInfo, TokenOut, UserIn, UserOut
+from narcolex.api.schemas import AuditPage, Id, TokenInfo, TokenOut, UserIn, UserOut
 from narcolex.store import queries
 from narcolex.store.models import User
 from narcolex.workflow import tokens, users
@@ -83,7 +83,7 @@ def create_token(name: str, app: State, actor: Admin) -> dict[str, Any]:
 @router.post(
     "/tokens/{token_id}/revoke", response_model=TokenInfo, responses=responses(401, 403, 404, 429)
 )
-def revoke_token(token_id: int, app: State, actor: Admin) -> dict[str, Any]:
+def revoke_token(token_id: Id, app: State, actor: Admin) -> dict[str, Any]:
     assert actor.name is not None
     with app.dbs.writer.transaction() as s:
         t = tokens.revoke_token(s, token_id, actor=actor.name)

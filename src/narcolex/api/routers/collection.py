@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from narcolex.api import paging, uploads
 from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import ApiProblem, responses
-from narcolex.api.schemas import SubmissionOut, SubmissionPage, SubmissionSummary
+from narcolex.api.schemas import Id, SubmissionOut, SubmissionPage, SubmissionSummary
 from narcolex.formats.tabular import read_table
 from narcolex.formats.template import write_template
 from narcolex.store import queries
@@ -114,7 +114,7 @@ def list_submissions(
     responses=responses(401, 403, 404, 429),
 )
 def get_submission(
-    submission_id: int,
+    submission_id: Id,
     app: State,
     actor: Annotated[Actor, Depends(require("submissions.read"))],
 ) -> dict[str, Any]:

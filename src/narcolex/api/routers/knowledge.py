@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from narcolex.api import paging
 from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import responses
-from narcolex.api.schemas import TermOut, TermPage
+from narcolex.api.schemas import Id, TermOut, TermPage
 from narcolex.formats.export import substances_doc
 from narcolex.store import queries
 from narcolex.store.coverage import coverage as coverage_of
@@ -42,7 +42,7 @@ def terms(
 
 
 @router.get("/terms/{term_id}", response_model=TermOut, responses=responses(401, 403, 404, 429))
-def term(term_id: int, app: State, _actor: Reader) -> dict[str, Any]:
+def term(term_id: Id, app: State, _actor: Reader) -> dict[str, Any]:
     """One term with its sources, reviews and comments."""
     with app.dbs.reader.reader() as s:
         return queries.term_detail(s, term_id)

@@ -23,6 +23,7 @@ from narcolex.api.schemas import (
     CommentIn,
     CommentOut,
     DiffOut,
+    Id,
     ReleaseDetail,
     ReleaseIn,
     ReleaseSummary,
@@ -90,7 +91,7 @@ def create_release(
 @router.get(
     "/releases/{version}", response_model=ReleaseDetail, responses=responses(401, 403, 404, 429)
 )
-def show_release(version: int, app: State, _actor: Public) -> dict[str, Any]:
+def show_release(version: Id, app: State, _actor: Public) -> dict[str, Any]:
     """A release's manifest, changelog and feedback comments."""
     with app.dbs.reader.reader() as s:
         rel = queries.get_release(s, version)
@@ -107,7 +108,7 @@ def show_release(version: int, app: State, _actor: Public) -> dict[str, Any]:
     response_model=DiffOut,
     responses=responses(401, 403, 404, 429),
 )
-def diff(version: int, other: int, app: State, _actor: Public) -> dict[str, Any]:
+def diff(version: Id, other: Id, app: State, _actor: Public) -> dict[str, Any]:
     """What changed from release `version` to release `other` (terms as `lang:term`)."""
     with app.dbs.reader.reader() as s:
         old, new = queries.get_release(s, version), queries.get_release(s, other)
@@ -151,7 +152,7 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     },
 )
 def export(
-    version: int,
+    version: Id,
     request: Request,
     app: State,
     _actor: Public,
@@ -191,7 +192,7 @@ def export(
     responses=responses(401, 403, 404, 422, 429),
 )
 def comment_release(
-    version: int,
+    version: Id,
     body: CommentIn,
     app: State,
     actor: Annotated[Actor, Depends(require("comment"))],

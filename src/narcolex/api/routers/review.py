@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import responses
-from narcolex.api.schemas import CommentIn, CommentOut, DecisionIn, MergeIn, ReviewOut
+from narcolex.api.schemas import CommentIn, CommentOut, DecisionIn, Id, MergeIn, ReviewOut
 from narcolex.workflow import review
 from narcolex.workflow.comments import add_comment
 
@@ -32,7 +32,7 @@ def queue(
 
 
 @router.get("/review/{term_id}", responses=responses(401, 403, 404, 429))
-def show(term_id: int, app: State, _actor: QueueReader) -> dict[str, Any]:
+def show(term_id: Id, app: State, _actor: QueueReader) -> dict[str, Any]:
     """A proposal with its sources, state and possible duplicates."""
     with app.dbs.reader.reader() as s:
         return review.show(s, term_id)
@@ -53,7 +53,7 @@ def _out(r: Any, by: str) -> dict[str, Any]:
     response_model=ReviewOut,
     responses=responses(401, 403, 404, 409, 422, 429),
 )
-def merge(term_id: int, body: MergeIn, app: State, actor: Curator) -> dict[str, Any]:
+def merge(term_id: Id, body: MergeIn, app: State, actor: Curator) -> dict[str, Any]:
     """Fold a proposed duplicate into an existing term (its form becomes a variant there)."""
     assert actor.name is not None
     with app.dbs.writer.transaction() as s:
@@ -67,7 +67,7 @@ def merge(term_id: int, body: MergeIn, app: State, actor: Curator) -> dict[str, 
     responses=responses(401, 403, 404, 409, 422, 429),
 )
 def decide(
-    term_id: int,
+    term_id: Id,
     action: Literal["approve", "reject", "request-changes"],
     app: State,
     actor: Curator,
@@ -89,7 +89,7 @@ def decide(
     responses=responses(401, 403, 404, 422, 429),
 )
 def comment_term(
-    term_id: int,
+    term_id: Id,
     body: CommentIn,
     app: State,
     actor: Annotated[Actor, Depends(require("comment"))],
