@@ -93,9 +93,7 @@ def test_backup_restore_round_trip_keeps_every_release_hash(
     assert again.exit_code == 1 and "not empty" in again.output
 
 
-def test_truncated_backup_restores_nothing(
-    db_url: str, mini_content: Path, tmp_path: Path
-) -> None:
+def test_truncated_backup_restores_nothing(db_url: str, mini_content: Path, tmp_path: Path) -> None:
     db = open_db(db_url)
     initialise(db, content_root=mini_content)
     dump = tmp_path / "b.jsonl"
