@@ -62,6 +62,7 @@ def test_parallel_submitters_and_reviewers(make_server) -> None:  # type: ignore
     won = Counter(t for t, s, _ in decisions if s == 200)
     # every term got a decision; the losers were told (4xx), not silently overwritten
     assert set(won) == set(term_ids)
+    assert max(won.values()) == 1, [t for t, n in won.items() if n > 1]
     losers = [s for _, s, _ in decisions if s != 200]
     assert all(400 <= s < 500 for s in losers)
 

@@ -35,7 +35,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     state = AppState(
         settings=settings,
         dbs=dbs,
-        scanners=ScannerCache(dbs.reader, settings.release_check_seconds),
+        scanners=ScannerCache(dbs, settings.release_check_seconds),
         limiter=FailureLimiter(settings.auth_failures_per_minute),
     )
 

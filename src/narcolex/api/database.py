@@ -10,9 +10,12 @@ wait for a writer. On PostgreSQL both handles are plain engines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
 
 from narcolex.store.engine import Database, open_db
 
@@ -38,8 +41,23 @@ def _begin_deferred(conn) -> None:  # type: ignore[no-untyped-def]
 
 @dataclass
 class Databases:
+    """`writer.transaction()` for writes; `read()` for reads. The schema is checked once at
+    start-up (`narcolex serve`), not on every request as `Database.reader()` does."""
+
     writer: Database
     reader: Database
+    _reads: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._reads = sessionmaker(self.reader.engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._reads()
+        try:
+            yield session
+        finally:
+            session.close()
 
     @property
     def is_sqlite(self) -> bool:

@@ -98,7 +98,7 @@ def current_actor(
             "too-many-failed-logins", {"Retry-After": str(wait)},
         )  # fmt: skip
     try:
-        with app.dbs.reader.reader() as session:
+        with app.dbs.read() as session:
             user = authenticate(session, credentials.credentials)
             actor = Actor(user.name, user.role, user.country)
     except PermissionDenied as exc:

@@ -15,8 +15,8 @@ import time
 
 from sqlalchemy import select
 
+from narcolex.api.database import Databases
 from narcolex.detect.engine import Scanner
-from narcolex.store.engine import Database
 from narcolex.store.models import Release
 from narcolex.store.queries import get_release
 from narcolex.workflow.releases import lexicon_of
@@ -25,8 +25,8 @@ log = logging.getLogger("narcolex.api.scanner")
 
 
 class ScannerCache:
-    def __init__(self, db: Database, check_seconds: float = 1.0) -> None:
-        self.db = db
+    def __init__(self, dbs: Databases, check_seconds: float = 1.0) -> None:
+        self.dbs = dbs
         self.check_seconds = check_seconds
         self._scanner: Scanner | None = None
         self._sha: str | None = None
@@ -43,7 +43,7 @@ class ScannerCache:
         return self._sha
 
     def _newest(self) -> tuple[int, str] | None:
-        with self.db.reader() as session:
+        with self.dbs.read() as session:
             row = session.execute(
                 select(Release.version, Release.content_sha256)
                 .order_by(Release.version.desc())
@@ -72,7 +72,7 @@ class ScannerCache:
             if newest[1] == self._sha:  # another thread built it meanwhile
                 return False
             started = time.perf_counter()
-            with self.db.reader() as session:
+            with self.dbs.read() as session:
                 lexicon = lexicon_of(get_release(session, newest[0]))
             scanner = Scanner(lexicon)
             self._scanner, self._sha, self.version = scanner, newest[1], newest[0]

@@ -24,7 +24,7 @@ def _user(u: Any) -> dict[str, Any]:
 
 @router.get("/users", response_model=list[UserOut], responses=responses(401, 403, 429))
 def list_users(app: State, _actor: Admin) -> list[dict[str, Any]]:
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return [_user(u) for u in users.list_users(s)]
 
 
@@ -53,7 +53,7 @@ def list_tokens(
     app: State, _actor: Admin, user: Annotated[str | None, Query(max_length=100)] = None
 ) -> list[dict[str, Any]]:
     """Tokens (never their secrets)."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return [
             {
                 "id": t.id,
@@ -125,7 +125,7 @@ def audit(
 
     after = paging.decode(cursor)
     t0, t1 = _when(since, "since"), _when(until, "until")
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         rows = queries.audit_page(s, t0, t1, actor, action, entity, entity_id, after, limit)
         items = [
             {

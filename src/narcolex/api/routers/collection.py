@@ -99,7 +99,7 @@ def list_submissions(
 ) -> dict[str, Any]:
     """Submissions: your own; curators and admins see everyone's."""
     start = paging.decode(cursor)
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         uid = None
         if mine or not actor.sees_all:
             assert actor.name is not None
@@ -119,7 +119,7 @@ def get_submission(
     actor: Annotated[Actor, Depends(require("submissions.read"))],
 ) -> dict[str, Any]:
     """One submission with the state of each of its terms (owner, curators and admins)."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         sub, by = queries.get_submission(s, submission_id)
         if by != actor.name and not actor.sees_all:
             raise ApiProblem(403, f"submission {submission_id} is not yours", "forbidden")

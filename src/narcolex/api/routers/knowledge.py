@@ -33,7 +33,7 @@ def terms(
 ) -> dict[str, Any]:
     """Terms matching every filter; `q` matches forms and variants ignoring case and accents."""
     start = paging.decode(cursor)
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         found = queries.find_terms(
             s, q, lang, substance, kind, status, country, limit=limit, offset=start
         )
@@ -44,19 +44,19 @@ def terms(
 @router.get("/terms/{term_id}", response_model=TermOut, responses=responses(401, 403, 404, 429))
 def term(term_id: Id, app: State, _actor: Reader) -> dict[str, Any]:
     """One term with its sources, reviews and comments."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return queries.term_detail(s, term_id)
 
 
 @router.get("/substances", responses=responses(401, 403, 404, 429))
 def substances(app: State, _actor: Reader) -> dict[str, Any]:
     """The substance and signal codes with their names per language (newest release)."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return substances_doc(queries.get_release(s))
 
 
 @router.get("/coverage", responses=responses(401, 403, 429))
 def coverage(app: State, _actor: Reader) -> dict[str, Any]:
     """Validated terms per language and substance group; empty major cells."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return coverage_of(s)

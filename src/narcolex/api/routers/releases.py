@@ -66,7 +66,7 @@ def _summary(r: Release) -> dict[str, Any]:
 @router.get("/releases", response_model=list[ReleaseSummary], responses=responses(401, 403, 429))
 def list_releases(app: State, _actor: Public) -> list[dict[str, Any]]:
     """All releases, oldest first."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return [_summary(r) for r in queries.releases(s)]
 
 
@@ -93,7 +93,7 @@ def create_release(
 )
 def show_release(version: Id, app: State, _actor: Public) -> dict[str, Any]:
     """A release's manifest, changelog and feedback comments."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         rel = queries.get_release(s, version)
         return {
             **_summary(rel),
@@ -110,7 +110,7 @@ def show_release(version: Id, app: State, _actor: Public) -> dict[str, Any]:
 )
 def diff(version: Id, other: Id, app: State, _actor: Public) -> dict[str, Any]:
     """What changed from release `version` to release `other` (terms as `lang:term`)."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         old, new = queries.get_release(s, version), queries.get_release(s, other)
         changes = diff_snapshots(old.snapshot["terms"], new.snapshot["terms"]).to_dict()
     return {"from_version": version, "to_version": other, **changes}
@@ -160,7 +160,7 @@ def export(
 ) -> Response:
     """The release as JSON, CSV, XLSX, SKOS (Turtle) or the zipped bundle; conditional GET
     with If-None-Match answers 304 while the release is the same."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         sha = s.scalar(select(Release.content_sha256).where(Release.version == version))
         if sha is None:
             queries.get_release(s, version)  # raises the 404

@@ -27,14 +27,14 @@ def queue(
     status: Annotated[str, Query(max_length=12)] = "proposed",
 ) -> dict[str, Any]:
     """Terms awaiting review (or with another `status`), oldest first."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return {"items": review.pending(s, lang=lang, country=country, status=status)}
 
 
 @router.get("/review/{term_id}", responses=responses(401, 403, 404, 429))
 def show(term_id: Id, app: State, _actor: QueueReader) -> dict[str, Any]:
     """A proposal with its sources, state and possible duplicates."""
-    with app.dbs.reader.reader() as s:
+    with app.dbs.read() as s:
         return review.show(s, term_id)
 
 
