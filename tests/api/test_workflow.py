@@ -157,3 +157,18 @@ def test_logs_carry_request_ids_and_never_tokens_or_post_text(server: Server) ->
     assert any(e.get("actor") == "reader" for e in lines)
     assert "unique-post-text-4711" not in log and "wrong-token-0815" not in log
     assert all(token not in log for token in server.tokens.values())
+
+
+def test_disabling_a_user_takes_effect_within_the_token_cache_time(server: Server) -> None:
+    admin = server.client("admin")
+    assert admin.post("/v1/users", json={"name": "temp", "role": "reader"}).status_code == 201
+    secret = admin.post("/v1/users/temp/tokens").json()["token"]
+    temp = server.client()
+    temp.headers["Authorization"] = f"Bearer {secret}"
+    assert temp.get("/v1/releases").status_code == 200  # now cached as valid
+    assert admin.post("/v1/users/temp/disable").json()["active"] is False
+    started = time.monotonic()
+    while temp.get("/v1/releases").status_code == 200:
+        assert time.monotonic() - started < 5, "a disabled user kept access beyond the cache time"
+        time.sleep(0.2)
+    assert temp.get("/v1/releases").status_code == 401

@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 import narcolex
 from narcolex.api import problems
 from narcolex.api.database import open_databases
-from narcolex.api.deps import AppState
+from narcolex.api.deps import AppState, TokenCache
 from narcolex.api.logs import RequestContext, configure_logging
 from narcolex.api.ratelimit import FailureLimiter
 from narcolex.api.routers import admin, collection, health, knowledge, releases, review, scan
@@ -37,6 +37,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         dbs=dbs,
         scanners=ScannerCache(dbs, settings.release_check_seconds),
         limiter=FailureLimiter(settings.auth_failures_per_minute),
+        tokens=TokenCache(settings.token_cache_seconds),
     )
 
     @asynccontextmanager

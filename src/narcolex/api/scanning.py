@@ -51,6 +51,11 @@ class ScannerCache:
             ).first()
         return (int(row[0]), str(row[1])) if row else None
 
+    def due(self) -> bool:
+        """Whether the next `get` will look at the database (callers on the event loop then
+        call it in a thread)."""
+        return self._scanner is None or time.monotonic() - self._checked >= self.check_seconds
+
     def get(self) -> Scanner:
         """The scanner for the newest release (checked at most every `check_seconds`)."""
         now = time.monotonic()

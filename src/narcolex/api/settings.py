@@ -33,6 +33,7 @@ class ApiSettings(BaseModel):
     max_unzipped_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     auth_failures_per_minute: int = Field(default=20, ge=1)
     release_check_seconds: float = Field(default=1.0, ge=0)
+    token_cache_seconds: float = Field(default=2.0, ge=0, le=60)
 
     @classmethod
     def from_env(cls, **overrides: object) -> ApiSettings:
