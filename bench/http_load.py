@@ -115,7 +115,7 @@ async def drive(
 
 async def load(url: str, token: str, posts: list[str], args: argparse.Namespace) -> dict:
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as c:
         singles = [("POST", "/v1/scan", {"json": {"text": posts[i % len(posts)]}})
                    for i in range(args.single)]  # fmt: skip
@@ -188,8 +188,8 @@ def main() -> None:
         print("loading the bundled package…", file=sys.stderr)
         initialise(db)
         with db.transaction() as s:
-            users.add_user(s, "loadtest", "reader")
-            _tok, secret = tokens.create_token(s, "loadtest")
+            users.add_user(s, "loadtest", "admin")  # the first admin of a fresh database
+            _tok, secret = tokens.create_token(s, "loadtest", actor="loadtest")
         with db.reader() as s:
             scanner = Scanner(lexicon_of(latest(s)))
         db.dispose()

@@ -27,8 +27,9 @@ def _fill(url: str, content: Path, tmp: Path) -> None:
     db = open_db(url)
     initialise(db, content_root=content)
     with db.transaction() as s:
-        users.add_user(s, "cora", "curator")
-        users.add_user(s, "sven", "contributor", "SE")
+        users.add_user(s, "ada", "admin")  # the first admin (bootstrap)
+        users.add_user(s, "cora", "curator", actor="ada")
+        users.add_user(s, "sven", "contributor", "SE", actor="ada")
     sheet = tmp / "sv.csv"
     sheet.write_text(
         "term,language,kind,denotes,countries,source\n"
@@ -84,7 +85,7 @@ def test_backup_restore_round_trip_keeps_every_release_hash(
     # the restored database keeps working: ids continue after the restored ones
     db = open_db(target)
     with db.transaction() as s:
-        users.add_user(s, "newcomer", "reader")
+        users.add_user(s, "newcomer", "reader", actor="ada")
         rel = releases.create_release(s, "after restore", "cora")
         assert rel.version == 3
     db.dispose()

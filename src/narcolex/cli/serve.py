@@ -29,7 +29,7 @@ def prepare_database(url: str | None) -> None:
                 f"validated terms, sha256 {result.content_sha256[:12]}.\n"
                 "Create the first admin and a token for them:\n"
                 "  narcolex user add NAME --role admin\n"
-                "  narcolex token create NAME",
+                "  narcolex token create NAME --as NAME",
                 highlight=False,
             )
         else:
@@ -78,6 +78,9 @@ def serve(
         log_level=log_level.lower(),
         access_log=False,
         proxy_headers=False,
+        # Longer than the idle time of common client pools: a server closing a kept-alive
+        # connection just as a client reuses it shows up as a failed request on their side.
+        timeout_keep_alive=30,
     )
 
 
