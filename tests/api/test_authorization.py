@@ -161,4 +161,12 @@ def test_oversized_bodies_get_413(server: Server) -> None:
         headers={"content-type": "application/json"},
     )  # fmt: skip
     assert huge.status_code == 413
+    chunks = (
+        b'{"text": "' + b"a" * (1024 * 1024) if i == 0 else b"a" * (1024 * 1024) for i in range(6)
+    )
+    chunked = server.client("reader").post(
+        "/v1/scan", content=chunks, headers={"content-type": "application/json"}
+    )  # no Content-Length: the body is counted as it arrives
+    assert chunked.status_code == 413
+    assert chunked.headers["content-type"].startswith("application/problem+json")
     assert _state(server) == before
