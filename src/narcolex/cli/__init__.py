@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from narcolex.cli import curation, kb, respond, scan, setup
+from narcolex.cli import backup, curation, kb, respond, scan, serve, setup
 from narcolex.cli.common import friendly
 
 app = typer.Typer(
@@ -69,6 +69,8 @@ kb.register(app)
 curation.register(app)
 scan.register(app)
 respond.register(app)
+serve.register(app)
+backup.register(app)
 
 
 def _wrap_all(typer_app: typer.Typer) -> None:

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from narcolex import taxonomy
 from narcolex.errors import NotFoundError
 from narcolex.package.records import SNAPSHOT_FIELDS  # noqa: F401  (the record's fields)
-from narcolex.store.models import Comment, Release, Review, Source, Term, TermCode, User, Variant
+from narcolex.store.models import (
+    ApiToken,
+    AuditEntry,
+    Comment,
+    Release,
+    Review,
+    Source,
+    Submission,
+    Term,
+    TermCode,
+    User,
+    Variant,
+)
 from narcolex.textkey import term_key
 
 
@@ -134,3 +147,132 @@ def get_release(session: Session, version: int | None = None) -> Release:
         what = "no release yet" if version is None else f"release {version} does not exist"
         raise NotFoundError(what)
     return rel
+
+
+# -- reads for the HTTP API (filters and pages) -------------------------------------------
+def find_terms(
+    session: Session,
+    query: str | None = None,
+    lang: str | None = None,
+    substance: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    country: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Term]:
+    """Terms matching every given filter; `query` as in `search` (accent-insensitive, also on
+    variants), `substance` including its narrower codes. Exact hits first, then by id."""
+    stmt = select(Term)
+    order: list[Any] = []
+    if query is not None:
+        key = term_key(query)
+        if not key:
+            return []
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = "%" + escaped + "%"
+        variant_hit = select(Variant.term_id).where(Variant.key.like(pattern, escape="\\"))
+        stmt = stmt.where(or_(Term.key.like(pattern, escape="\\"), Term.id.in_(variant_hit)))
+        order.append(Term.key != key)
+    if lang:
+        stmt = stmt.where(Term.lang == taxonomy.validate_language(lang))
+    if substance:
+        code = taxonomy.validate_code(substance)
+        coded = select(TermCode.term_id).where(
+            or_(TermCode.code == code, TermCode.code.like(code + ".%"))
+        )
+        stmt = stmt.where(Term.id.in_(coded))
+    if kind:
+        stmt = stmt.where(Term.kind == taxonomy.validate_kind(kind))
+    if status:
+        stmt = stmt.where(Term.status == taxonomy.validate_status(status))
+    if country:
+        cc = taxonomy.validate_country(country)
+        stmt = stmt.where(cast(Term.countries, String).like(f'%"{cc}"%'))
+    stmt = stmt.order_by(*order, Term.id).offset(offset).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def submission_rows(
+    session: Session, user_id: int | None = None, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Submissions (all, or one user's), newest first, with who made them."""
+    stmt = select(Submission, User.name).outerjoin(User, User.id == Submission.user_id)
+    if user_id is not None:
+        stmt = stmt.where(Submission.user_id == user_id)
+    rows = session.execute(stmt.order_by(Submission.id.desc()).offset(offset).limit(limit))
+    return [submission_summary(sub, name) for sub, name in rows]
+
+
+def submission_summary(sub: Submission, by: str | None) -> dict[str, Any]:
+    return {
+        "submission": sub.id,
+        "file": sub.filename,
+        "by": by,
+        "country": sub.country,
+        "created_at": sub.created_at.isoformat(timespec="seconds"),
+        "status": sub.status,
+        "rows": sub.row_count,
+        "accepted": sub.accepted_count,
+        "rejected_rows": len(sub.problems or []),
+        "problems": list(sub.problems or []),
+    }
+
+
+def get_submission(session: Session, submission_id: int) -> tuple[Submission, str | None]:
+    row = session.execute(
+        select(Submission, User.name)
+        .outerjoin(User, User.id == Submission.user_id)
+        .where(Submission.id == submission_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"submission {submission_id} does not exist")
+    return row[0], row[1]
+
+
+def terms_of_submission(session: Session, submission_id: int) -> list[Term]:
+    return list(
+        session.scalars(select(Term).where(Term.submission_id == submission_id).order_by(Term.id))
+    )
+
+
+def releases(session: Session) -> list[Release]:
+    return list(session.scalars(select(Release).order_by(Release.version)))
+
+
+def tokens(session: Session, user: str | None = None) -> list[tuple[ApiToken, str]]:
+    stmt = select(ApiToken, User.name).join(User, User.id == ApiToken.user_id)
+    if user is not None:
+        stmt = stmt.where(User.name == user)
+    return [(t, n) for t, n in session.execute(stmt.order_by(ApiToken.id))]
+
+
+def audit_page(
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[AuditEntry]:
+    """Audit entries in order, filtered; `action` may end in '.' to match a family."""
+    stmt = select(AuditEntry).where(AuditEntry.id > after_id)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEntry.at < until)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor == actor)
+    if action:
+        stmt = stmt.where(
+            AuditEntry.action.startswith(action) if action.endswith(".") else
+            AuditEntry.action == action
+        )  # fmt: skip
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if entity_id:
+        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    return list(session.scalars(stmt.order_by(AuditEntry.id).limit(limit)))

@@ -8,7 +8,7 @@ statements need the `scan` permission; referral reports, which carry contact han
 enforcement, need `admin`.
 """
 
-from __future__ import annotations  # noqa: I001 (narcolex.api is first-party once merged with the api branch)
+from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal

@@ -1,0 +1,249 @@
+"""Bounded HTTP load on loopback against `narcolex serve` (issue 12, section 4).
+
+    python bench/http_load.py --workers 2 --readme README.md
+
+Builds a temporary SQLite database with the bundled Knowledge Package, starts
+`narcolex serve --workers N` on a free loopback port, and drives it with httpx (async) for a
+fixed number of requests per scenario:
+
+- single scan: `POST /v1/scan {"text": …}` at 32 concurrent clients;
+- batch scan: `POST /v1/scan {"items": [100 posts]}` at 4 concurrent clients;
+- term search: `GET /v1/terms?q=…` at 32 concurrent clients.
+
+It reports requests/s, p50/p95/p99 latency and errors per scenario, and in the same run the
+in-process `Scanner.scan_many` rate over the same posts (1 and N worker processes), so that
+the batch throughput can be read as a share of it. The load generator shares the machine's
+cores with the server, as any loopback benchmark does. Posts are everyday filler sentences;
+one in five carries a form of the package's own lexicon beside a contact phrase, so both the
+prefilter's clean path and the full path are exercised. Deterministic (fixed seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from narcolex.detect.engine import Scanner
+from narcolex.store.engine import open_db
+from narcolex.workflow import tokens, users
+from narcolex.workflow.releases import latest, lexicon_of
+from narcolex.workflow.setup import initialise
+
+SEED = 20261207
+_FILLER_TEXT = (
+    "the a of and to in is you that it was for on are as with they at be this have from or one "
+    "had by but not what all were we when your can said there use each which she do how their "
+    "if will up other about out many then them these so some her would make like him into time "
+    "has look two more write go see number no way could people my than first water been call "
+    "weather train music coffee garden window morning friday meeting football holiday ticket "
+    "photo summer beach book school dinner party city river mountain street market coat"
+)
+FILLER = _FILLER_TEXT.split()
+BEGIN, END = "<!-- http-load:begin -->", "<!-- http-load:end -->"
+
+
+def make_posts(scanner: Scanner, n: int, rng: random.Random) -> list[str]:
+    forms = sorted({t.term for t in scanner.lexicon.terms if t.lang in ("en", "de", "fr", "sv")})
+    posts = []
+    for i in range(n):
+        words = [rng.choice(FILLER) for _ in range(rng.randint(8, 30))]
+        if i % 5 == 0:
+            words.insert(rng.randrange(len(words)), rng.choice(forms))
+            words.append("dm me")
+        posts.append(" ".join(words))
+    return posts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def drive(
+    client: httpx.AsyncClient, requests: list[tuple[str, str, dict]], concurrency: int
+) -> dict[str, float]:
+    """Send `requests` with `concurrency` clients; latency of each, errors, wall time."""
+    latencies: list[float] = []
+    errors = 0
+    codes: dict[str, int] = {}
+    queue = iter(requests)
+
+    async def worker() -> None:
+        nonlocal errors
+        for method, path, kwargs in queue:
+            t0 = time.perf_counter()
+            try:
+                r = await client.request(method, path, **kwargs)
+                if r.status_code >= 400:
+                    errors += 1
+                    codes[str(r.status_code)] = codes.get(str(r.status_code), 0) + 1
+            except httpx.HTTPError as exc:
+                errors += 1
+                codes[type(exc).__name__] = codes.get(type(exc).__name__, 0) + 1
+            latencies.append(time.perf_counter() - t0)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    wall = time.perf_counter() - started
+    if codes:
+        print(f"errors: {codes}", file=sys.stderr)
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / wall,
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "p99": q[98] * 1000,
+        "wall": wall,
+    }
+
+
+async def load(url: str, token: str, posts: list[str], args: argparse.Namespace) -> dict:
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as c:
+        singles = [("POST", "/v1/scan", {"json": {"text": posts[i % len(posts)]}})
+                   for i in range(args.single)]  # fmt: skip
+        batches = [
+            ("POST", "/v1/scan", {"json": {"items": [
+                {"id": str(j), "text": posts[(i * 100 + j) % len(posts)]} for j in range(100)
+            ]}})
+            for i in range(args.batches)
+        ]  # fmt: skip
+        rng = random.Random(SEED)
+        queries = ["koks", "gras", "weed", "coke", "mdma", "kokain", "molly", "snow", "ket", "h"]
+        searches = [("GET", "/v1/terms", {"params": {"q": rng.choice(queries), "limit": 20}})
+                    for _ in range(args.search)]  # fmt: skip
+        await drive(c, singles[:50], 8)  # warm-up: connections, caches
+        return {
+            "single scan": await drive(c, singles, 32),
+            "batch scan (100 posts)": await drive(c, batches, 4),
+            "term search": await drive(c, searches, 32),
+        }
+
+
+def in_process(scanner: Scanner, posts: list[str], workers: int) -> float:
+    items = [{"id": str(i), "text": p} for i, p in enumerate(posts)]
+    list(scanner.scan_many(items[:500], workers=workers))  # warm-up (workers start)
+    t0 = time.perf_counter()
+    n = sum(1 for _ in scanner.scan_many(items, workers=workers))
+    return n / (time.perf_counter() - t0)
+
+
+def table(
+    results: dict, inproc: dict[int, float], args: argparse.Namespace, load: tuple[float, float]
+) -> str:
+    lines = [
+        f"`python bench/http_load.py --workers {args.workers}` on {platform.machine()} with "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite, bundled package "
+        f"(load generator on the same machine; 1-minute load average {load[0]:.1f} before the "
+        f"HTTP runs, {load[1]:.1f} after).",
+        "",
+        "| scenario | clients | requests | errors | requests/s | posts/s | p50 ms | p95 ms | "
+        "p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    clients = {"single scan": 32, "batch scan (100 posts)": 4, "term search": 32}
+    for name, r in results.items():
+        posts = r["rps"] * (100 if name.startswith("batch") else 1)
+        posts_cell = f"{posts:,.0f}" if "scan" in name else ""
+        lines.append(
+            f"| {name} | {clients[name]} | {r['requests']:.0f} | {r['errors']:.0f} | "
+            f"{r['rps']:,.1f} | {posts_cell} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} |"
+        )
+    batch_posts = results["batch scan (100 posts)"]["rps"] * 100
+    lines.append("")
+    for w, rate in sorted(inproc.items()):
+        lines.append(
+            f"- in-process `scan_many(workers={w})` on the same posts: {rate:,.0f} posts/s; "
+            f"HTTP batch throughput = {batch_posts / rate:.0%} of it"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--workers", type=int, default=2, help="server worker processes")
+    ap.add_argument("--single", type=int, default=3000, help="single-scan requests")
+    ap.add_argument("--batches", type=int, default=150, help="batch requests (100 posts each)")
+    ap.add_argument("--search", type=int, default=1500, help="term-search requests")
+    ap.add_argument("--readme", type=Path, help="rewrite the table between the markers")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="narcolex-load-") as tmp:
+        url_db = f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
+        db = open_db(url_db)
+        print("loading the bundled package…", file=sys.stderr)
+        initialise(db)
+        with db.transaction() as s:
+            users.add_user(s, "loadtest", "admin")  # the first admin of a fresh database
+            _tok, secret = tokens.create_token(s, "loadtest", actor="loadtest")
+        with db.reader() as s:
+            scanner = Scanner(lexicon_of(latest(s)))
+        db.dispose()
+        posts = make_posts(scanner, 10_000, random.Random(SEED))
+
+        port = free_port()
+        env = {**os.environ, "NARCOLEX_DATABASE_URL": url_db}
+        log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115 (closed below)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "narcolex", "serve", "--port", str(port),
+             "--workers", str(args.workers), "--log-level", "warning"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not become ready")
+                time.sleep(0.3)
+            time.sleep(2)  # let every worker finish loading its scanner
+            print("driving load…", file=sys.stderr)
+            before = os.getloadavg()[0]
+            results = asyncio.run(load(base, secret, posts, args))
+            machine = (before, os.getloadavg()[0])
+        finally:
+            server.terminate()
+            server.wait(30)
+            log.close()
+        print("in-process scan_many…", file=sys.stderr)
+        inproc = {w: in_process(scanner, posts, w) for w in sorted({1, args.workers})}
+
+    text = table(results, inproc, args, machine)
+    print(text)
+    if args.readme:
+        readme = args.readme.read_text(encoding="utf-8")
+        if BEGIN not in readme:
+            raise SystemExit(f"{args.readme} has no {BEGIN} … {END} markers")
+        new = re.sub(
+            re.escape(BEGIN) + r".*?" + re.escape(END),
+            lambda _m: f"{BEGIN}\n{text}\n{END}",
+            readme,
+            flags=re.S,
+        )
+        args.readme.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+"""One router per area of the API (scan, knowledge, collection, review, releases, admin,
+health)."""
