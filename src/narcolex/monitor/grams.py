@@ -24,12 +24,15 @@ _DROP = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _MAX_WORD = 40
+# Blocks that hold emoji (and the few older symbols that are emoji): a post without any of
+# them skips the emoji package's slower scan.
+_EMOJI_GATE = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
 _BREAK = re.compile(r"[.!?,;:()\[\]\n|/]+")
 
 
 def _emoji_runs(text: str) -> list[str]:
     """Runs of adjacent emoji ('🍃🔥' is one run), skin tones and ZWJ joins kept."""
-    if text.isascii():
+    if text.isascii() or _EMOJI_GATE.search(text) is None:
         return []
     import emoji
 
