@@ -17,9 +17,12 @@ frequent in the window than in the background are kept. The background is
   vocabulary of adverts ("fresh", "stock", "today") is background too and what ranks is what
   is *new* in sale posts. Without history (`history=False`) the ranking is "typical of sale
   posts", which also finds long-established code words the lexicon lacks;
-- for words and emoji, the general frequency of the gram in the language (wordfreq) as a
-  pseudo-count: `PSEUDO_TOKENS` × frequency added to c, `PSEUDO_TOKENS` to B, so an everyday
-  word of the language is not a candidate just because the clean sample is small.
+- for words and emoji, the general frequency f of the gram in the language (wordfreq): the
+  background count is raised to at least f·B, so an everyday word of the language is not a
+  candidate just because the clean sample is small or lacks it. (A floor rather than a
+  mixture: mixing a large general-language corpus in would dilute the observed rates of the
+  advert vocabulary and bring it back as "over-represented".) With no background observed
+  yet, B is `PSEUDO_TOKENS`.
 
 Counts are per post (a gram counts once per post), from the `grams` dataset; contexts are
 quoted from kept post text when the operator kept it.
@@ -96,6 +99,27 @@ def is_known(gram: str, kind: str, known: frozenset[str]) -> bool:
     return kind == "bigram" and any(w in known for w in gram.split(" "))
 
 
+# sale grams of the window, of clean posts, of earlier sale posts (two `since` parameters)
+_SPLIT = (
+    "sum(n) FILTER (verdict = 'sale' AND day >= ?),"
+    " sum(n) FILTER (verdict = 'clean'),"
+    " sum(n) FILTER (verdict = 'sale' AND day < ?)"
+)
+
+
+def _score(a: float, big_a: float, c: float, big_b: float, freq: float) -> tuple[float, float]:
+    """(G2 of a in A against c in B, or 0 when not over-represented; the background count
+    used). The background count is at least freq·B (wordfreq floor); with no background
+    observed, B is PSEUDO_TOKENS."""
+    if freq > 0:
+        if big_b <= 0:
+            big_b = float(PSEUDO_TOKENS)
+        c = max(c, freq * big_b)
+    if big_a <= 0 or (big_b > 0 and a / big_a <= c / big_b):
+        return 0.0, c
+    return g2(a, big_a - a, c, max(big_b - c, 0.0)), c
+
+
 def _window(store: MonitorStore, con: Any, until: date | None, days: int) -> tuple[date, date]:
     if until is None:
         last = con.execute("SELECT max(day) FROM grams WHERE verdict = 'sale'").fetchone()[0]
@@ -127,62 +151,46 @@ def candidates(
             " WHERE day BETWEEN ? AND ?",
             [start, until],
         )
-        sale_totals = dict(
-            con.execute(
-                "SELECT kind, sum(n) FROM cand_grams WHERE verdict = 'sale' AND day BETWEEN ? AND ?"
-                " GROUP BY kind",
-                [since, until],
+        # per kind: sale grams of the window (A), of clean posts (B_clean), of earlier sale
+        # posts (B_hist)
+        totals = {
+            kind: (float(a or 0), float(bc or 0), float(bh or 0))
+            for kind, a, bc, bh in con.execute(
+                f"SELECT kind, {_SPLIT} FROM cand_grams GROUP BY kind", [since, since]
             ).fetchall()
-        )
-        background = "(verdict = 'clean' AND day BETWEEN ? AND ?)" + (
-            " OR (verdict = 'sale' AND day >= ? AND day < ?)" if history else ""
-        )
-        bg_params = [start, until] + ([start, since] if history else [])
-        bg_totals = dict(
-            con.execute(
-                f"SELECT kind, sum(n) FROM cand_grams WHERE {background} GROUP BY kind", bg_params
-            ).fetchall()
-        )
+        }
         rows = con.execute(
             f"""
             WITH wl AS (
-                SELECT kind, gram, lang, sum(n) AS n, min(day) AS first_day FROM cand_grams
-                WHERE verdict = 'sale' AND day BETWEEN ? AND ? GROUP BY kind, gram, lang
+                SELECT kind, gram, lang, sum(n) AS n FROM cand_grams
+                WHERE verdict = 'sale' AND day >= ? GROUP BY kind, gram, lang
             ), w AS (
-                SELECT kind, gram, sum(n) AS a, first(lang ORDER BY n DESC, lang) AS lang,
-                       min(first_day) AS first_day
+                SELECT kind, gram, sum(n) AS a, first(lang ORDER BY n DESC, lang) AS lang
                 FROM wl GROUP BY kind, gram HAVING sum(n) >= ?
-            ), bg AS (
-                SELECT kind, gram, sum(n) AS c FROM cand_grams
-                WHERE ({background}) AND gram IN (SELECT gram FROM w)
-                GROUP BY kind, gram
             )
-            SELECT w.kind, w.gram, w.a, coalesce(bg.c, 0), w.lang, w.first_day
-            FROM w LEFT JOIN bg USING (kind, gram)
+            SELECT w.kind, w.gram, w.lang, {_SPLIT}
+            FROM w JOIN cand_grams g USING (kind, gram)
+            GROUP BY w.kind, w.gram, w.lang
             """,
-            [since, until, min_count, *bg_params],
+            [since, min_count, since, since],
         ).fetchall()
         scored = []
-        for kind, gram, a, c, lang, first_day in rows:
+        for kind, gram, lang, a, c_clean, c_hist in rows:
             if is_known(gram, kind, known) or (kind == "word" and len(gram) < MIN_WORD_LEN):
                 continue
-            big_a = float(sale_totals.get(kind, 0))
-            big_b = float(bg_totals.get(kind, 0))
-            freq = 0.0
-            if kind != "bigram":
-                freq = general_frequency(gram, lang)
-                c, big_b = c + freq * PSEUDO_TOKENS, big_b + PSEUDO_TOKENS
-            if big_a <= 0 or a / big_a <= (c / big_b if big_b else 0.0):
+            big_a, b_clean, b_hist = totals[kind]
+            freq = general_frequency(gram, lang) if kind != "bigram" else 0.0
+            score, background = _score(a, big_a, c_clean or 0, b_clean, freq)
+            if history and b_hist > 0 and score > 0:
+                vs_history, _ = _score(a, big_a, c_hist or 0, b_hist, 0.0)
+                score = min(score, vs_history)
+            if score <= 0:
                 continue
-            score = g2(a, big_a - a, c, max(big_b - c, 0.0))
-            scored.append((score, kind, gram, int(a), float(c), lang, first_day, freq))
+            scored.append((score, kind, gram, int(a), background, c_hist or 0, lang, freq))
         scored.sort(key=lambda s: (-s[0], s[2]))
         top = scored[:limit]
         items = [
-            _describe(
-                con, s, since, until, big_a=float(sale_totals.get(s[1], 0)), contexts=contexts
-            )
-            for s in top
+            _describe(con, s, since, until, big_a=totals[s[1]][0], contexts=contexts) for s in top
         ]
     finally:
         if own:
@@ -202,7 +210,7 @@ def candidates(
 def _describe(
     con: Any, s: tuple, since: date, until: date, big_a: float, contexts: int
 ) -> dict[str, Any]:
-    score, kind, gram, a, c, lang, _first_in_window, freq = s
+    score, kind, gram, a, c, c_hist, lang, freq = s
     of_gram = "FROM cand_grams WHERE verdict = 'sale' AND gram = ? AND kind = ?"
 
     def by(column: str) -> list[tuple[Any, int]]:
@@ -233,6 +241,7 @@ def _describe(
         "count": a,
         "per_10k": round(10_000 * a / big_a, 2) if big_a else None,
         "background": round(c, 2),
+        "history": int(c_hist),
         "general_frequency": freq,
         "first_seen": first_seen.isoformat() if first_seen else None,
         "daily": {d.isoformat(): int(n) for d, n in daily},
