@@ -1,7 +1,8 @@
 """Ingest records one sighting per post with a match, idempotently; purge enforces retention."""
 
 import json
-from datetime import date, datetime, timedelta, UTC
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pyarrow.parquet as pq
 
@@ -63,7 +64,7 @@ def test_stored_rows_hold_keyed_hashes_not_ids(store):
     table = pq.read_table(store.files("sightings")[0])
     key = table.column("post_key")[0].as_py()
     assert key == store.post_key("telegram", "secret-id-42")
-    raw = b"".join(open(f, "rb").read() for f in store.files("sightings") + store.files("scanned"))
+    raw = b"".join(Path(f).read_bytes() for f in store.files("sightings") + store.files("scanned"))
     assert b"secret-id-42" not in raw
 
 
