@@ -36,7 +36,7 @@ def finding(
     return Finding(verdict, 0.9, lang, substances, codes, matches, "test", None, signals)
 
 
-def post(pid: str, day: date, platform: str = "telegram", country: str = "DE",
+def post(pid: str, day: date, platform: str = "telegram", country: str | None = "DE",
          text: str = "") -> dict:  # fmt: skip
     when = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
     return {"id": pid, "text": text, "created_at": when.isoformat(), "platform": platform,

@@ -55,3 +55,19 @@ def test_single_valued_dimensions_share_to_one(store):
 
 def test_empty_store_has_no_trends(store):
     assert trends(store, "term", "day") == []
+
+
+def test_daily_counts_agree_with_the_sightings(store):
+    from narcolex.monitor.trends import DIMENSIONS, EVERY, raw_trend_sql, trend_sql, where_clause
+
+    _fill(store)
+    put(store, [(post("6", TUE, "x", country=None), finding(lang=None, terms=("a", "b", "a")))])
+    con = store.connect()
+    for by in DIMENSIONS:
+        for every in EVERY:
+            for verdict in (None, "sale"):
+                where, params = where_clause(None, None, verdict)
+                fast = con.execute(trend_sql(by, every, where), params * 2).fetchall()
+                raw = con.execute(raw_trend_sql(by, every, where), params).fetchall()
+                assert fast == raw, (by, every, verdict)
+    con.close()

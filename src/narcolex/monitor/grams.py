@@ -10,8 +10,10 @@ digit are dropped before counting: they identify people and accounts, not vocabu
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import pairwise
 
 from narcolex.textkey import fold
@@ -26,7 +28,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _MAX_WORD = 40
 # Blocks that hold emoji (and the few older symbols that are emoji): a post without any of
 # them skips the emoji package's slower scan.
-_EMOJI_GATE = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
+_EMOJI_GATE = re.compile(
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
+    "\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]"
+)
 _BREAK = re.compile(r"[.!?,;:()\[\]\n|/]+")
 
 
@@ -47,12 +52,24 @@ def _emoji_runs(text: str) -> list[str]:
     return runs
 
 
+@lru_cache(maxsize=262_144)
+def _fold_word(word: str) -> str:
+    """textkey.fold of one word, cached: words repeat (Zipf), folding is per character."""
+    return fold(word)
+
+
 def post_grams(text: str) -> set[tuple[str, str]]:
     """The distinct (kind, gram) pairs of one post; words are folded (case, accents)."""
     out: set[tuple[str, str]] = {("emoji", e) for e in _emoji_runs(text)}
     # bigrams never span a dropped item or a clause break
-    for segment in _BREAK.split(_DROP.sub("\n", fold(text))):
-        words = [w for w in _WORD.findall(segment) if 2 <= len(w) <= _MAX_WORD]
+    ascii_text = text.isascii()
+    low = text.lower() if ascii_text else unicodedata.normalize("NFKC", text).lower()
+    for segment in _BREAK.split(_DROP.sub("\n", low)):
+        words = [
+            w if ascii_text or w.isascii() else _fold_word(w)
+            for w in _WORD.findall(segment)
+            if 2 <= len(w) <= _MAX_WORD
+        ]
         out.update(("word", w) for w in words)
         out.update(("bigram", f"{a} {b}") for a, b in pairwise(words))
     return out

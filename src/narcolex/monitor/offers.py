@@ -170,6 +170,8 @@ _CURRENCY_WORDS = {
 # "kr" is the krona/krone of four countries: the post's country decides.
 _KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "FO": "DKK", "GL": "DKK"}
 
+_NUM_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?|[.,]\d+)\s?([^\W\d_]+)")
+_FRACTION = re.compile(r"^(1/8|1/4|1/2)\s?(oz|ounce|lb)")
 _NUM = re.compile(r"\d+(?:[.,]\d+)*|[.,]\d+")
 _CUR_TOKEN = re.compile(r"[€$£₽₴¥]|[^\W\d_]+", re.UNICODE)
 
@@ -250,27 +252,33 @@ def parse_quantity(surface: str, kind: str) -> tuple[float | None, str | None]:
         return (nums[0], "units") if nums else (None, None)
     if kind != "weight":
         return None, None
+    m = _NUM_UNIT.match(low)
+    if m and not _FRACTION.match(low):
+        found = _in_unit(parse_number(m.group(1)), m.group(2))
+        if found[0] is not None:
+            return found
     flat = low.replace("-", " ")
     for word, grams in _WORD_WEIGHTS.items():
         head, sep, _ = flat.partition(word)
         if sep and (not head or head.strip() in _NUMBER_WORDS):
             return round(grams * _NUMBER_WORDS.get(head.strip(), 1), 3), "g"
-    m = re.match(r"^(1/8|1/4|1/2)\s?(oz|ounce|lb)", low)
+    m = _FRACTION.match(low)
     if m:
         return round(_FRACTIONS[m.group(1)] * _GRAMS_PER[m.group(2)], 3), "g"
-    m = re.match(r"^(\d+(?:[.,]\d+)?|[.,]\d+)\s?([^\W\d_]+)", low)
-    if m:
-        qty, unit = parse_number(m.group(1)), m.group(2)
-    else:
-        words = low.replace("-", " ").split()
-        if len(words) < 2:
-            return None, None
-        unit = words[-1] if words[-1] != "of" else words[-2]
-        head = " ".join(w for w in words if w not in (unit, "of"))
-        qty = _NUMBER_WORDS.get(head, 1.0 if head == "" else None)
+    words = flat.split()
+    if len(words) < 2:
+        return None, None
+    unit = words[-1] if words[-1] != "of" else words[-2]
+    head = " ".join(w for w in words if w not in (unit, "of"))
+    return _in_unit(_NUMBER_WORDS.get(head, 1.0 if head == "" else None), unit)
+
+
+def _in_unit(qty: float | None, unit: str) -> tuple[float | None, str | None]:
+    """`qty` of `unit` in g or ml (None when the unit is not a weight or volume)."""
     if qty is None:
         return None, None
-    unit = unit.rstrip("s") if unit not in _GRAMS_PER and unit.rstrip("s") in _GRAMS_PER else unit
+    if unit not in _GRAMS_PER and unit.rstrip("s") in _GRAMS_PER:
+        unit = unit.rstrip("s")
     if unit in _GRAMS_PER:
         return round(qty * _GRAMS_PER[unit], 3), "g"
     if unit in _ML_PER:

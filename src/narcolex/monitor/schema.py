@@ -59,7 +59,19 @@ GRAMS = pa.schema(
     ]
 )
 
-SCHEMAS = {"sightings": SIGHTINGS, "scanned": SCANNED, "grams": GRAMS}
+# Sightings counted per day × verdict × dimension × value at ingest (dimension "*" holds the
+# day's number of sightings): trends and spike series read these instead of unnesting the
+# list columns of every sighting, so their cost does not grow with the number of sightings.
+DAILY = pa.schema(
+    [
+        ("verdict", pa.string()),
+        ("dim", pa.string()),
+        ("value", pa.string()),
+        ("n", pa.int64()),
+    ]
+)
+
+SCHEMAS = {"sightings": SIGHTINGS, "scanned": SCANNED, "grams": GRAMS, "daily": DAILY}
 
 
 def empty_table(name: str) -> pa.Table:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -30,8 +30,8 @@ from narcolex.detect.finding import Finding
 from narcolex.errors import InputError
 from narcolex.monitor.grams import GramCounter
 from narcolex.monitor.offers import NO_OFFER, extract_offer
-from narcolex.monitor.schema import GRAMS, SCANNED, SIGHTINGS
-from narcolex.monitor.store import MonitorStore, keyed_hash, post_message
+from narcolex.monitor.schema import DAILY, GRAMS, SCANNED, SIGHTINGS
+from narcolex.monitor.store import DATASETS, MonitorStore, keyed_hash, post_message
 
 DEFAULT_RETENTION_DAYS = 30
 BATCH = 8192
@@ -142,6 +142,21 @@ def sighting_row(
     }
 
 
+def dimension_values(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(verdict, dimension, value) of one sighting for the `daily` counts, "*" once."""
+    v = row["verdict"]
+    out = [(v, "*", "*")]
+    out += [(v, "term", t) for t in dict.fromkeys(row["terms"])]
+    out += [(v, "substance", x) for x in dict.fromkeys(row["substances"])]
+    out += [(v, "substance_group", g)
+            for g in dict.fromkeys(x.split(".", 1)[0] for x in row["substances"])]  # fmt: skip
+    out += [(v, "signal", x) for x in dict.fromkeys(row["signals"])]
+    for dim in ("lang", "country", "platform"):
+        out.append((v, dim, row[dim] or "(none)"))
+    out.append((v, "verdict", v))
+    return out
+
+
 class _Writer:
     """Per-day buffers of the three datasets, written as atomic new files."""
 
@@ -151,6 +166,7 @@ class _Writer:
         self.sightings: dict[str, list[dict]] = {}
         self.scanned: dict[str, list[dict]] = {}
         self.grams: dict[str, GramCounter] = {}
+        self.daily: dict[str, Counter[tuple[str, str, str]]] = {}
 
     def flush_day(self, day: str) -> None:
         d = date.fromisoformat(day)
@@ -160,6 +176,10 @@ class _Writer:
         ):
             if rows:
                 self._write(name, d, pa.Table.from_pylist(rows, schema=schema))
+        daily = self.daily.pop(day, None)
+        if daily:
+            rows = [{"verdict": v, "dim": k, "value": x, "n": n} for (v, k, x), n in daily.items()]
+            self._write("daily", d, pa.Table.from_pylist(rows, schema=DAILY))
         counter = self.grams.pop(day, None)
         if counter is not None and counter.counts:
             rows = counter.rows_by_day().get(day, [])
@@ -170,7 +190,8 @@ class _Writer:
             self.flush_day(day)
 
     def flush_all(self) -> None:
-        for day in sorted(set(self.scanned) | set(self.sightings) | set(self.grams)):
+        for day in sorted(set(self.scanned) | set(self.sightings) | set(self.grams)
+                          | set(self.daily)):  # fmt: skip
             self.flush_day(day)
 
     def _write(self, name: str, day: date, table: pa.Table) -> None:
@@ -299,9 +320,12 @@ def _take(
             {"post_key": key, "platform": platform, "lang": lang, "verdict": finding.verdict}
         )
         if finding.matches:
-            writer.sightings.setdefault(day, []).append(
-                sighting_row(row, finding, when, key, release, text_until, now)
-            )
+            srow = sighting_row(row, finding, when, key, release, text_until, now)
+            writer.sightings.setdefault(day, []).append(srow)
+            daily = writer.daily.get(day)
+            if daily is None:
+                daily = writer.daily[day] = Counter()
+            daily.update(dimension_values(srow))
             report.sightings += 1
         if finding.verdict in ("sale", "clean"):
             counter = writer.grams.get(day)
@@ -364,7 +388,7 @@ def purge(
         if before is not None:
             import shutil
 
-            for name in ("sightings", "scanned", "grams"):
+            for name in DATASETS:
                 for d in store.days(name):
                     if d < before:
                         shutil.rmtree(store.day_dir(name, d))

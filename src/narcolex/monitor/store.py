@@ -7,6 +7,8 @@ here and by Spark in a large deployment, and old days can be archived or deleted
 - `sightings`: one row per scanned post with a lexicon match (ARCHITECTURE §4);
 - `scanned`: the keyed hash of every scanned post (with or without a match), which makes
   re-ingesting the same input a no-op and gives the number of posts per day;
+- `daily`: sightings counted per day × verdict × dimension × value (the material of trends
+  and spike series, whose cost then does not grow with the number of sightings);
 - `grams`: aggregated word, bigram and emoji-sequence counts of sale and clean posts per
   day × language × platform × verdict, the material of emerging-term detection (no text).
 
@@ -36,7 +38,7 @@ from narcolex.errors import ConfigError
 ENV_DIR = "NARCOLEX_MONITOR_DIR"
 ENV_SECRET = "NARCOLEX_MONITOR_SECRET"
 KEY_FILE = "monitor.key"
-DATASETS = ("sightings", "scanned", "grams")
+DATASETS = ("sightings", "scanned", "grams", "daily")
 
 
 def default_store_dir() -> Path:

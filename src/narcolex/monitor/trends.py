@@ -51,12 +51,30 @@ def where_clause(since: date | None, until: date | None, verdict: str | None) ->
 
 
 def trend_sql(by: str, every: str, where: str) -> str:
-    """The query behind `trends` (one value per row of a list column, counted once)."""
+    """The query behind `trends`, over the `daily` counts (parameters: `where`'s twice)."""
+    check(by, every)
+    period = f"CAST(date_trunc('{every}', day) AS DATE)"
+    return (
+        f"WITH t AS (SELECT {period} AS period, sum(n) AS total FROM daily"
+        f" WHERE dim = '*' AND {where} GROUP BY 1), "
+        f"c AS (SELECT {period} AS period, value, sum(n) AS n FROM daily"
+        f" WHERE dim = '{by}' AND {where} GROUP BY 1, 2) "
+        "SELECT c.period, c.value, c.n, t.total, c.n / t.total AS share "
+        "FROM c JOIN t USING (period) ORDER BY c.period, c.n DESC, c.value"
+    )
+
+
+def raw_trend_sql(by: str, every: str, where: str) -> str:
+    """The same answer computed from the sightings themselves (one value per row of a list
+    column, counted once): what the `daily` counts must always agree with."""
     check(by, every)
     column, is_list, expr = DIMENSIONS[by]
     period = f"CAST(date_trunc('{every}', day) AS DATE)"
     if is_list:
-        values = f"SELECT {period} AS period, list_distinct(list_transform({column}, lambda v: {expr})) AS vs FROM sightings WHERE {where}"  # noqa: E501
+        values = (
+            f"SELECT {period} AS period, list_distinct(list_transform({column}, lambda v: {expr}))"
+            f" AS vs FROM sightings WHERE {where}"
+        )
         exploded = "SELECT period, unnest(vs) AS value FROM picked"
     else:
         values = f"SELECT {period} AS period, {column} AS v FROM sightings WHERE {where}"
@@ -85,7 +103,7 @@ def trends(
     own = con is None
     con = con or store.connect()
     try:
-        rows = con.execute(trend_sql(by, every, where), params).fetchall()
+        rows = con.execute(trend_sql(by, every, where), params * 2).fetchall()
     finally:
         if own:
             con.close()
@@ -108,7 +126,7 @@ def daily_counts(
     own = con is None
     con = con or store.connect()
     try:
-        rows = con.execute(trend_sql(by, "day", where), params).fetchall()
+        rows = con.execute(trend_sql(by, "day", where), params * 2).fetchall()
     finally:
         if own:
             con.close()
