@@ -133,3 +133,37 @@ def _sale(rng: random.Random, vocab: Vocabulary, lang: str, country: str,
     if planted:
         parts.insert(rng.randrange(len(parts)), planted)
     return " ".join(str(p) for p in parts)
+
+
+def main() -> None:
+    """`python bench/monitor_streams.py -o posts.jsonl`: a stream for trying the monitor."""
+    import argparse
+    import json
+
+    from narcolex.detect.engine import Scanner
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("--start", default="2026-10-01")
+    ap.add_argument("--days", type=int, default=45)
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--clean", type=int, default=20, help="clean posts a day per language")
+    ap.add_argument("--sale", type=int, default=8, help="sale posts a day per language")
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    vocab = Vocabulary.build(list(Scanner.default().lexicon.terms))
+    word = pseudo_word(rng)
+    spec = StreamSpec(date.fromisoformat(args.start), args.days, args.clean, args.sale,
+                      planted_lang="sv", planted_day=args.days - 4,
+                      spikes={("de", args.days - 8): 3.0})  # fmt: skip
+    with open(args.output, "w", encoding="utf-8") as fh:
+        for p in stream(spec, vocab, args.seed, planted=word):
+            fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+    print(
+        f"planted word {word!r} (sv) from {spec.start + timedelta(args.days - 4)}; "
+        f"spike of de sale posts on {spec.start + timedelta(args.days - 8)}"
+    )
+
+
+if __name__ == "__main__":
+    main()

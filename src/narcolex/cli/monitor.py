@@ -63,7 +63,7 @@ def _emit(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, title: str) -
             writer.writerow({k: _cell(v) for k, v in r.items()})
         return
     if not rows:
-        out.print(f"{title}: nothing in the store for this selection")
+        out.print(f"{title}: none", highlight=False)
         return
     table = Table(title=title)
     for c in rows[0]:
@@ -184,7 +184,7 @@ def alerts_cmd(
     (negative-binomial test with weekday factors; see narcolex.monitor.spikes)."""
     from datetime import timedelta
 
-    from narcolex.monitor.spikes import alerts
+    from narcolex.monitor.spikes import METHOD, alerts
     from narcolex.monitor.trends import data_range
 
     st = _store(store)
@@ -194,7 +194,9 @@ def alerts_cmd(
         end = last or end
         first = end - timedelta(days=days - 1) if end else None
     rows = alerts(st, by, first, last, alpha, min_count, None if verdict == "any" else verdict)
-    _emit(rows, as_json, as_csv, f"alerts by {by}")
+    if not (as_json or as_csv):  # the method is in the title, not on every row
+        rows = [{k: v for k, v in r.items() if k not in ("method", "by")} for r in rows]
+    _emit(rows, as_json, as_csv, f"alerts by {by} ({METHOD}, p < {alpha})")
 
 
 @monitor_app.command("candidates")
@@ -302,6 +304,9 @@ def report_cmd(
     period: Annotated[str, typer.Option("--period", help="YYYY-MM, YYYY-Www or A..B")],
     fmt: Annotated[str, typer.Option("--format", help="html|pdf")] = "html",
     output: Annotated[str | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    trend_png: Annotated[
+        str | None, typer.Option("--trend-png", help="Also write the trend chart as PNG.")
+    ] = None,
     store: StoreOption = None,
     db: DbOption = None,
     release: ReleaseOption = None,
@@ -319,6 +324,11 @@ def report_cmd(
     data = report_data(_store(store), period, known_forms(scanner.lexicon.terms))
     path = write_report(data, output or f"narcolex-monitor-{period}.{fmt}", fmt)
     out.print(f"wrote {path}", highlight=False)
+    if trend_png:
+        from narcolex.monitor.report import png, trend_chart
+
+        png(trend_chart(data["trend"], data["every"]), trend_png)
+        out.print(f"wrote {trend_png}", highlight=False)
 
 
 @monitor_app.command("purge")

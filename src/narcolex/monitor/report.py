@@ -143,11 +143,24 @@ def report_data(
 # -- charts ---------------------------------------------------------------------------------
 
 
+def top_values(rows: list[dict[str, Any]], field: str, keep: int = 6) -> list[dict[str, Any]]:
+    """Trend rows with all but the `keep` largest values (over the period) summed as "other"."""
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r[field]] = totals.get(r[field], 0) + r["count"]
+    kept = set(sorted(totals, key=lambda v: (-totals[v], v))[:keep])
+    merged: dict[tuple[str, str], int] = {}
+    for r in rows:
+        key = (r["period"], r[field] if r[field] in kept else "other")
+        merged[key] = merged.get(key, 0) + r["count"]
+    return [{"period": p, field: v, "count": n} for (p, v), n in sorted(merged.items())]
+
+
 def trend_chart(rows: list[dict[str, Any]], every: str = "day") -> Any:
     import altair as alt
 
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=top_values(rows, "substance_group")))
         .mark_line(point=True)
         .encode(
             x=alt.X("period:T", title=every),
