@@ -94,7 +94,12 @@ def start_server(
     db_url: str, log: Path, workers: int = 1, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    full_env = {**os.environ, "NARCOLEX_DATABASE_URL": db_url, **(env or {})}
+    full_env = {
+        **os.environ,
+        "NARCOLEX_DATABASE_URL": db_url,
+        "NARCOLEX_MONITOR_DIR": str(log.parent / "monitor"),
+        **(env or {}),
+    }
     proc = subprocess.Popen(
         [*NARCOLEX, "serve", "--port", str(port), "--workers", str(workers)],
         env=full_env,

@@ -19,6 +19,7 @@ SUBMITTERS = {"admin", "curator", "curator2", "contributor", "contributor2"}
 CURATORS = {"curator", "curator2"}
 CURATORS_ADMIN = {"curator", "curator2", "admin"}
 ADMIN = {"admin"}
+ANALYSTS = {"admin", "curator", "curator2", "reader"}
 OPEN = {"anonymous", "disabled", "revoked", *ANY}  # help for young users needs no login
 EMPTY_CSV = csv_file([])
 
@@ -60,6 +61,9 @@ ROUTES: list[tuple[str, str, dict, set[str]]] = [
     ("POST", "/v1/respond/statements", {"json": {"findings": []}}, ANY),
     ("POST", "/v1/respond/notices", {"json": {"findings": []}}, ANY),
     ("POST", "/v1/respond/referral", {"json": {"findings": []}}, ADMIN),
+    ("GET", "/v1/trends", {"params": {"by": "substance", "every": "week"}}, ANALYSTS),
+    ("GET", "/v1/alerts", {}, ANALYSTS),
+    ("GET", "/v1/prices", {}, ANALYSTS),
 ]
 CALLERS = ["anonymous", "disabled", "revoked", *sorted(ANY)]
 

@@ -122,14 +122,14 @@ def test_init_force_cli_asks_for_confirmation(db_env, mini_content):
     assert actions[0] == "kb.wipe"
 
 
-def test_db_backup_copies_a_live_sqlite_database(db_env, mini_content, tmp_path):
+def test_db_copy_copies_a_live_sqlite_database(db_env, mini_content, tmp_path):
     if not db_env.startswith("sqlite"):
-        result = run("db", "backup", str(tmp_path / "copy.sqlite3"))
+        result = run("db", "copy", str(tmp_path / "copy.sqlite3"))
         assert result.exit_code == 1 and "pg_dump" in result.stderr
         return
     assert run("init", "--content", str(mini_content)).exit_code == 0
-    result = run("db", "backup", str(tmp_path / "copy.sqlite3"))
+    result = run("db", "copy", str(tmp_path / "copy.sqlite3"))
     assert result.exit_code == 0, result.output
     with sqlite3.connect(tmp_path / "copy.sqlite3") as conn:
         assert conn.execute("select count(*) from terms").fetchone()[0] == 7
-    assert run("db", "backup", str(tmp_path / "copy.sqlite3")).exit_code == 1  # no overwrite
+    assert run("db", "copy", str(tmp_path / "copy.sqlite3")).exit_code == 1  # no overwrite

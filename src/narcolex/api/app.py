@@ -24,6 +24,7 @@ from narcolex.api.routers import (
     collection,
     health,
     knowledge,
+    monitor,
     releases,
     respond,
     review,
@@ -85,6 +86,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         return DEFAULT_BODY_LIMIT
 
     app.add_middleware(RequestContext, limit_for=limit_for)
-    for module in (health, scan, knowledge, collection, review, releases, admin, respond):
+    for module in (health, scan, knowledge, collection, review, releases, admin, respond, monitor):
         app.include_router(module.router)
     return app

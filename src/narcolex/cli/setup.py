@@ -111,12 +111,13 @@ def db_current(db: DbOption = None) -> None:
     out.print(f"{database.display_url}: {rev or 'no schema'} (newest: {database.head_revision()})")
 
 
-@db_app.command("backup")
-def db_backup(
+@db_app.command("copy")
+def db_copy(
     target: Annotated[Path, typer.Argument(help="New file to write the copy to.")],
     db: DbOption = None,
 ) -> None:
-    """Copy a SQLite database safely while it is in use (PostgreSQL: use pg_dump)."""
+    """Copy a SQLite database file safely while it is in use (a portable dump of SQLite or
+    PostgreSQL: `db backup`)."""
     database = open_database(db)
     written = database.backup(target)
     out.print(f"backed up {database.display_url} to {written}")

@@ -192,7 +192,8 @@ class Database:
         source = self.sqlite_path
         if source is None:
             raise DatabaseError(
-                f"{self.display_url}: back up PostgreSQL with pg_dump (e.g. pg_dump -Fc DBNAME)"
+                f"{self.display_url}: copy a PostgreSQL database with pg_dump (e.g. pg_dump -Fc "
+                "DBNAME), or make a portable dump with `narcolex db backup FILE`"
             )
         if not source.exists():
             raise DatabaseError(f"{source} does not exist: nothing to back up")
