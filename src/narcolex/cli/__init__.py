@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from narcolex.cli import curation, kb, scan, setup
+from narcolex.cli import curation, kb, scan, setup, spark
 from narcolex.cli.common import friendly
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ setup.register(app)
 kb.register(app)
 curation.register(app)
 scan.register(app)
+spark.register(app)
 
 
 def _wrap_all(typer_app: typer.Typer) -> None:
