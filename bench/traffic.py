@@ -34,8 +34,11 @@ from narcolex.detect.engine import Scanner
 from narcolex.package.lexicon import Lexicon
 
 DEV_DIR = next(
-    (p / "shared" / "data" / "dev" for p in Path(__file__).resolve().parents
-     if (p / "shared" / "data" / "dev").is_dir()),
+    (
+        p / "shared" / "data" / "dev"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "data" / "dev").is_dir()
+    ),
     Path(os.environ.get("NARCOLEX_DEV_DIR", "../shared/data/dev")),
 )  # the nearest ../shared/data/dev above the repository (a worktree sits one level deeper)
 SEED = 20261207
@@ -115,6 +118,43 @@ def measure_rates(texts: list[str], scanner: Scanner) -> dict[str, float]:
         "lexicon form": forms / n,
         "signal word": signal / n,
     }
+
+
+def langid_table() -> None:
+    """The first pass against lingua on the dev tweets: how many it answers, how often it
+    agrees with lingua, and how often each is right by the rows' own `lang` labels."""
+    from narcolex.detect import langid
+
+    rows = []
+    with (DEV_DIR / "tweets15_eu.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    fast = langid._fast_detector()
+    both = agree = fast_n = fast_ok = lingua_n = lingua_ok = 0
+    t_fast = t_lingua = 0.0
+    for r in rows:
+        text = " ".join(langid._NOT_LANGUAGE.sub(" ", r["text"][:600]).split())[:300]
+        if len(text) < langid.MIN_CHARS:
+            continue
+        t = time.perf_counter()
+        code, p = fast.classify(text)
+        t_fast += time.perf_counter() - t
+        t = time.perf_counter()
+        ling = langid._lingua(text)
+        t_lingua += time.perf_counter() - t
+        first = code if p >= langid.FAST_CONFIDENCE else None
+        fast_n += first is not None
+        fast_ok += first == r["lang"]
+        lingua_n += ling is not None
+        lingua_ok += ling == r["lang"]
+        if first and ling:
+            both += 1
+            agree += first == ling
+    n = len(rows)
+    print(f"dev tweets: {n}; first pass (py3langid, p >= {langid.FAST_CONFIDENCE}) answers "
+          f"{fast_n / n:.1%}, right {fast_ok / max(1, fast_n):.1%} of those (row labels), agrees "
+          f"with lingua on {agree / max(1, both):.1%} of the {both} both answer; lingua answers "
+          f"{lingua_n / n:.1%}, right {lingua_ok / max(1, lingua_n):.1%}; time per post "
+          f"{t_fast / n * 1e6:.0f} us against {t_lingua / n * 1e6:.0f} us")  # fmt: skip
 
 
 def generated_traffic(lex: Lexicon, n: int, rng: random.Random) -> list[str]:
@@ -263,7 +303,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="best of this many passes")
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--rates", action="store_true", help="print the rates table and stop")
+    ap.add_argument("--langid", action="store_true", help="first-pass language id vs lingua")
     args = ap.parse_args()
+    if args.langid:
+        langid_table()
+        return
 
     scanner = Scanner.default()
     lex = scanner.lexicon
