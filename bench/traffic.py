@@ -355,6 +355,8 @@ def main() -> None:
         two = _scan_many_rate(sc, texts, 2, args.repeat)
         print(f"  {'scan_many, 1 worker':<22} {one:>9.0f}")
         print(f"  {'scan_many, 2 workers':<22} {two:>9.0f} {two / one:>6.2f}x of 1 worker")
+        ceiling = evasion._ceiling(sc, texts[:5000], 2)
+        print(f"  {'machine ceiling':<22} {'':>9} {ceiling:>6.2f}x (2 lone scanners vs 1)")
     if not args.no_spark:
         texts = corpora[1][1] if tweets else generated
         r1, r2 = _spark_rates(texts, lex)

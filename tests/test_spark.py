@@ -84,7 +84,8 @@ def test_release_and_language_column(spark: SparkSession) -> None:
 
 def test_cli_spark_scan_parquet(spark: SparkSession, tmp_path: Path) -> None:
     src = tmp_path / "posts.parquet"
-    pq.write_table(pa.Table.from_pylist([{"id": str(i), "text": t} for i, t in rows(POSTS)]), src)
+    posts = [{"id": str(i), "text": t, "lang": "de" if i == 4 else None} for i, t in rows(POSTS)]
+    pq.write_table(pa.Table.from_pylist(posts), src)
     out = tmp_path / "findings"
     result = CliRunner().invoke(app, ["spark-scan", str(src), str(out)])
     assert result.exit_code == 0, result.output
@@ -93,6 +94,6 @@ def test_cli_spark_scan_parquet(spark: SparkSession, tmp_path: Path) -> None:
         "id", "verdict", "score", "lang", "substances", "signals", "matches", "explanation"
     ]  # fmt: skip
     scanner = Scanner.default()
-    want = [scanner.scan(t or "", id=str(i)).to_dict() for i, t in rows(POSTS)]
+    want = [scanner.scan_item(p).to_dict() for p in posts]  # the lang column is used
     assert sorted(table.to_pylist(), key=lambda r: int(r["id"])) == want
     assert not spark.sparkContext._jsc.sc().isStopped()  # the caller's session keeps running

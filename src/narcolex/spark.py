@@ -137,11 +137,23 @@ def scan_parquet(
     text_col: str = "text",
     id_col: str | None = "id",
     mode: str = "error",
+    lang_col: str | None = "lang",
 ) -> int:
-    """Scan a Parquet dataset into a Parquet dataset of findings; returns the number of rows."""
+    """Scan a Parquet dataset into a Parquet dataset of findings; returns the number of rows.
+    Like `narcolex scan`, it uses the posts' `lang` column where there is one."""
     df = spark.read.parquet(input_path)
     if id_col and id_col not in df.columns:
         id_col = None
-    out = scan_dataframe(df, text_col=text_col, id_col=id_col, release=release)
+    if lang_col and lang_col not in df.columns:
+        lang_col = None
+    out = scan_dataframe(df, text_col=text_col, id_col=id_col, release=release, lang_col=lang_col)
     out.write.mode(mode).parquet(output_path)
     return spark.read.parquet(output_path).count()
+
+
+if __name__ == "__main__":  # `spark-submit .../narcolex/spark.py INPUT OUTPUT [options]`
+    import sys
+
+    from narcolex.cli import app
+
+    app(["spark-scan", *sys.argv[1:]])
