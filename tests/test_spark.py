@@ -58,28 +58,46 @@ def rows(posts: list[str | None]) -> list[tuple[int, str | None]]:
     return [(i, p) for i, p in enumerate(posts)] + [(len(posts), None)]
 
 
-def test_findings_identical_to_scanner(spark: SparkSession) -> None:
-    df = spark.createDataFrame(rows(POSTS), "id bigint, text string")
-    got = {r["id"]: r.asDict(recursive=True) for r in scan_dataframe(df).collect()}
+@pytest.fixture(scope="module")
+def data() -> list[tuple[str, str | None, str | None]]:
+    """(id, text, lang) rows: every other post with a language given."""
+    return [(str(i), t, "de" if i % 2 else None) for i, t in rows(POSTS)]
+
+
+@pytest.fixture(scope="module")
+def bundled(spark: SparkSession, data: list) -> dict[str, dict]:
+    """The bundled release's findings for `data`, by id, scanned by Spark (one job)."""
+    df = spark.createDataFrame(data, "id string, text string, lang string")
+    return {r["id"]: r.asDict(recursive=True) for r in scan_dataframe(df).collect()}
+
+
+def test_findings_identical_to_scanner(bundled: dict[str, dict], data: list) -> None:
     scanner = Scanner.default()
-    want = {str(i): scanner.scan(t or "", id=str(i)).to_dict() for i, t in rows(POSTS)}
-    assert got == want
-    assert {r["verdict"] for r in got.values()} >= {"sale", "clean"}
+    want = {i: scanner.scan(t or "", id=i).to_dict() for i, t, _ in data}
+    assert bundled == want  # no lang_col: the lang column is not read
+    assert {r["verdict"] for r in bundled.values()} >= {"sale", "clean"}
 
 
-def test_release_and_language_column(spark: SparkSession) -> None:
+def test_integer_ids_become_strings(spark: SparkSession) -> None:
+    df = spark.createDataFrame([(7, "nice weather today"), (8, None)], "id bigint, text string")
+    assert [(r["id"], r["verdict"]) for r in scan_dataframe(df).collect()] == [
+        ("7", "clean"), ("8", "clean")
+    ]  # fmt: skip
+
+
+def test_release_and_language_column(
+    spark: SparkSession, data: list, bundled: dict[str, dict]
+) -> None:
     """A given release is what the executors scan with (not a cached scanner of another
     release), and a language column overrides identification as `lang=` does."""
     lexicon = Lexicon(terms=TERMS, version="test")
-    data = [(str(i), t, "de" if i % 2 else None) for i, t in enumerate(POSTS)]
     df = spark.createDataFrame(data, "id string, text string, lang string")
     scanned = scan_dataframe(df, release=lexicon, lang_col="lang").collect()
     scanner = Scanner.from_lexicon(lexicon)
-    want = [scanner.scan(t, lang=lang, id=i).to_dict() for i, t, lang in data]
-    assert sorted((r.asDict(recursive=True) for r in scanned), key=lambda r: int(r["id"])) == want
-    bundled = {r["id"]: r["matches"] for r in scan_dataframe(df).collect()}
-    small = {r["id"]: r["matches"] for r in scanned}
-    assert bundled != small  # two releases, two different sets of matches
+    want = [scanner.scan(t or "", lang=lang, id=i).to_dict() for i, t, lang in data]
+    got = sorted((r.asDict(recursive=True) for r in scanned), key=lambda r: int(r["id"]))
+    assert got == want
+    assert [r["matches"] for r in got] != [bundled[r["id"]]["matches"] for r in got]
 
 
 def test_cli_spark_scan_parquet(spark: SparkSession, tmp_path: Path) -> None:
