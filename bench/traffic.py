@@ -152,8 +152,8 @@ def langid_table() -> None:
     n = len(rows)
     print(f"dev tweets: {n}; first pass (py3langid, p >= {langid.FAST_CONFIDENCE}) answers "
           f"{fast_n / n:.1%}, right {fast_ok / max(1, fast_n):.1%} of those (row labels), agrees "
-          f"with lingua on {agree / max(1, both):.1%} of the {both} both answer; lingua answers "
-          f"{lingua_n / n:.1%}, right {lingua_ok / max(1, lingua_n):.1%}; time per post "
+          f"with lingua on {agree / max(1, both):.1%} of the {both} both answer\nlingua answers "
+          f"{lingua_n / n:.1%}, right {lingua_ok / max(1, lingua_n):.1%}\ntime per post "
           f"{t_fast / n * 1e6:.0f} us against {t_lingua / n * 1e6:.0f} us")  # fmt: skip
 
 
