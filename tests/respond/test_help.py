@@ -93,3 +93,14 @@ def test_loader_rejects_unsourced_or_unreachable_resources(tmp_path):
     _edit(root, "help", lambda d: d["gaps"].pop("LV"))
     with pytest.raises(ContentError, match="LV must have resources or be listed as a gap"):
         rc.load(root)
+
+
+def test_former_gaps_lu_ro_si_have_sourced_resources_and_lv_stays_a_gap():
+    """Issue 17: LU, RO and SI were gaps; each now lists a sourced service, LV is still honest."""
+    content = rc.bundled()
+    for cc in ("LU", "RO", "SI"):
+        answer = resources(cc)
+        assert not answer.gap and answer.resources, cc
+        assert all(r.sources for r in answer.resources)
+    assert set(content.help.gaps) == {"LV"}
+    assert "0800 870 070" in resources("RO", "ro").text()
