@@ -49,7 +49,7 @@ def seed_web(db_url: str, tmp: Path) -> dict[str, int]:
         db.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped before other packages reset the test database
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("web")
     db_url = _module_db(tmp)
