@@ -81,11 +81,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     def limit_for(method: str, path: str) -> int:
         if path == "/v1/scan":
             return settings.max_scan_body_bytes
-        if path == "/v1/submissions" and method == "POST":
+        if path in ("/v1/submissions", "/contribute") and method == "POST":
             return settings.max_upload_bytes + MULTIPART_OVERHEAD
         return DEFAULT_BODY_LIMIT
 
     app.add_middleware(RequestContext, limit_for=limit_for)
     for module in (health, scan, knowledge, collection, review, releases, admin, respond, monitor):
         app.include_router(module.router)
+    from narcolex import web
+
+    web.install(app)  # the web pages, in the same process and on the same service layer
     return app

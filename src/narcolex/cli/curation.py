@@ -88,6 +88,25 @@ def user_disable(name: str, actor: AsUser, db: DbOption = None) -> None:
     out.print(f"disabled {safe(name)}")
 
 
+@user_app.command("password-link")
+def user_password_link(
+    name: str,
+    actor: AsUser,
+    base_url: Annotated[
+        str, typer.Option(help="Where `narcolex serve` is reached by the user.")
+    ] = "http://127.0.0.1:8000",
+    hours: Annotated[int, typer.Option(min=1, max=720, help="Hours the link works.")] = 72,
+    db: DbOption = None,
+) -> None:
+    """A one-time link with which a user sets their web password (printed once)."""
+    from narcolex.workflow.passwords import create_link
+
+    with writing(db) as s:
+        secret = create_link(s, name, actor=actor, hours=hours)
+    err.print(f"one-time link for {name}, valid {hours} h (hand it over privately):")
+    out.out(f"{base_url.rstrip('/')}/set-password/{secret}")
+
+
 @token_app.command("create")
 def token_create(name: str, actor: AsUser, db: DbOption = None) -> None:
     """Create an API token for a user (admins only); the secret is printed once."""

@@ -27,9 +27,10 @@ def prepare_database(url: str | None) -> None:
             err.print(
                 f"Initialised {result.url}: release {result.release}, {result.validated} "
                 f"validated terms, sha256 {result.content_sha256[:12]}.\n"
-                "Create the first admin and a token for them:\n"
-                "  narcolex user add NAME --role admin\n"
-                "  narcolex token create NAME --as NAME",
+                "Create the first admin, then a token (API) or a password link (web):\n"
+                "  narcolex user add NAME --role admin --as system\n"
+                "  narcolex token create NAME --as NAME\n"
+                "  narcolex user password-link NAME --as NAME --base-url http://HOST:PORT",
                 highlight=False,
             )
         else:
@@ -67,7 +68,9 @@ def serve(
     if anonymous is not None:
         os.environ["NARCOLEX_API_ANONYMOUS"] = "true" if anonymous else "false"
     ApiSettings.from_env()  # fail here, once, on a bad setting
-    err.print(f"narcolex API on http://{host}:{port} (docs at /docs)", highlight=False)
+    err.print(
+        f"narcolex on http://{host}:{port} (web pages at /, API docs at /docs)", highlight=False
+    )
     uvicorn.run(
         "narcolex.api.app:create_app",
         factory=True,

@@ -276,3 +276,27 @@ def audit_page(
     if entity_id:
         stmt = stmt.where(AuditEntry.entity_id == entity_id)
     return list(session.scalars(stmt.order_by(AuditEntry.id).limit(limit)))
+
+
+# -- reads for the web pages ----------------------------------------------------------------
+def code_labels(session: Session, codes: list[str], lang: str) -> dict[str, str]:
+    """The name of each code in `lang`, falling back to English, then to the code itself."""
+    from narcolex.store.models import CodeLabel
+
+    found: dict[str, dict[str, str]] = {}
+    for code, lg, label in session.execute(
+        select(CodeLabel.code, CodeLabel.lang, CodeLabel.label).where(
+            CodeLabel.code.in_(codes), CodeLabel.lang.in_((lang, "en"))
+        )
+    ):
+        found.setdefault(code, {})[lg] = label
+    return {c: found.get(c, {}).get(lang) or found.get(c, {}).get("en") or c for c in codes}
+
+
+RECENT_ACTIONS = ("review.", "release.", "submission.")
+
+
+def recent_changes(session: Session, limit: int = 10) -> list[AuditEntry]:
+    """The newest curation events (reviews, releases, submissions), newest first."""
+    stmt = select(AuditEntry).where(or_(*(AuditEntry.action.startswith(a) for a in RECENT_ACTIONS)))
+    return list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit)))

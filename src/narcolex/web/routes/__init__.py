@@ -1,0 +1,1 @@
+"""One router per page area (home/terms/try, account, contribute, review, releases, admin)."""
