@@ -37,7 +37,8 @@ def test_every_page_has_no_serious_or_critical_violation(web: Server, new_page):
     found: list[str] = []
     anon = new_page(bypass_csp=True)  # axe is injected as an inline script
     for path in ("/", "/login", "/try", "/releases", "/releases/1", "/no-such-page",
-                 "/set-password/not-a-link", "/?lang=de", "/try?lang=fr"):  # fmt: skip
+                 "/set-password/not-a-link", "/?lang=de", "/try?lang=fr", "/help",
+                 "/help?country=DE&lang=de"):  # fmt: skip
         found += violations(anon, path)
     anon.goto("/try?lang=en")
     anon.get_by_label("Text of the post").fill("Fresh c.o.c.a.i.n.e for sale")
@@ -63,7 +64,7 @@ def test_every_page_has_no_serious_or_critical_violation(web: Server, new_page):
     sign_in(curator, "curator")
     term_id = web.extra["proposals"]["Kokainn"]
     for path in ("/terms", "/terms?q=kokain", "/terms/1", "/review", f"/review/{term_id}",
-                 "/releases/diff?a=1&b=1"):  # fmt: skip
+                 "/releases/diff?a=1&b=1", "/monitor?period=2026-11"):  # fmt: skip
         found += violations(curator, path)
     curator.set_viewport_size(PHONE)
     found += violations(curator)

@@ -175,3 +175,47 @@ def test_catalogues_cover_every_interface_string() -> None:
             m.string if isinstance(m.string, tuple) else (m.string,))]  # fmt: skip
         assert untranslated == [], lang
         assert {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id} == pot
+
+
+def test_monitoring_page_shows_a_month_to_analysts_only(web: Server, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from narcolex.cli import app
+
+    posts = tmp_path / "posts.jsonl"
+    rows = [
+        {"id": "m1", "text": "cocaine 1g 80€, dm me on telegram", "created_at": "2026-11-03",
+         "platform": "telegram", "country": "DE"},
+        {"id": "m2", "text": "cocaine 2g 150€ discreet delivery, snap me", "created_at":
+         "2026-11-04", "platform": "snapchat", "country": "DE"},
+        {"id": "m3", "text": "lovely weather in the park today", "created_at": "2026-11-04",
+         "platform": "x", "country": "DE"},
+    ]  # fmt: skip
+    posts.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    store = web.log.parent / "monitor"  # the server's NARCOLEX_MONITOR_DIR
+    ingest = ["monitor", "ingest", str(posts), "--store", str(store), "--bundled"]
+    result = CliRunner().invoke(app, ingest)
+    assert result.exit_code == 0, result.output
+    page = signed_in(web, "reader").get("/monitor", params={"period": "2026-11"})
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", page.text)
+    assert "3 posts scanned, 2 sightings, 2 offers" in text
+    assert "<svg" in page.text  # the trend chart
+    anonymous = httpx.get(f"{web.url}/monitor", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+    assert signed_in(web, "contributor").get("/monitor").status_code == 403
+
+
+def test_help_page_is_open_to_everyone(web: Server) -> None:
+    from html import escape
+
+    from narcolex.respond.help import resources
+
+    expected = resources("DE", "de")
+    page = httpx.get(f"{web.url}/help", params={"country": "DE", "lang": "de"})
+    assert page.status_code == 200
+    assert escape(expected.message, quote=False) in page.text
+    assert all(escape(r.name, quote=False) in page.text for r in expected.resources)
+    assert httpx.get(f"{web.url}/help", params={"country": "ZZ"}).status_code == 422
