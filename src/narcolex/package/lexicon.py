@@ -27,9 +27,15 @@ class LexiconTerm:
     variants: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     status: str = "validated"
+    # Multi-word phrases in which the form is innocent ("snow shovel", "crack repair"): a match
+    # inside one is cancelled (content: `innocent:` readings of kind phrase).
+    innocent: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if not d["innocent"]:  # absent when empty: hashes of releases without it stay the same
+            del d["innocent"]
+        return d
 
     @classmethod
     def from_record(cls, r: dict) -> LexiconTerm:
@@ -46,6 +52,7 @@ class LexiconTerm:
             variants=tuple(r.get("variants") or ()),
             countries=tuple(r.get("countries") or ()),
             status=r.get("status", "validated"),
+            innocent=tuple(r.get("innocent") or ()),
         )
 
 
