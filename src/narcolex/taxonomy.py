@@ -61,11 +61,17 @@ SIGNALS: tuple[str, ...] = (
 )
 
 # Context classes (not substances, not sale signals): who speaks to whom. An offer addresses
-# the reader (a supplier's first person, imperatives, second person); a report describes third
+# the reader (second person) and its supplier speaks (first person of selling, imperatives of
+# contact and ordering); a report describes third
 # parties (reporting verbs, police/court/agency/study words); ordinary commerce names model
 # numbers, materials and sizes. They are read only in posts that already name a substance, and
 # only move the score (ARCHITECTURE §4); their words live in knowledge/context/<lang>.yaml.
-CONTEXTS: tuple[str, ...] = ("context.address", "context.report", "context.commerce")
+CONTEXTS: tuple[str, ...] = (
+    "context.address",  # second person, a speaker who has something ("you", "ich habe")
+    "context.supply",  # a supplier's first person, calls to act ("vendo", "hit me up")
+    "context.report",
+    "context.commerce",
+)
 
 EU_LANGUAGES: tuple[str, ...] = (
     "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",

@@ -130,10 +130,12 @@ class ScoringConfig:
     # offer addresses the reader, a report describes third parties.
     address: float = 0.4  # per distinct cue, only beside a sale cue (a question is no offer)
     address_cap: float = 0.6
+    supply: float = 1.0  # per distinct cue of a supplier speaking ("vendo", "text me")
+    supply_cap: float = 1.4
     report: float = -0.8  # per distinct reporting word not already counted as news/sourced
     # Ordinary commerce (material, size, model, warranty) when one term is all the drug
     # evidence: "stainless steel herb grinder 63 mm" is a product listing.
-    commerce: float = -1.0
+    commerce: float = -1.2
     commerce_cap: float = -3.0
     # Short-post evidence: an ambiguous (not highly) term right next to an offer, delivery or
     # contact cue ("Sommertilbud på coke", "Hashplader kbh levering") ...
@@ -228,13 +230,13 @@ def score(
 
     strong_substance = not all(weak(m) for m in substance_matches)
     ctx: dict[str, set[str]] = {}
+    spans = _SignalSpans(signals) if context else None
     for c in context:
-        if c.code == "context.address" and any(
-            s.start < c.end and c.start < s.end for s in signals
-        ):
+        if c.code in ("context.address", "context.supply") and spans and spans.overlaps(c):
             continue  # "text me" is already a contact cue
         ctx.setdefault(c.code, set()).add(" ".join(c.surface.lower().split()))
     address = ctx.get("context.address", set())
+    supply = ctx.get("context.supply", set())
     if signals and all(_is_emoji_cue(s) for s in signals):
         # Like an emoji drug code, an emoji cue (💯 "100 pills", 🔌 "plug") counts only beside
         # a cue in words or numbers: alone it is how people write ("smoking pot 💯").
@@ -254,10 +256,13 @@ def score(
             best_by_code[sig.code] = (w, sig)
     for code, (w, sig) in sorted(best_by_code.items()):
         contribs.append(Contribution(f"{code.removeprefix('signal.')} {sig.surface!r}", w))
-    if address and best_by_code:
+    if supply:  # "vendo", "hit me up": a supplier speaks, a sale cue of its own
+        w = min(config.supply * len(supply), config.supply_cap)
+        contribs.append(Contribution(f"a supplier speaks {sorted(supply)}", w))
+    if address and (best_by_code or supply):
         w = min(config.address * len(address), config.address_cap)
         contribs.append(Contribution(f"addresses the reader {sorted(address)}", w))
-    pair = _pair(text, substance_matches, post_lang) and bool(best_by_code or address)
+    pair = _pair(text, substance_matches, post_lang) and bool(best_by_code or address or supply)
     if pair:
         shown = sorted({m.surface for m in substance_matches})
         contribs.append(Contribution(f"different substances together {shown}", config.pair_bonus))
@@ -290,24 +295,40 @@ def score(
         # would otherwise be a sale (it costs the most regex time of the whole score).
         contribs.extend(_counter_evidence(text, config, ctx))
         single = len({m.term_id for m in substance_matches}) == 1
-        if single and not any(s.source in ("messenger", "app_id", "phone") for s in signals):
+        if single and not _contact_detail(signals):
             contribs.extend(_commerce(text, config, ctx.get("context.commerce", set())))
     p = _sigmoid(sum(c.weight for c in contribs))
     verdict = "sale" if p >= config.sale_threshold else "mention"
     gated = None
     # A platform's name or the word "dealer" says where or by whom drugs are sold, which
     # reports say as often as adverts: they add weight but are no sale cue of their own.
-    offer_cues = {c for c in best_by_code if c not in _PLACE_CODES}
+    offer_cues = {
+        c for c, (_, sig) in best_by_code.items() if c not in _PLACE_CODES and sig.source != "link"
+    }
+    if supply:
+        offer_cues.add("context.supply")
     if verdict == "sale" and not offer_cues:
         # Signals are what separate an advert from drug talk: naming several drugs is not one.
+        # A bare link (a shortener, a news site) is no contact detail either.
         verdict, gated = "mention", "no sale cue"
+    elif verdict == "sale" and not (address or supply) and not _contact_detail(signals):
+        # Who speaks to whom: a text that reports on third parties (police, courts, "they
+        # sell on Telegram") and neither addresses the reader nor gives a way to reach a
+        # seller is a report, whatever drugs and prices it names.
+        report = _cues(NEWS, text) | ctx.get("context.report", set())
+        if len(report) >= 2 or (report and bound is None):
+            verdict, gated = "mention", f"reports on third parties {sorted(report)}"
+        elif bound is None and len(text.split()) >= PROSE_WORDS and not _titled(text, signals):
+            # A sentence of prose about drugs with no stock quantity, no way to reach anyone
+            # and no word to the reader: someone describing a market, not selling.
+            verdict, gated = "mention", "prose about drugs that addresses no reader"
     if not strong_substance and (pair or beside is not None):
         pass  # two substances together, or a term right beside an offer: judged on the score
     elif not strong_substance:
         # An ambiguous term or an emoji code alone says little: with no cue at all it is not
         # even drug talk, and to be an offer it needs a quantity attached to it: a weight
         # ("speed 10g", drugs are sold by weight) or a count plus another kind of cue.
-        if not offer_cues or (bound is None and len(best_by_code) < 2):
+        if not offer_cues or (bound is None and len(best_by_code) + bool(supply) < 2):
             # a link or a price next to "snow" or an emoji is still not drug talk
             verdict, gated = "clean", "only ambiguous terms or emoji, too little other evidence"
         elif verdict == "sale" and (
@@ -411,8 +432,22 @@ def _only_generic(m: Match) -> bool:
 
 
 _PLACE_CODES = ("signal.platform", "signal.dealer")
+_CONTACT_DETAILS = ("messenger", "app_id", "phone", "handle")
 
 
+def _titled(text: str, signals: list[Signal], title: int = 80) -> bool:
+    """The post opens like a listing or a menu line: a quantity, strength or price in its
+    title (the first line's first characters), "2 oz (56g) ...", "Bromazepam 6mg 50 tabs"."""
+    line = len(text[:title].split("\n", 1)[0])
+    return any(s.code in ("signal.quantity", "signal.price") and s.end <= line for s in signals)
+
+
+def _contact_detail(signals: list[Signal]) -> bool:
+    """A way to reach a seller: a messenger link, an app id, a phone number, a handle."""
+    return any(s.source in _CONTACT_DETAILS for s in signals)
+
+
+PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
 SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
 
 
@@ -442,11 +477,17 @@ _BESIDE_CODES = ("signal.offer", "signal.delivery", "signal.contact", "signal.pr
 def _beside(matches: list[Match], signals: list[Signal], gap: int) -> tuple[Match, Signal] | None:
     """An ambiguous (not highly ambiguous) term of a short post right next to an offer,
     delivery, price or contact cue: "<offer word> <slang>", "<slang> <city> levering"."""
-    for m in matches:
-        if m.ambiguity != "medium" or m.kind in ("emoji", "emoji_sequence"):
-            continue
-        for s in signals:
-            if s.code in _BESIDE_CODES and _distance(s, m) <= gap and not _is_emoji_cue(s):
+    near = _Nearest(
+        [
+            m
+            for m in matches
+            if m.ambiguity == "medium" and m.kind not in ("emoji", "emoji_sequence")
+        ]
+    )
+    for s in signals:  # O(signals x log matches): posts can hold thousands of both
+        if s.code in _BESIDE_CODES and not _is_emoji_cue(s):
+            m = near.nearest(s)
+            if m is not None and _distance(s, m) <= gap:
                 return m, s
     return None
 
@@ -472,6 +513,23 @@ def plausible_price(signals: list[Signal]) -> bool:
     grams = float(w.group().replace(",", ".")) * _GRAMS[unit]
     price = float(p.group().replace(",", "."))
     return grams <= 0 or price / grams >= MIN_PRICE_PER_GRAM
+
+
+class _SignalSpans:
+    """Overlap tests against the signals' spans in O(log n) (signals may overlap)."""
+
+    def __init__(self, signals: list[Signal]) -> None:
+        spans = sorted((s.start, s.end) for s in signals)
+        self.starts = [a for a, _ in spans]
+        self.max_end: list[int] = []  # the largest end among the spans up to here
+        top = -1
+        for _, b in spans:
+            top = max(top, b)
+            self.max_end.append(top)
+
+    def overlaps(self, c: ContextCue) -> bool:
+        k = bisect_right(self.starts, c.end - 1)  # spans starting before c ends
+        return k > 0 and self.max_end[k - 1] > c.start
 
 
 class _Nearest:
