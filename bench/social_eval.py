@@ -3,9 +3,9 @@
 Scans each labelled JSONL file (default bench/data/social_quotes.jsonl: posts quoted verbatim
 in press, police, court, agency and research pages, see bench/data/README.md) with the bundled
 scanner, always *without* the row's language (a platform does not know it either), and prints
-the evaluation table of narcolex.detect.evaluate overall, per genre (as `subset`) and per
-language, plus the two numbers the targets are set on: sale F1 and the share of `mention` rows
-flagged `sale`. `--errors` lists the rows whose verdict differs from the label.
+per language: rows, offers, sale precision/recall/F1 and the shares of `mention` and `clean`
+rows flagged `sale` (`--full`: the whole report of `narcolex eval`, with genres as subsets).
+`--errors` lists the rows whose verdict differs from the label, with the explanation.
 """
 
 from __future__ import annotations
@@ -16,10 +16,25 @@ import sys
 from pathlib import Path
 
 from narcolex.detect import Scanner
-from narcolex.detect.evaluate import evaluate, format_report
+from narcolex.detect.evaluate import EvalReport, evaluate, format_report
 from narcolex.detect.io import read_posts
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "social_quotes.jsonl"
+
+
+def table(report: EvalReport) -> str:
+    """Per language: rows, offers, sale precision/recall/F1, mention→sale, clean→sale."""
+    head = f"{'lang':<6} {'rows':>5} {'offers':>6} {'sale P':>7} {'sale R':>7} {'sale F1':>7} "
+    lines = [head + f"{'mention→sale':>13} {'clean→sale':>11}"]
+    for name, m in [*sorted(report.by_lang.items()), ("ALL", report.overall)]:
+        sale = m.per_verdict["sale"]
+        ms, cs = m.sale_rate.get("mention"), m.sale_rate.get("clean")
+        lines.append(
+            f"{name:<6} {m.n:>5} {sale['support']:>6} {sale['precision']:>7.3f} "
+            f"{sale['recall']:>7.3f} {sale['f1']:>7.3f} "
+            f"{('-' if ms is None else f'{ms:.2%}'):>13} {('-' if cs is None else f'{cs:.2%}'):>11}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -27,6 +42,7 @@ def main() -> None:
     ap.add_argument("files", nargs="*", default=[str(DEFAULT)])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list the rows scored wrong")
+    ap.add_argument("--full", action="store_true", help="the full report of `narcolex eval`")
     args = ap.parse_args()
     rows: list[dict] = []
     for f in args.files:
@@ -42,7 +58,10 @@ def main() -> None:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
         return
-    print(format_report(report, max_langs=40))
+    if args.full:
+        print(format_report(report, max_langs=40))
+    else:
+        print(table(report))
     o = report.overall
     print(
         f"\nsale F1 {o.per_verdict['sale']['f1']:.3f}; "

@@ -231,9 +231,12 @@ def score(
     strong_substance = not all(weak(m) for m in substance_matches)
     ctx: dict[str, set[str]] = {}
     spans = _SignalSpans(signals) if context else None
+    speaks = False  # someone addresses the reader or offers, in words of the post's language
     for c in context:
-        if c.code in ("context.address", "context.supply") and spans and spans.overlaps(c):
-            continue  # "text me" is already a contact cue
+        if c.code in ("context.address", "context.supply"):
+            speaks = True
+            if spans and spans.overlaps(c):
+                continue  # "text me" is already a contact cue: its weight is counted there
         ctx.setdefault(c.code, set()).add(" ".join(c.surface.lower().split()))
     address = ctx.get("context.address", set())
     supply = ctx.get("context.supply", set())
@@ -311,7 +314,7 @@ def score(
         # Signals are what separate an advert from drug talk: naming several drugs is not one.
         # A bare link (a shortener, a news site) is no contact detail either.
         verdict, gated = "mention", "no sale cue"
-    elif verdict == "sale" and not (address or supply) and not _contact_detail(signals):
+    elif verdict == "sale" and not speaks and not _contact_detail(signals):
         # Who speaks to whom: a text that reports on third parties (police, courts, "they
         # sell on Telegram") and neither addresses the reader nor gives a way to reach a
         # seller is a report, whatever drugs and prices it names.
