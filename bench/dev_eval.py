@@ -17,6 +17,7 @@ from pathlib import Path
 from narcolex.detect import Scanner
 from narcolex.detect.evaluate import evaluate
 from narcolex.detect.io import read_posts
+from narcolex.taxonomy import is_context
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 
@@ -44,7 +45,11 @@ def main() -> None:
     if args.json:
         print(json.dumps({name: m.to_dict() for name, m, _ in table}, indent=2))
         return
-    print(f"bundled lexicon: {len(scanner.lexicon)} validated terms\n")
+    context = sum(1 for t in scanner.lexicon.terms if all(is_context(c) for c in t.denotes))
+    print(
+        f"bundled lexicon: {len(scanner.lexicon) - context} validated terms "
+        f"(and {context} context words)\n"
+    )
     head = f"{'file':<24} {'rows':>6} {'sale P':>7} {'sale R':>7} {'sale F1':>7} "
     print(head + f"{'mention→sale':>13} {'clean→sale':>11} {'posts/s':>8}")
     for name, m, rate in table:

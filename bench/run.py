@@ -97,13 +97,32 @@ OBFUSCATIONS: dict[str, Callable[[str, random.Random], str]] = {
     "diacritics": lambda w, r: unicodedata.normalize(
         "NFC", "".join(c + "\u0301" if c in "aeiou" else c for c in w)),
     "hashtag": lambda w, r: "#" + (w.capitalize() + "Kaufen" if r.random() < 0.5 else w + "now"),
+    "doubled": lambda w, r: _doubled(w, r),
+    "spaced_words": lambda w, r: _spaced_words(w, r),
 }  # fmt: skip
+
+
+def _doubled(w: str, rng: random.Random) -> str:
+    """Letters doubled anywhere in the word, three or more of them ("ccoccaiinne")."""
+    idx = set(rng.sample(range(len(w)), min(len(w), max(3, len(w) // 2))))
+    return "".join(c * 2 if i in idx else c for i, c in enumerate(w))
+
+
+_SECOND: list[str] = []  # a second term for spaced_words, set by make_corpus
+
+
+def _spaced_words(w: str, rng: random.Random) -> str:
+    """The term and another one letter-spaced as one run ("C a n n a b i s S p i c e")."""
+    other = rng.choice(_SECOND) if _SECOND else w
+    sep = rng.choice((" ", ".", "-"))
+    return sep.join(w.capitalize() + other.capitalize())
 
 
 def make_corpus(rng: random.Random, lex: Lexicon, n: int, every: int = 5) -> tuple[list, list]:
     """(posts, clean_posts); a planted post is (text, kind, term_id, start, end)."""
     planted = []
     clean = []
+    _SECOND[:] = [t.term for t in lex.terms[:200]]
     for i in range(n):
         words = [rng.choice(FILLER) for _ in range(rng.randint(8, 30))]
         if i % every == 0:  # one post in `every` carries a planted term

@@ -60,6 +60,19 @@ SIGNALS: tuple[str, ...] = (
     "signal.discreet",
 )
 
+# Context classes (not substances, not sale signals): who speaks to whom. An offer addresses
+# the reader (second person) and its supplier speaks (first person of selling, imperatives of
+# contact and ordering); a report describes third
+# parties (reporting verbs, police/court/agency/study words); ordinary commerce names model
+# numbers, materials and sizes. They are read only in posts that already name a substance, and
+# only move the score (ARCHITECTURE §4); their words live in knowledge/context/<lang>.yaml.
+CONTEXTS: tuple[str, ...] = (
+    "context.address",  # second person, a speaker who has something ("you", "ich habe")
+    "context.supply",  # a supplier's first person, calls to act ("vendo", "hit me up")
+    "context.report",
+    "context.commerce",
+)
+
 EU_LANGUAGES: tuple[str, ...] = (
     "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
     "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
@@ -133,9 +146,11 @@ def validate_signal(code: str) -> str:
 
 
 def validate_code(code: str) -> str:
-    """A denoted code: either a substance or a signal."""
+    """A denoted code: a substance, a signal or a context class."""
     if code.startswith("signal."):
         return validate_signal(code)
+    if code.startswith("context."):
+        return _check("context code", code, CONTEXTS)
     return _check("substance or signal code", code, (*SUBSTANCES, *SIGNALS))
 
 
@@ -173,6 +188,15 @@ def validate_country(code: str) -> str:
 
 def is_signal(code: str) -> bool:
     return code.startswith("signal.")
+
+
+def is_context(code: str) -> bool:
+    return code.startswith("context.")
+
+
+def is_substance(code: str) -> bool:
+    """Neither a sale signal nor a context class."""
+    return not code.startswith(("signal.", "context."))
 
 
 def substance_group(code: str) -> str:

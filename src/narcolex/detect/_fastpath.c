@@ -4,7 +4,7 @@
  * Most posts contain no lexicon term. For an ASCII post, the Python prefilter (matcher.py)
  * translates the post into its word skeleton, runs an Aho-Corasick automaton over it, and
  * checks what makes the skeleton unreliable (letters spaced out, a hashtag, a leet symbol
- * inside a word, a tripled i). This module does the same in one pass over the post's bytes, without
+ * inside a word, a tripled i, three doubled letters in one word). This module does the same in one pass over the post's bytes, without
  * building any Python object, so that a clean post costs a fraction of a microsecond.
  *
  * Prefilter(keys, table, lone): `keys` are the prefilter's ASCII skeleton keys (bytes), `table`
@@ -204,6 +204,8 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
     int prev_alnum = 0;      /* in the original: letter or digit before a symbol run */
     int symbol_run = 0;      /* symbols right after a letter or digit: h@sh */
     int i_run = 0;           /* i or I in a row in the original: kiiiller */
+    unsigned char prev_k = ' '; /* the previous skeleton byte */
+    int doubles = 0;         /* doubled letters in the current word: ccoccaiinne */
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (c == '#') return PyLong_FromLong(1);  /* hashtags are segmented on the full path */
@@ -228,7 +230,16 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
             prev_alnum = 0;
         }
         unsigned char k = self->skel[c];
+        if (k != ' ' && k == prev_k) {
+            /* DOUBLES_MIN disjoint doubled letters in one word (normalize.py): letters
+             * doubled to dodge a filter. A pair is not the start of the next one. */
+            if (++doubles >= 3) return PyLong_FromLong(1);
+            prev_k = 0;
+        } else {
+            prev_k = k;
+        }
         if (k == ' ') {
+            doubles = 0;
             if (wordlen == 1) {
                 if (++singles >= 3) return PyLong_FromLong(1);
             } else if (wordlen > 1) {

@@ -9,21 +9,25 @@ order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from narcolex.config import ScanLimits
+from narcolex.detect import commonness
+from narcolex.detect.commonness import code_like, commonest
 from narcolex.detect.explain import explain
 from narcolex.detect.finding import Finding, Match, Signal
 from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
-from narcolex.detect.scoring import ScoringConfig, is_foreign, score
+from narcolex.detect.scoring import ContextCue, ScoringConfig, is_foreign, score
 from narcolex.detect.signals import clock_time, find_signals
 from narcolex.errors import InputError
 from narcolex.package.bundle import read_bundle
 from narcolex.package.lexicon import Lexicon, LexiconTerm
+from narcolex.taxonomy import is_context, is_substance
 
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
@@ -44,9 +48,14 @@ class Scanner:
         self.lexicon = lexicon
         self.config = config or ScoringConfig.from_env()
         self.limits = limits or ScanLimits.from_env()
-        self.compiled = compile_lexicon(lexicon)
-        self._terms = lexicon.terms
-        self._substance = [any(not c.startswith("signal.") for c in t.denotes) for t in self._terms]
+        main, context = _split(lexicon)
+        # Context words ("you", "police") are everywhere: they get their own automaton, run
+        # only on posts that already name a substance, so the prefilter never sees them.
+        self.compiled = compile_lexicon(main)
+        self._context = compile_lexicon(context) if context is not None else None
+        self._terms = main.terms
+        self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
+        self._innocent: dict[int, re.Pattern[str]] = {}
         # The C prefilter's check, called straight from scan: on a clean ASCII post (most of
         # what a platform scans) the layers of Python calls around it cost more than it does.
         self._fast_check = self.compiled.fast.check if self.compiled.fast is not None else None
@@ -101,6 +110,8 @@ class Scanner:
             raw = raw[: self.limits.matches]
         if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
             raw = [r for r in raw if not self._native_word(text, r)]
+            raw = self._without_innocent(text, raw)
+            raw = [r for r in raw if not self._code_as_word(text, r, lang)]
         if not raw:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
@@ -137,7 +148,8 @@ class Scanner:
         seen = {(s.code, s.start, s.end) for s in signals}
         signals.extend(s for s in _pattern_signals(text) if (s.code, s.start, s.end) not in seen)
         signals.sort(key=lambda s: s.start)
-        sc = score(text, subs, signals, self.config, post_lang)
+        context = self._context_cues(text, post_lang)
+        sc = score(text, subs, signals, self.config, post_lang, context)
         substances: tuple[str, ...] = ()
         if sc.verdict != "clean":  # a lone ambiguous word is reported as a match, not a drug
             substances = tuple(
@@ -160,6 +172,52 @@ class Scanner:
             id=id,
             signal_details=tuple(signals),
             contributions=sc.contributions,
+        )
+
+    def _context_cues(self, text: str, post_lang: str | None) -> list[ContextCue]:
+        """The context words of the post's language (all of them, words of three letters or
+        more, when the language is unknown): who speaks to whom, ordinary commerce."""
+        if self._context is None:
+            return []
+        terms = self._context.terms
+        out = []
+        for r in self._context.find(text):
+            ts = [
+                terms[i]
+                for i in r.terms
+                if (post_lang is None and (r.end - r.start >= 3 or " " in terms[i].term))
+                or (post_lang is not None and not is_foreign(terms[i].lang, post_lang))
+            ]
+            if ts:
+                code = ts[0].denotes[0]
+                out.append(ContextCue(code, text[r.start : r.end], r.start, r.end))
+        return out
+
+    def _without_innocent(self, text: str, raw: list[RawMatch]) -> list[RawMatch]:
+        """Matches with the readings whose innocent phrase surrounds them taken away ("snow
+        shovel", "crack repair kit"): a match with no reading left is no match."""
+        out = []
+        for r in raw:
+            keep = tuple(i for i in r.terms if not self._inside_innocent(text, r, i))
+            if keep == r.terms:
+                out.append(r)
+            elif keep:
+                out.append(RawMatch(r.start, r.end, keep, r.emoji))
+        return out
+
+    def _inside_innocent(self, text: str, r: RawMatch, i: int) -> bool:
+        phrases = self._terms[i].innocent
+        if not phrases:
+            return False
+        pattern = self._innocent.get(i)
+        if pattern is None:
+            alts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+            pattern = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+            self._innocent[i] = pattern
+        lo = max(0, r.start - 200)
+        return any(
+            m.start() <= r.start and r.end <= m.end()
+            for m in pattern.finditer(text, lo, min(len(text), r.end + 200))
         )
 
     def _needs_language(self, raw: list[RawMatch]) -> bool:
@@ -213,6 +271,8 @@ class Scanner:
             return (lang_rank, 0 if has_substance else 1, amb, 0 if t.lang == "en" else 1)
 
         t = self._terms[min(r.terms, key=rank)]
+        surface = text[r.start : r.end]
+        ambiguity, note = self._measured_ambiguity(t, surface, post_lang)
         return Match(
             term_id=t.id,
             term=t.term,
@@ -222,9 +282,59 @@ class Scanner:
             kind=t.kind,
             denotes=t.denotes,
             lang=t.lang,
-            ambiguity=t.ambiguity,
+            ambiguity=ambiguity,
             confidence=t.confidence,
+            note=note,
+            generic=self._generic_word(t, surface),
         )
+
+    def _generic_word(self, t: LexiconTerm, surface: str) -> bool:
+        """drugs.generic names both the words for drugs in general and medicines without a
+        code of their own; the words are common words of their language (wordfreq), the
+        medicines are not ("Drogen" Zipf 4.5, "Rauschgift" 3.3; "modafinil" 2.6)."""
+        if t.denotes != ("drugs.generic",) or t.lang == "und" or t.kind == "brand":
+            return False
+        words = {*surface.lower().split(), *t.term.lower().split()}
+        return max(commonness.zipf(w, t.lang) for w in words) >= commonness.MEDIUM
+
+    def _measured_ambiguity(
+        self, t: LexiconTerm, surface: str, post_lang: str | None
+    ) -> tuple[str, str]:
+        """The term's ambiguity, raised where the form is measurably an everyday word of the
+        post's language (of English and the term's own language when that is unknown):
+        `high` when very common, at least `medium` for a reading from another language or a
+        language-free code (see detect.commonness)."""
+        if t.ambiguity == "high" or t.kind in ("emoji", "emoji_sequence"):
+            return t.ambiguity, ""
+        form = surface.strip()
+        if not form.isalpha():  # one word: wordfreq has no frequency for a phrase as such
+            return t.ambiguity, ""
+        langs = (post_lang,) if post_lang else ("en", t.lang)
+        z, where = commonest(form, langs)
+        if z >= commonness.HIGH:
+            return "high", f"an everyday word in {where}, Zipf {z:.1f}"
+        # A word of another language than the term's: common there for other reasons than
+        # the drug ("kokain" is common in Czech because it is the Czech word for it).
+        other = tuple(x for x in langs if x != t.lang)
+        if t.ambiguity == "low" and other and t.lang not in ("en", post_lang):
+            z, where = commonest(form, other)
+            if z >= commonness.MEDIUM:
+                return "medium", f"a word of {where}, Zipf {z:.1f}"
+        return t.ambiguity, ""
+
+    def _code_as_word(self, text: str, r: RawMatch, post_lang: str | None) -> bool:
+        """A language-free code ("DOM", "DOC") written as a word of running text ("dom") in
+        a language where that word is common: a word, not the code."""
+        surface = text[r.start : r.end]
+        if code_like(surface) or not surface.isalpha():
+            return False
+        if not all(
+            self._terms[i].lang == "und" and self._terms[i].kind == "abbreviation" for i in r.terms
+        ):
+            return False  # strain and brand names are written as words ("Cheese", "Soma")
+        lang = post_lang or detect_language(text)
+        z, _ = commonest(surface, (lang,) if lang else ("en",))
+        return z >= commonness.MEDIUM
 
     def scan_item(self, item: PostLike) -> Finding:
         """Scan a post given as text, a mapping with `text` (and `id`, `lang`), or a tuple."""
@@ -268,6 +378,32 @@ def _script(ch: str) -> str:
     if "\u0370" <= ch <= "\u03ff":
         return "greek"
     return "latin" if ch.isascii() or "\u00c0" <= ch <= "\u024f" else "other"
+
+
+_SPLIT: dict[int, tuple[Lexicon, Lexicon, Lexicon | None]] = {}
+
+
+def _split(lexicon: Lexicon) -> tuple[Lexicon, Lexicon | None]:
+    """(the lexicon without context words, the context words or None); the same objects
+    for the same lexicon object, so that compiled automata are found by identity."""
+    hit = _SPLIT.get(id(lexicon))
+    if hit is not None and hit[0] is lexicon:
+        return hit[1], hit[2]
+    ctx = tuple(t for t in lexicon.terms if t.denotes and all(is_context(c) for c in t.denotes))
+    if not ctx:
+        main, context = lexicon, None
+    else:
+        ids = {t.id for t in ctx}
+        main = Lexicon(
+            terms=tuple(t for t in lexicon.terms if t.id not in ids),
+            version=lexicon.version,
+            substance_labels=lexicon.substance_labels,
+        )
+        context = Lexicon(terms=ctx, version=f"{lexicon.version}+context")
+    if len(_SPLIT) > 8:
+        _SPLIT.clear()
+    _SPLIT[id(lexicon)] = (lexicon, main, context)
+    return main, context
 
 
 @lru_cache(maxsize=1)

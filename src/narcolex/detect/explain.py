@@ -22,7 +22,8 @@ def explain(score: Score, matches: list[Match], signals: list[Signal]) -> str:
     subs = [m for m in matches if m.substances]
     if subs:
         found = ", ".join(
-            f"{m.surface!r}→{m.term} [{'/'.join(m.substances)}; {m.ambiguity} ambiguity, {m.lang}]"
+            f"{m.surface!r}→{m.term} [{'/'.join(m.substances)}; {m.ambiguity} ambiguity"
+            f"{f' ({m.note})' if m.note else ''}, {m.lang}]"
             for m in subs[:8]
         )
         parts.append(f"Terms: {found}.")

@@ -48,6 +48,12 @@ class Match(_FastPickle):
     lang: str
     ambiguity: str = "low"
     confidence: str = "medium"
+    # Why the ambiguity differs from the lexicon's, if it does ("an everyday word in en");
+    # kept for the explanation, not part of the output row.
+    note: str = ""
+    # A generic word for drugs ("drugs", "Rauschgift": drugs.generic and a common word of its
+    # language), as opposed to a product without a code of its own ("modafinil").
+    generic: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,11 +69,15 @@ class Match(_FastPickle):
 
     @property
     def substances(self) -> tuple[str, ...]:
-        return tuple(c for c in self.denotes if not c.startswith("signal."))
+        return tuple(c for c in self.denotes if not c.startswith(("signal.", "context.")))
 
     @property
     def signal_codes(self) -> tuple[str, ...]:
         return tuple(c for c in self.denotes if c.startswith("signal."))
+
+    @property
+    def context_codes(self) -> tuple[str, ...]:
+        return tuple(c for c in self.denotes if c.startswith("context."))
 
 
 @dataclass(frozen=True, slots=True)

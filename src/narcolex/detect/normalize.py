@@ -210,9 +210,37 @@ SKELETON_TRIPLE_KEYS: tuple[str, ...] = (
 )
 
 
+# Letters doubled to dodge a filter ("ccoccaiinne"): three doubled letters in one word of the
+# skeleton, which few words have ("bookkeeper", "committee"); such posts take the full path
+# and are also matched in their squeezed reading.
+DOUBLES_MIN = 3
+_LETTER_PAIR = re.compile(r"([^\W\d_])\1")
+_SKELETON_PAIR = re.compile(r"(\S)\1")
+_NOT_WORD = re.compile(r"[\W_]")
+_SPACE = re.compile(" ")
+
+
+def doubled_word(
+    text: str, pair: re.Pattern[str] = _LETTER_PAIR, gap: re.Pattern[str] = _NOT_WORD
+) -> bool:
+    """DOUBLES_MIN disjoint doubled characters in one word (pairs found left to right, as
+    the C fast path counts them). Linear: posts can be a megabyte of one "word"."""
+    count, prev = 0, -1
+    for m in pair.finditer(text):
+        if prev < 0 or gap.search(text, prev, m.start()) is not None:
+            count = 0
+        count += 1
+        if count >= DOUBLES_MIN:
+            return True
+        prev = m.end()
+    return False
+
+
 def needs_full_path(text: str, word_skel: str) -> bool:
     """True when the prefilter cannot vouch for `text` (see the comment above)."""
     if _TRIPLE_I.search(text):  # the skeleton's i-runs need four (see above)
+        return True
+    if doubled_word(word_skel, _SKELETON_PAIR, _SPACE):
         return True
     m = None if word_skel.isascii() else SKELETON_TRIPLE.search(word_skel)
     if m and (
@@ -246,6 +274,13 @@ class Stage:
 
     def __post_init__(self) -> None:
         self._keys = [e[0] for e in self.edits]
+        self._in_keys: list[int] | None = None
+
+    def in_keys(self) -> list[int]:
+        """The input starts of the edits (sorted like the edits), built on first use."""
+        if self._in_keys is None:
+            self._in_keys = [e[2] for e in self.edits]
+        return self._in_keys
 
     def start(self, p: int) -> int:
         """Input position of the character at output position `p`."""
@@ -332,15 +367,19 @@ def _split_hashtags(text: str) -> tuple[str, Stage | None]:
     return "".join(parts), Stage(edits)
 
 
-def _collapse_separators(text: str) -> tuple[str, Stage | None]:
+def _collapse_separators(text: str) -> tuple[str, Stage | None, list[tuple[int, int]]]:
+    """Letters spaced out joined up (c.o.k.e -> coke), with the output span of each run: a
+    run may spell several words ("C a n n a b i s S p i c e"), segmented like a hashtag."""
     if not _SPACED.search(text):
-        return text, None
+        return text, None, []
     # Record each separator run as its own deletion so letters keep exact offsets.
     parts: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
+    runs: list[tuple[int, int]] = []
     last = 0
     out_len = 0
     for m in _SPACED.finditer(text):
+        run_start = out_len + (m.start() - last)
         for s in _SEP_RUN.finditer(text, m.start(), m.end()):
             a, b = s.span()
             parts.append(text[last:a])
@@ -348,8 +387,21 @@ def _collapse_separators(text: str) -> tuple[str, Stage | None]:
             edits.append((oa, oa, a, b))
             out_len = oa
             last = b
+        runs.append((run_start, out_len + (m.end() - last)))
     parts.append(text[last:])
-    return "".join(parts), Stage(edits)
+    return "".join(parts), Stage(edits), runs
+
+
+def _forward(stage: Stage | None, p: int) -> int:
+    """The output position of input position `p` through a stage of replacements."""
+    if stage is None:
+        return p
+    keys = stage.in_keys()
+    i = bisect_right(keys, p) - 1
+    if i < 0:
+        return p
+    oa, ob, _ia, ib = stage.edits[i]
+    return oa if p < ib else ob + (p - ib)
 
 
 def _leet_readings(text: str) -> list[str]:
@@ -408,16 +460,29 @@ class Variant:
         return start, max(start, end)
 
 
-def _finish(text: str, stages: list[Stage], squeezed: bool) -> Variant:
+def _finish(
+    text: str, stages: list[Stage], squeezed: bool, runs: list[tuple[int, int]] | None = None
+) -> Variant:
+    runs = runs or []
     stages = list(stages)
     if "  " in text:
         text, st = _sub_with_edits(_SPACES, text, lambda m: " ")
         if st:
             stages.append(st)
+            runs = [(_forward(st, a), _forward(st, b)) for a, b in runs]
     tags: list[tuple[int, int]] = []
     if "#" in text:
         tags = [m.span(1) for m in _HASHTAG.finditer(text)]
         text = text.replace("#", " ")
+    # Runs of spaced letters are segmented into terms like hashtags (a run that is one term
+    # is matched as a word already): only whole words of the reading.
+    for a, b in runs:
+        while a < b and not text[a].isalnum():
+            a += 1
+        while b > a and not text[b - 1].isalnum():
+            b -= 1
+        if b - a > 1 and (a == 0 or text[a - 1] == " ") and (b == len(text) or text[b] == " "):
+            tags.append((a, b))
     return Variant(text, stages, squeezed, tags)
 
 
@@ -443,19 +508,21 @@ def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None
     s, st = _fold_stage(s)
     if st:
         stages.append(st)
+    runs: list[tuple[int, int]] = []
     if spaced is not False:  # the prefilter may already know there are no spaced letters
-        s, st = _collapse_separators(s)
+        s, st, runs = _collapse_separators(s)
         if st:
             stages.append(st)
     out: list[Variant] = []
-    do_squeeze = _has_letter_triple(s) if squeeze is None else squeeze
+    do_squeeze = (_has_letter_triple(s) or doubled_word(s)) if squeeze is None else squeeze
     for reading in _leet_readings(s):
         r = punct(reading)
-        out.append(_finish(r, stages, False))
+        out.append(_finish(r, stages, False, runs))
         if do_squeeze:
             sq, st = _sub_with_edits(_SQUEEZE, r, lambda m: m.group(1))
             if st:
-                out.append(_finish(sq, [*stages, st], True))
+                moved = [(_forward(st, a), _forward(st, b)) for a, b in runs]
+                out.append(_finish(sq, [*stages, st], True, moved))
     return out
 
 

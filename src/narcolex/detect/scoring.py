@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from narcolex.detect.finding import Contribution, Match, Signal
 from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, SOURCED, TREATMENT_STORY, USE_STORY
+from narcolex.taxonomy import substance_group
 
 _FIRST_PERSON = re.compile(
     r"(?<![\w.\-*_/])(?:i|i'm|i've|i'd|my|me|myself|ich|mein|meine|mir|mich|je|j'ai|mon|ma|mes|moi|"
@@ -109,6 +110,7 @@ class ScoringConfig:
     treatment_cap: float = -3.0
     review: float = -0.9  # per feedback cue (rating, thanks, received, will order again)
     review_cap: float = -3.6
+    generic: float = 0.6  # at most, for a generic word ("drugs", "Betäubungsmittel")
     extra_term: float = 0.25  # each further distinct substance term
     extra_term_cap: float = 0.75
     signals: dict[str, float] = field(default_factory=_default_signal_weights)
@@ -124,6 +126,23 @@ class ScoringConfig:
     far_factor: float = 0.5
     first_person: float = -0.3  # per first-person word, capped
     first_person_cap: float = -2.0
+    # Who speaks to whom (context words of the post's language, knowledge/context/): an
+    # offer addresses the reader, a report describes third parties.
+    address: float = 0.4  # per distinct cue, only beside a sale cue (a question is no offer)
+    address_cap: float = 0.6
+    supply: float = 1.0  # per distinct cue of a supplier speaking ("vendo", "text me")
+    supply_cap: float = 1.4
+    report: float = -0.8  # per distinct reporting word not already counted as news/sourced
+    # Ordinary commerce (material, size, model, warranty) when one term is all the drug
+    # evidence: "stainless steel herb grinder 63 mm" is a product listing.
+    commerce: float = -1.2
+    commerce_cap: float = -3.0
+    # Short-post evidence: an ambiguous (not highly) term right next to an offer, delivery or
+    # contact cue ("Sommertilbud på coke", "Hashplader kbh levering") ...
+    beside: int = 30
+    # ... and two different substances named together, beside a sale cue or addressing the
+    # reader ("brunt og grønt inne, ring"): each ambiguous, together they are drug talk.
+    pair_bonus: float = 0.6
 
     @classmethod
     def from_env(cls) -> ScoringConfig:
@@ -136,6 +155,16 @@ class ScoringConfig:
 
                 raise ConfigError(f"NARCOLEX_SALE_THRESHOLD is not a number: {raw!r}") from None
         return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class ContextCue:
+    """A context word found in the post: `code` is a taxonomy context class."""
+
+    code: str
+    surface: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -156,6 +185,7 @@ def score(
     signals: list[Signal],
     config: ScoringConfig,
     post_lang: str | None = None,
+    context: list[ContextCue] | tuple[ContextCue, ...] = (),
 ) -> Score:
     """The sale probability and verdict for one post (see the module docstring)."""
     if not substance_matches:
@@ -168,6 +198,8 @@ def score(
             w *= config.emoji_factor
         if is_foreign(m.lang, post_lang):
             w *= config.foreign_low_factor if m.ambiguity == "low" else config.foreign_factor
+        if m.generic:  # "drugs", "narcotics": how reports talk, offers name products
+            w = min(w, config.generic)
         weights.append((w, m))
     weights.sort(key=lambda t: -t[0])
     best_w, best = weights[0]
@@ -193,9 +225,21 @@ def score(
             (unconfirmed and m.ambiguity != "low")
             or m.ambiguity == "high"
             or m.kind in ("emoji", "emoji_sequence")
+            or _only_generic(m)
         )
 
     strong_substance = not all(weak(m) for m in substance_matches)
+    ctx: dict[str, set[str]] = {}
+    spans = _SignalSpans(signals) if context else None
+    speaks = False  # someone addresses the reader or offers, in words of the post's language
+    for c in context:
+        if c.code in ("context.address", "context.supply"):
+            speaks = True
+            if spans and spans.overlaps(c):
+                continue  # "text me" is already a contact cue: its weight is counted there
+        ctx.setdefault(c.code, set()).add(" ".join(c.surface.lower().split()))
+    address = ctx.get("context.address", set())
+    supply = ctx.get("context.supply", set())
     if signals and all(_is_emoji_cue(s) for s in signals):
         # Like an emoji drug code, an emoji cue (💯 "100 pills", 🔌 "plug") counts only beside
         # a cue in words or numbers: alone it is how people write ("smoking pot 💯").
@@ -215,6 +259,22 @@ def score(
             best_by_code[sig.code] = (w, sig)
     for code, (w, sig) in sorted(best_by_code.items()):
         contribs.append(Contribution(f"{code.removeprefix('signal.')} {sig.surface!r}", w))
+    if supply:  # "vendo", "hit me up": a supplier speaks, a sale cue of its own
+        w = min(config.supply * len(supply), config.supply_cap)
+        contribs.append(Contribution(f"a supplier speaks {sorted(supply)}", w))
+    if address and (best_by_code or supply):
+        w = min(config.address * len(address), config.address_cap)
+        contribs.append(Contribution(f"addresses the reader {sorted(address)}", w))
+    pair = _pair(text, substance_matches, post_lang) and bool(best_by_code or address or supply)
+    if pair:
+        shown = sorted({m.surface for m in substance_matches})
+        contribs.append(Contribution(f"different substances together {shown}", config.pair_bonus))
+    beside = None
+    if not strong_substance and best_by_code:
+        beside = _beside(substance_matches, signals, config.beside)
+        if beside is not None:
+            m, sig = beside
+            contribs.append(Contribution(f"{m.surface!r} right beside {sig.surface!r}", 0.0))
     own = _Nearest([m for m in substance_matches if not is_foreign(m.lang, post_lang)])
     stock = [s for s in signals if s.source in _STOCK]
     lot = _lot(text, signals, config.bound)
@@ -236,25 +296,49 @@ def score(
     if _sigmoid(sum(c.weight for c in contribs)) >= config.sale_threshold:
         # Counter-evidence can only lower the score, so it is looked for only when the post
         # would otherwise be a sale (it costs the most regex time of the whole score).
-        contribs.extend(_counter_evidence(text, config))
+        contribs.extend(_counter_evidence(text, config, ctx))
+        single = len({m.term_id for m in substance_matches}) == 1
+        if single and not _contact_detail(signals):
+            contribs.extend(_commerce(text, config, ctx.get("context.commerce", set())))
     p = _sigmoid(sum(c.weight for c in contribs))
     verdict = "sale" if p >= config.sale_threshold else "mention"
     gated = None
-    if verdict == "sale" and not best_by_code:
+    # A platform's name or the word "dealer" says where or by whom drugs are sold, which
+    # reports say as often as adverts: they add weight but are no sale cue of their own.
+    offer_cues = {
+        c for c, (_, sig) in best_by_code.items() if c not in _PLACE_CODES and sig.source != "link"
+    }
+    if supply:
+        offer_cues.add("context.supply")
+    if verdict == "sale" and not offer_cues:
         # Signals are what separate an advert from drug talk: naming several drugs is not one.
+        # A bare link (a shortener, a news site) is no contact detail either.
         verdict, gated = "mention", "no sale cue"
-    if not strong_substance:
+    elif verdict == "sale" and not speaks and not _contact_detail(signals):
+        # Who speaks to whom: a text that reports on third parties (police, courts, "they
+        # sell on Telegram") and neither addresses the reader nor gives a way to reach a
+        # seller is a report, whatever drugs and prices it names.
+        report = _cues(NEWS, text) | ctx.get("context.report", set())
+        if len(report) >= 2 or (report and bound is None):
+            verdict, gated = "mention", f"reports on third parties {sorted(report)}"
+        elif bound is None and len(text.split()) >= PROSE_WORDS and not _titled(text, signals):
+            # A sentence of prose about drugs with no stock quantity, no way to reach anyone
+            # and no word to the reader: someone describing a market, not selling.
+            verdict, gated = "mention", "prose about drugs that addresses no reader"
+    if not strong_substance and (pair or beside is not None):
+        pass  # two substances together, or a term right beside an offer: judged on the score
+    elif not strong_substance:
         # An ambiguous term or an emoji code alone says little: with no cue at all it is not
         # even drug talk, and to be an offer it needs a quantity attached to it: a weight
         # ("speed 10g", drugs are sold by weight) or a count plus another kind of cue.
-        if not best_by_code or (bound is None and len(best_by_code) < 2):
+        if not offer_cues or (bound is None and len(best_by_code) + bool(supply) < 2):
             # a link or a price next to "snow" or an emoji is still not drug talk
             verdict, gated = "clean", "only ambiguous terms or emoji, too little other evidence"
         elif verdict == "sale" and (
             bound is None
             or bound[0].source in ("multiplier", "pieces")  # "snow tyres 4x", "6 pcs"
             or not plausible_price(signals)  # "brown sugar 1kg 2€" is groceries
-            or (len(best_by_code) < 2 and bound[0].source not in ("weight", "lot"))
+            or (len(offer_cues) < 2 and bound[0].source not in ("weight", "lot"))
         ):
             verdict, gated = "mention", "ambiguous terms need an attached quantity and a cue"
     if gated:  # keep the score consistent with the capped verdict
@@ -292,7 +376,9 @@ def _cues(pattern: re.Pattern[str], text: str) -> set[str]:
     return {" ".join(m.group(0).lower().split()) for m in pattern.finditer(text)}
 
 
-def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
+def _counter_evidence(
+    text: str, config: ScoringConfig, ctx: dict[str, set[str]] | None = None
+) -> list[Contribution]:
     """Narrative, information products and reporting: drug talk rather than an offer."""
     out = []
     fp = len(_FIRST_PERSON.findall(text)) if len(text) >= NARRATIVE_MIN else 0
@@ -303,9 +389,11 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
     if dm:
         out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
     news, sourced = _cues(NEWS, text), _cues(SOURCED, text)
-    if news or sourced:
-        w = max(config.news * len(news) + config.sourced * len(sourced), config.news_cap)
-        out.append(Contribution(f"reporting words {sorted(news | sourced)}", w))
+    report = (ctx or {}).get("context.report", set()) - news - sourced
+    if news or sourced or report:
+        w = config.news * len(news) + config.sourced * len(sourced) + config.report * len(report)
+        w = max(w, config.news_cap)
+        out.append(Contribution(f"reporting words {sorted(news | sourced | report)}", w))
     story = USE_STORY.search(text)
     if story:
         out.append(Contribution(f"account of taking drugs {story.group(0)!r}", config.use_story))
@@ -317,6 +405,94 @@ def _counter_evidence(text: str, config: ScoringConfig) -> list[Contribution]:
         if cues:
             out.append(Contribution(f"{label} {sorted(cues)}", max(per * len(cues), cap)))
     return out
+
+
+# Sizes of ordinary goods ("63 mm", "30 x 20 cm", "12 inch", "2000 mAh"): how product
+# listings describe things, which drug adverts do not. (Model numbers are left out: they are
+# written like research-chemical codes, "FAB-144".)
+_PRODUCT_NOTATION = re.compile(
+    r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:mm|cm|inch|inches|mah|watt|volt)(?!\w)"
+    r"|(?<![\w.,])\d+(?:[.,]\d+)?\s?x\s?\d+(?:[.,]\d+)?\s?(?:mm|cm|m|in)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _commerce(text: str, config: ScoringConfig, words: set[str]) -> list[Contribution]:
+    """Cues of ordinary commerce, counted against a sale whose drug evidence is one term."""
+    cues = set(words) | {m.group(0) for m in _PRODUCT_NOTATION.finditer(text)}
+    if not cues:
+        return []
+    w = max(config.commerce * len(cues), config.commerce_cap)
+    return [Contribution(f"ordinary product listing {sorted(cues)}", w)]
+
+
+def _generic(code: str) -> bool:
+    return code == "drugs.generic"
+
+
+def _only_generic(m: Match) -> bool:
+    return m.generic
+
+
+_PLACE_CODES = ("signal.platform", "signal.dealer")
+_CONTACT_DETAILS = ("messenger", "app_id", "phone", "handle")
+
+
+def _titled(text: str, signals: list[Signal], title: int = 80) -> bool:
+    """The post opens like a listing or a menu line: a quantity, strength or price in its
+    title (the first line's first characters), "2 oz (56g) ...", "Bromazepam 6mg 50 tabs"."""
+    line = len(text[:title].split("\n", 1)[0])
+    return any(s.code in ("signal.quantity", "signal.price") and s.end <= line for s in signals)
+
+
+def _contact_detail(signals: list[Signal]) -> bool:
+    """A way to reach a seller: a messenger link, an app id, a phone number, a handle."""
+    return any(s.source in _CONTACT_DETAILS for s in signals)
+
+
+PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
+SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
+
+
+def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
+    """Two terms naming different substances (by group: cannabis, opioids, ...). Readings of
+    another language and forms measured as everyday words do not count; two highly ambiguous
+    terms count only in a short post, where they are what the post is about."""
+    groups: dict[int, frozenset[str]] = {}
+    high = True
+    for m in matches:
+        if m.note or is_foreign(m.lang, post_lang) or m.kind in ("emoji", "emoji_sequence"):
+            continue
+        if m.lang not in ("und", "en", post_lang) and post_lang is None and m.ambiguity != "low":
+            continue
+        g = frozenset(substance_group(c) for c in m.substances if not _generic(c))
+        if g:
+            groups[m.term_id] = g
+            high = high and m.ambiguity == "high"
+    if len(groups) < 2 or len(frozenset().union(*groups.values())) < 2:
+        return False
+    return not high or len(text) <= SHORT_POST
+
+
+_BESIDE_CODES = ("signal.offer", "signal.delivery", "signal.contact", "signal.price")
+
+
+def _beside(matches: list[Match], signals: list[Signal], gap: int) -> tuple[Match, Signal] | None:
+    """An ambiguous (not highly ambiguous) term of a short post right next to an offer,
+    delivery, price or contact cue: "<offer word> <slang>", "<slang> <city> levering"."""
+    near = _Nearest(
+        [
+            m
+            for m in matches
+            if m.ambiguity == "medium" and m.kind not in ("emoji", "emoji_sequence")
+        ]
+    )
+    for s in signals:  # O(signals x log matches): posts can hold thousands of both
+        if s.code in _BESIDE_CODES and not _is_emoji_cue(s):
+            m = near.nearest(s)
+            if m is not None and _distance(s, m) <= gap:
+                return m, s
+    return None
 
 
 _GRAMS = {"g": 1.0, "gr": 1.0, "grs": 1.0, "gm": 1.0, "gms": 1.0, "grm": 1.0, "gram": 1.0,
@@ -340,6 +516,23 @@ def plausible_price(signals: list[Signal]) -> bool:
     grams = float(w.group().replace(",", ".")) * _GRAMS[unit]
     price = float(p.group().replace(",", "."))
     return grams <= 0 or price / grams >= MIN_PRICE_PER_GRAM
+
+
+class _SignalSpans:
+    """Overlap tests against the signals' spans in O(log n) (signals may overlap)."""
+
+    def __init__(self, signals: list[Signal]) -> None:
+        spans = sorted((s.start, s.end) for s in signals)
+        self.starts = [a for a, _ in spans]
+        self.max_end: list[int] = []  # the largest end among the spans up to here
+        top = -1
+        for _, b in spans:
+            top = max(top, b)
+            self.max_end.append(top)
+
+    def overlaps(self, c: ContextCue) -> bool:
+        k = bisect_right(self.starts, c.end - 1)  # spans starting before c ends
+        return k > 0 and self.max_end[k - 1] > c.start
 
 
 class _Nearest:

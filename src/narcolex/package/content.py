@@ -166,11 +166,15 @@ class Content:
     root: str
     # The file each source id was read from, so that checks can name it.
     source_files: dict[str, str] = field(default_factory=dict)
+    # Context words (context/<lang>.yaml: addressing the reader, reporting, ordinary commerce):
+    # kept apart from `terms` so that curation, coverage and the database see only the terms
+    # of the lexicon proper; the scanner gets them through lexicon().
+    context: tuple[ContentTerm, ...] = ()
 
     def lexicon(self, include_proposed: bool = False) -> Lexicon:
         """The bundled release as the scanner sees it (ids are stable by file order)."""
         out: list[LexiconTerm] = []
-        for i, t in enumerate(self.terms, start=1):
+        for i, t in enumerate((*self.terms, *self.context), start=1):
             status = t.entry.effective_status
             if status == "deprecated" or (status == "proposed" and not include_proposed):
                 continue
@@ -266,30 +270,66 @@ def load_content(root: Path | str | None = None) -> Content:
         except ValidationError as exc:
             problems.extend(_errors(exc, "substances.yaml"))
 
-    terms: list[ContentTerm] = []
     seen: dict[tuple[str, str], str] = {}
-    lang_files = sorted(p for p in root.glob("*.yaml") if p.stem in taxonomy.LANGUAGES)
+    terms = _load_term_files(root, "", sources, seen, problems)
+    context_seen: dict[tuple[str, str], str] = {}
+    context = _load_term_files(root / "context", "context/", sources, context_seen, problems)
+    for t in context:
+        if not all(taxonomy.is_context(c) for c in t.entry.denotes):
+            problems.append(f"{t.file}: terms[{t.index}] ({t.entry.term!r}): context files "
+                            f"may only denote {', '.join(taxonomy.CONTEXTS)}")  # fmt: skip
+    for t in terms:
+        if any(taxonomy.is_context(c) for c in t.entry.denotes):
+            problems.append(f"{t.file}: terms[{t.index}] ({t.entry.term!r}): context codes "
+                            "belong in context/<lang>.yaml")  # fmt: skip
+
+    if problems:
+        raise ContentError(f"{len(problems)} problem(s) in {root}", problems)
+    return Content(
+        substances=substances,
+        sources=sources,
+        terms=tuple(terms),
+        root=str(root),
+        source_files=source_file_of,
+        context=tuple(context),
+    )
+
+
+def _load_term_files(
+    folder: Path,
+    prefix: str,
+    sources: dict[str, SourceEntry],
+    seen: dict[tuple[str, str], str],
+    problems: list[str],
+) -> list[ContentTerm]:
+    """The term entries of every <lang>.yaml in `folder` (none if it does not exist), with
+    each problem noted under the file's name as `prefix` + name."""
+    terms: list[ContentTerm] = []
+    if not folder.is_dir():
+        return terms
+    lang_files = sorted(p for p in folder.glob("*.yaml") if p.stem in taxonomy.LANGUAGES)
     for path in lang_files:
+        name = prefix + path.name
         raw = _read_yaml(path, problems)
         if raw is None:
             continue
         if not isinstance(raw, dict):
-            problems.append(f"{path.name}: expected a mapping with `lang` and `terms`")
+            problems.append(f"{name}: expected a mapping with `lang` and `terms`")
             continue
         raw_terms = raw.get("terms") or []
         try:
             lf = LanguageFile.model_validate({**raw, "terms": []})
         except ValidationError as exc:
-            problems.extend(_errors(exc, path.name))
+            problems.extend(_errors(exc, name))
             continue
         if lf.lang != path.stem:
-            problems.append(f"{path.name}: lang {lf.lang!r} does not match the file name")
+            problems.append(f"{name}: lang {lf.lang!r} does not match the file name")
         if not isinstance(raw_terms, list):
-            problems.append(f"{path.name}: `terms` must be a list")
+            problems.append(f"{name}: `terms` must be a list")
             continue
         for i, item in enumerate(raw_terms):
             label = item.get("term") if isinstance(item, dict) else None
-            where = f"{path.name}: terms[{i}] ({label!r})"
+            where = f"{name}: terms[{i}] ({label!r})"
             try:
                 entry = TermEntry.model_validate(item)
             except ValidationError as exc:
@@ -304,17 +344,8 @@ def load_content(root: Path | str | None = None) -> Content:
                 if k in seen:
                     problems.append(f"{where}: {form!r} duplicates {seen[k]}")
                 seen.setdefault(k, where)
-            terms.append(ContentTerm(lang=lf.lang, entry=entry, file=path.name, index=i))
-
-    if problems:
-        raise ContentError(f"{len(problems)} problem(s) in {root}", problems)
-    return Content(
-        substances=substances,
-        sources=sources,
-        terms=tuple(terms),
-        root=str(root),
-        source_files=source_file_of,
-    )
+            terms.append(ContentTerm(lang=lf.lang, entry=entry, file=name, index=i))
+    return terms
 
 
 def main() -> None:  # pragma: no cover - maintainer helper

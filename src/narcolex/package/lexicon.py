@@ -27,10 +27,15 @@ class LexiconTerm:
     variants: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     status: str = "validated"
-    innocent: tuple[str, ...] = ()  # phrases in which the form is an everyday word
+    # Multi-word phrases in which the form is innocent ("snow shovel", "crack repair"): a match
+    # inside one is cancelled (content: `innocent:` readings of kind phrase).
+    innocent: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if not d["innocent"]:  # absent when empty: hashes of releases without it stay the same
+            del d["innocent"]
+        return d
 
     @classmethod
     def from_record(cls, r: dict) -> LexiconTerm:

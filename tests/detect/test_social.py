@@ -1,0 +1,234 @@
+"""Issue 14: detection on real social-media posts. Each mechanism with a post that shows it:
+short-post evidence, who speaks to whom, measured commonness, innocent readings and ordinary
+commerce, and the evasion gaps (doubled letters, letter-spaced runs of several words)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from narcolex import taxonomy
+from narcolex.detect import Scanner
+from narcolex.detect.matcher import compile_lexicon
+from narcolex.package.content import load_content
+from narcolex.package.lexicon import Lexicon, LexiconTerm
+from tests.conftest import write_content
+from tests.detect.conftest import TERMS, T
+
+
+def _scanner(*extra: LexiconTerm) -> Scanner:
+    return Scanner.from_lexicon(Lexicon(terms=(*TERMS, *extra), version="test-social"))
+
+
+def _ctx(tid: int, term: str, lang: str, code: str) -> LexiconTerm:
+    return T(tid, term, lang, f"context.{code}", kind="phrase", amb="high", conf="medium")
+
+
+# -- 2. short-post evidence ----------------------------------------------------------------------
+
+
+def test_two_different_substances_beside_a_cue_lift_the_ambiguity_gate() -> None:
+    # Two highly ambiguous words for different substances, in a short post with a price and
+    # a contact cue, are an offer; one of them alone with the same cues is not.
+    s = _scanner(T(90, "brown", "en", "opioids.heroin", amb="high"))
+    f = s.scan("brown and snow 80e each, dm me")
+    assert f.verdict == "sale", f.explanation
+    assert "different substances together" in f.explanation
+    assert s.scan("brown paper 80e each, dm me").verdict != "sale"
+    assert s.scan("brown and snow, dm me").verdict == "mention"
+    assert s.scan("brown paper, dm me").verdict == "clean"
+
+
+def test_one_substance_under_two_names_is_not_a_pair(scanner: Scanner) -> None:
+    f = scanner.scan("weed or grass, dm me")
+    assert "different substances" not in f.explanation
+
+
+def test_a_medium_term_of_an_unconfirmed_language_counts_right_beside_an_offer_cue() -> None:
+    s = _scanner(T(91, "hasjplaat", "nl", "cannabis.resin", amb="medium"))
+    beside = s.scan("hasjplaat for sale")
+    assert beside.verdict != "clean", beside.explanation
+    assert "right beside" in beside.explanation
+    far = s.scan("hasjplaat is what my uncle calls the thing, anyway, unrelated: for sale")
+    assert "right beside" not in far.explanation
+
+
+def test_an_ambiguous_term_alone_never_makes_a_sale(scanner: Scanner) -> None:
+    for text in ("snow for sale", "snow snow snow", "speed 50 delivery", "ice, dm me"):
+        assert scanner.scan(text).verdict != "sale", text
+
+
+# -- 3. who speaks to whom -----------------------------------------------------------------------
+
+
+def test_reporting_words_of_the_context_class_make_a_report() -> None:
+    s = _scanner(
+        _ctx(92, "investigators", "en", "report"),
+        _ctx(93, "teenagers", "en", "report"),
+    )
+    offer = "cocaine for sale, delivery today"
+    assert s.scan(offer).verdict == "sale"
+    f = s.scan("Investigators say teenagers find cocaine for sale with delivery today")
+    assert f.verdict == "mention", f.explanation
+    assert "reports on third parties" in f.explanation or "reporting words" in f.explanation
+
+
+def test_addressing_the_reader_adds_weight_only_beside_a_sale_cue() -> None:
+    s = _scanner(_ctx(94, "hit me up", "en", "address"), _ctx(95, "your", "en", "address"))
+    f = s.scan("weed 10g to your door, hit me up")
+    assert "addresses the reader" in f.explanation, f.explanation
+    question = s.scan("have you ever tried weed? your thoughts")
+    assert "addresses the reader" not in question.explanation
+    assert question.verdict != "sale"
+
+
+def test_prose_that_addresses_nobody_is_not_an_offer(scanner: Scanner) -> None:
+    text = "In that city the cocaine for sale arrives by delivery to buyers in the old harbour"
+    f = scanner.scan(text)
+    assert f.verdict == "mention", f.explanation
+    assert "addresses no reader" in f.explanation
+    # ... unless it opens like a listing, with a quantity in its title
+    listing = "cocaine 5g - for sale, delivery to buyers in the old harbour and the city centre"
+    assert scanner.scan(listing).verdict == "sale"
+
+
+def test_a_bare_link_is_not_a_contact_detail_a_messenger_link_is(scanner: Scanner) -> None:
+    bare = scanner.scan("cocaine https://bit.ly/3xYz")
+    assert bare.verdict != "sale", bare.explanation
+    messenger = scanner.scan("cocaine t.me/example_handle")
+    assert messenger.verdict == "sale", messenger.explanation
+
+
+def test_a_platform_name_alone_is_no_sale_cue(scanner: Scanner) -> None:
+    f = scanner.scan("cocaine on snapchat and telegram")
+    assert f.verdict == "mention", f.explanation
+    assert "no sale cue" in f.explanation
+
+
+def test_context_words_never_reach_the_prefilter(scanner: Scanner) -> None:
+    # "you" is in most posts: as a context word it must not send them down the full path.
+    s = _scanner(_ctx(96, "you", "en", "address"))
+    assert not s.compiled.might_match("thank you for the lovely evening")
+    assert s._context is not None and s._context.might_match("thank you")
+
+
+# -- 4. measured commonness ----------------------------------------------------------------------
+
+
+def test_an_everyday_word_of_the_post_language_is_read_as_ambiguous() -> None:
+    s = _scanner(T(97, "here", "pl", "opioids.heroin", amb="medium"))
+    f = s.scan("I am here now, 10g 80e dm me", lang="en")
+    here = next(m for m in f.matches if m.surface == "here")
+    assert here.ambiguity == "high"
+    assert "everyday word in en" in f.explanation
+    assert f.verdict != "sale"
+
+
+def test_a_language_free_code_written_as_a_word_is_the_word() -> None:
+    s = _scanner(T(98, "DOM", "und", "hallucinogens", kind="abbreviation"))
+    assert not s.scan("dat is echt dom van hem, zeker weten", lang="nl").matches
+    assert [m.term for m in s.scan("DOM 10mg blotters", lang="en").matches] == ["DOM"]
+
+
+def test_a_drug_word_common_in_its_own_language_keeps_its_reading(scanner: Scanner) -> None:
+    f = scanner.scan("Studie: Kokain im Abwasser von 20 Städten nachgewiesen.")
+    assert all(m.ambiguity == "low" for m in f.matches if m.term.lower() == "kokain")
+
+
+# -- 5. innocent readings and ordinary commerce --------------------------------------------------
+
+
+def test_an_innocent_phrase_cancels_the_term() -> None:
+    term = LexiconTerm(99, "snow", "en", "slang", ("cocaine",), "medium", innocent=("snow shovel",))
+    s = Scanner.from_lexicon(Lexicon(terms=(term,), version="innocent"))
+    assert not s.scan("snow shovel 2 for 30€, dm me").matches
+    assert s.scan("snow 2g 80e dm me").matches
+
+
+def test_innocent_phrases_travel_from_content_to_the_lexicon(tmp_path: Path) -> None:
+    root = write_content(
+        tmp_path / "c",
+        {"en": [{"term": "snow", "kind": "slang", "denotes": ["cocaine"], "ambiguity": "high",
+                 "sources": ["test-glossary"],
+                 "innocent": [{"kind": "phrase", "text": "snow shovel",
+                               "sources": ["test-glossary#entry"]},
+                              {"kind": "sense", "text": "frozen rain",
+                               "sources": ["test-glossary"]}]}]},
+    )  # fmt: skip
+    lex = load_content(root).lexicon()
+    assert lex.terms[0].innocent == ("snow shovel",)
+    assert "innocent" not in LexiconTerm(1, "x", "en", "slang", ("cocaine",)).to_dict()
+
+
+def test_ordinary_commerce_counts_against_a_single_term(default_scanner: Scanner) -> None:
+    f = default_scanner.scan("Weed grinder, zinc alloy, 63 mm, 12.99 € for sale")
+    assert f.verdict != "sale", f.explanation
+    assert "ordinary product listing" in f.explanation
+
+
+# -- 6. evasion gaps -----------------------------------------------------------------------------
+
+
+def test_letters_doubled_anywhere(scanner: Scanner) -> None:
+    f = scanner.scan("ccoccaiinne 2g 100e dm me")
+    assert [m.term for m in f.matches if m.substances] == ["cocaine"]
+    assert f.matches[0].surface == "ccoccaiinne"
+
+
+def test_doubled_letters_send_an_ascii_post_down_the_full_path(lexicon: Lexicon) -> None:
+    compiled = compile_lexicon(lexicon)
+    if compiled.fast is not None:
+        assert compiled.fast.check("ccoccaiinne") == 1
+        assert compiled.fast.check("the coffee is good") == 0  # two doubles: a word
+
+
+def test_a_letter_spaced_run_of_several_words_is_segmented(scanner: Scanner) -> None:
+    text = "C o k e H a s h here"
+    f = scanner.scan(text)
+    assert [m.term for m in f.matches] == ["coke", "hash"]
+    assert [text[m.start : m.end] for m in f.matches] == ["C o k e", "H a s h"]
+
+
+# -- the context content -------------------------------------------------------------------------
+
+
+def test_context_files_cover_the_large_languages_with_sources() -> None:
+    content = load_content()
+    langs = {t.lang for t in content.context}
+    assert set(taxonomy.LARGE_LANGUAGES) <= langs
+    for t in content.context:
+        assert all(taxonomy.is_context(c) for c in t.entry.denotes)
+        assert t.entry.sources
+    per = {(t.lang, t.entry.denotes[0]) for t in content.context}
+    for lang in taxonomy.LARGE_LANGUAGES:
+        assert (lang, "context.address") in per and (lang, "context.report") in per
+
+
+def test_context_codes_are_refused_in_a_language_file(tmp_path: Path) -> None:
+    from narcolex.errors import ContentError
+
+    root = write_content(
+        tmp_path / "c",
+        {"en": [{"term": "police", "kind": "phrase", "denotes": ["context.report"],
+                 "sources": ["test-glossary"]}]},
+    )  # fmt: skip
+    with pytest.raises(ContentError) as exc:
+        load_content(root)
+    assert any("context/<lang>.yaml" in p for p in exc.value.problems)
+
+
+def test_context_terms_stay_out_of_the_curated_terms(tmp_path: Path) -> None:
+    root = write_content(tmp_path / "c")
+    (root / "context").mkdir()
+    (root / "context" / "en.yaml").write_text(
+        yaml.safe_dump({"lang": "en", "terms": [
+            {"term": "police", "kind": "phrase", "denotes": ["context.report"],
+             "sources": ["test-glossary#police"]}]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    content = load_content(root)
+    assert [t.entry.term for t in content.context] == ["police"]
+    assert "police" not in [t.entry.term for t in content.terms]
+    assert "police" in [t.term for t in content.lexicon().terms]
