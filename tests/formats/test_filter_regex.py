@@ -47,7 +47,7 @@ def test_catches_the_evasion_bench_obfuscations(bench, synthetic_sample, bundled
     ascii_bundled = [e for e in bundled_sample if e["term"].isascii() and e["term"].isalpha()]
     for entries in (synthetic_sample, ascii_bundled):
         rates = bench.recall(entries, key, random.Random(3))
-        assert len(rates) == 10  # every obfuscation kind of bench/run.py
+        assert len(rates) >= 12  # every obfuscation kind of bench/run.py
         assert sum(rates.values()) / len(rates) >= 0.90, rates
         assert min(rates.values()) >= 0.80, rates
 
