@@ -115,7 +115,7 @@ async def drive(
 
 async def load(url: str, token: str, posts: list[str], args: argparse.Namespace) -> dict:
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as c:
         singles = [("POST", "/v1/scan", {"json": {"text": posts[i % len(posts)]}})
                    for i in range(args.single)]  # fmt: skip
@@ -145,11 +145,14 @@ def in_process(scanner: Scanner, posts: list[str], workers: int) -> float:
     return n / (time.perf_counter() - t0)
 
 
-def table(results: dict, inproc: dict[int, float], args: argparse.Namespace) -> str:
+def table(
+    results: dict, inproc: dict[int, float], args: argparse.Namespace, load: tuple[float, float]
+) -> str:
     lines = [
         f"`python bench/http_load.py --workers {args.workers}` on {platform.machine()} with "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite, bundled package "
-        f"(load generator on the same machine).",
+        f"(load generator on the same machine; 1-minute load average {load[0]:.1f} before the "
+        f"HTTP runs, {load[1]:.1f} after).",
         "",
         "| scenario | clients | requests | errors | requests/s | posts/s | p50 ms | p95 ms | "
         "p99 ms |",
@@ -188,8 +191,8 @@ def main() -> None:
         print("loading the bundled package…", file=sys.stderr)
         initialise(db)
         with db.transaction() as s:
-            users.add_user(s, "loadtest", "reader")
-            _tok, secret = tokens.create_token(s, "loadtest")
+            users.add_user(s, "loadtest", "admin")  # the first admin of a fresh database
+            _tok, secret = tokens.create_token(s, "loadtest", actor="loadtest")
         with db.reader() as s:
             scanner = Scanner(lexicon_of(latest(s)))
         db.dispose()
@@ -217,7 +220,9 @@ def main() -> None:
                 time.sleep(0.3)
             time.sleep(2)  # let every worker finish loading its scanner
             print("driving load…", file=sys.stderr)
+            before = os.getloadavg()[0]
             results = asyncio.run(load(base, secret, posts, args))
+            machine = (before, os.getloadavg()[0])
         finally:
             server.terminate()
             server.wait(30)
@@ -225,7 +230,7 @@ def main() -> None:
         print("in-process scan_many…", file=sys.stderr)
         inproc = {w: in_process(scanner, posts, w) for w in sorted({1, args.workers})}
 
-    text = table(results, inproc, args)
+    text = table(results, inproc, args, machine)
     print(text)
     if args.readme:
         readme = args.readme.read_text(encoding="utf-8")

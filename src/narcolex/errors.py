@@ -41,6 +41,10 @@ class AlreadyInitialisedError(DatabaseError):
     """`init` on a database that already holds a knowledge base."""
 
 
+class ConflictError(NarcolexError):
+    """A write lost a race: the record was changed or created by someone else meanwhile."""
+
+
 class NotFoundError(NarcolexError):
     """A term, release, user or other record that does not exist."""
 

@@ -76,13 +76,15 @@ def seed(db_url: str, content: Path) -> dict[str, str]:
         initialise(db, content_root=content)
         out: dict[str, str] = {}
         with db.transaction() as s:
+            # the first admin is the bootstrap user; everyone else is added by that admin
             for name, (role, country) in CALLERS.items():
-                users.add_user(s, name, role, country)
-                tok, secret = tokens.create_token(s, name)
+                actor = "system" if name == "admin" else "admin"
+                users.add_user(s, name, role, country, actor=actor)
+                tok, secret = tokens.create_token(s, name, actor="admin")
                 out[name] = secret
                 if name == "revoked":
-                    tokens.revoke_token(s, tok.id)
-            users.disable_user(s, "disabled")
+                    tokens.revoke_token(s, tok.id, actor="admin")
+            users.disable_user(s, "disabled", actor="admin")
         return out
     finally:
         db.dispose()
@@ -92,7 +94,12 @@ def start_server(
     db_url: str, log: Path, workers: int = 1, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    full_env = {**os.environ, "NARCOLEX_DATABASE_URL": db_url, **(env or {})}
+    full_env = {
+        **os.environ,
+        "NARCOLEX_DATABASE_URL": db_url,
+        "NARCOLEX_MONITOR_DIR": str(log.parent / "monitor"),
+        **(env or {}),
+    }
     proc = subprocess.Popen(
         [*NARCOLEX, "serve", "--port", str(port), "--workers", str(workers)],
         env=full_env,

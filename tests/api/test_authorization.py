@@ -19,6 +19,8 @@ SUBMITTERS = {"admin", "curator", "curator2", "contributor", "contributor2"}
 CURATORS = {"curator", "curator2"}
 CURATORS_ADMIN = {"curator", "curator2", "admin"}
 ADMIN = {"admin"}
+ANALYSTS = {"admin", "curator", "curator2", "reader"}
+OPEN = {"anonymous", "disabled", "revoked", *ANY}  # help for young users needs no login
 EMPTY_CSV = csv_file([])
 
 # (method, path, request kwargs, roles allowed). Ids that do not exist give 404 to allowed
@@ -53,6 +55,15 @@ ROUTES: list[tuple[str, str, dict, set[str]]] = [
     ("POST", "/v1/users/nobody/tokens", {}, ADMIN),
     ("POST", "/v1/tokens/9999/revoke", {}, ADMIN),
     ("GET", "/v1/audit", {}, ADMIN),
+    ("GET", "/v1/help", {"params": {"country": "DE", "lang": "de"}}, OPEN),
+    ("GET", "/v1/respond/intervention", {"params": {"q": "kokain", "country": "DE"}}, OPEN),
+    ("GET", "/v1/respond/interventions", {}, OPEN),
+    ("POST", "/v1/respond/statements", {"json": {"findings": []}}, ANY),
+    ("POST", "/v1/respond/notices", {"json": {"findings": []}}, ANY),
+    ("POST", "/v1/respond/referral", {"json": {"findings": []}}, ADMIN),
+    ("GET", "/v1/trends", {"params": {"by": "substance", "every": "week"}}, ANALYSTS),
+    ("GET", "/v1/alerts", {}, ANALYSTS),
+    ("GET", "/v1/prices", {}, ANALYSTS),
 ]
 CALLERS = ["anonymous", "disabled", "revoked", *sorted(ANY)]
 
@@ -78,7 +89,9 @@ def test_authorization_matrix(server: Server, who: str) -> None:
     wrong: list[str] = []
     for method, path, kwargs, allowed in ROUTES:
         r = client.request(method, path, **kwargs)
-        if who in ("anonymous", "disabled", "revoked"):
+        if allowed is OPEN:
+            expect_ok = r.status_code not in (401, 403) and r.status_code < 500
+        elif who in ("anonymous", "disabled", "revoked"):
             expect_ok = r.status_code == 401 and "Bearer" in r.headers.get("www-authenticate", "")
         elif who in allowed:
             expect_ok = r.status_code not in (401, 403) and r.status_code < 500
@@ -161,4 +174,12 @@ def test_oversized_bodies_get_413(server: Server) -> None:
         headers={"content-type": "application/json"},
     )  # fmt: skip
     assert huge.status_code == 413
+    chunks = (
+        b'{"text": "' + b"a" * (1024 * 1024) if i == 0 else b"a" * (1024 * 1024) for i in range(6)
+    )
+    chunked = server.client("reader").post(
+        "/v1/scan", content=chunks, headers={"content-type": "application/json"}
+    )  # no Content-Length: the body is counted as it arrives
+    assert chunked.status_code == 413
+    assert chunked.headers["content-type"].startswith("application/problem+json")
     assert _state(server) == before

@@ -37,7 +37,10 @@ def test_first_start_loads_the_bundled_package(fresh: tuple[str, Path]) -> None:
     ready = httpx.get(url + "/readyz").json()
     assert ready["status"] == "ready" and ready["release"] == 1
     text = log.read_text()
-    assert "narcolex user add NAME --role admin" in text and "narcolex token create NAME" in text
+    assert (
+        "narcolex user add NAME --role admin" in text
+        and "narcolex token create NAME --as NAME" in text
+    )
 
 
 def test_anonymous_may_scan_and_read_releases_only(fresh: tuple[str, Path]) -> None:

@@ -27,8 +27,9 @@ def _fill(url: str, content: Path, tmp: Path) -> None:
     db = open_db(url)
     initialise(db, content_root=content)
     with db.transaction() as s:
-        users.add_user(s, "cora", "curator")
-        users.add_user(s, "sven", "contributor", "SE")
+        users.add_user(s, "ada", "admin")  # the first admin (bootstrap)
+        users.add_user(s, "cora", "curator", actor="ada")
+        users.add_user(s, "sven", "contributor", "SE", actor="ada")
     sheet = tmp / "sv.csv"
     sheet.write_text(
         "term,language,kind,denotes,countries,source\n"
@@ -84,13 +85,22 @@ def test_backup_restore_round_trip_keeps_every_release_hash(
     # the restored database keeps working: ids continue after the restored ones
     db = open_db(target)
     with db.transaction() as s:
-        users.add_user(s, "newcomer", "reader")
-        rel = releases.create_release(s, "after restore", "cora")
-        assert rel.version == 3
+        users.add_user(s, "newcomer", "reader", actor="ada")
+    sheet = tmp_path / "more.csv"
+    sheet.write_text(
+        "term,language,kind,denotes,countries,source\nkola,sv,slang,cocaine,SE,test-glossary\n",
+        encoding="utf-8",
+    )
+    new_term = submit(db, sheet, "sven").terms[0]["id"]
+    with db.transaction() as s:
+        review.decide(s, new_term, "approve", "cora")
+        assert releases.create_release(s, "after restore", "cora").version == 3
     db.dispose()
 
     again = CliRunner().invoke(app, ["db", "restore", str(dump), "--db", target])
     assert again.exit_code == 1 and "not empty" in again.output
+    twice = CliRunner().invoke(app, ["db", "backup", str(dump), "--db", target])
+    assert twice.exit_code == 1 and "already exists" in twice.output
 
 
 def test_truncated_backup_restores_nothing(db_url: str, mini_content: Path, tmp_path: Path) -> None:

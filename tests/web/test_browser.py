@@ -158,7 +158,9 @@ def test_admin_creates_user_and_token_contributor_gets_403_on_review(web: Server
     page.get_by_label("Who").fill("admin")
     page.get_by_label("Action (ending in . for a family)").fill("token.")
     page.get_by_role("button", name="Filter").click()
-    assert page.locator("#audit tbody tr").count() == 1
+    rows = page.locator("#audit tbody tr")
+    assert {r.locator("td").nth(2).inner_text()[:6] for r in rows.all()} == {"token."}
+    assert rows.filter(has_text='"new-analyst"').count() == 1
 
     newcomer = new_page()
     newcomer.goto(link)

@@ -139,7 +139,7 @@ def test_disabling_a_user_ends_their_web_session(web: Server) -> None:
     db = open_db(web.db_url)
     try:
         with db.transaction() as s:
-            users.add_user(s, "short-lived", "contributor", "AT")
+            users.add_user(s, "short-lived", "contributor", "AT", actor="admin")
             from narcolex.workflow.passwords import set_password
 
             set_password(s, "short-lived", PASSWORD)
@@ -150,7 +150,7 @@ def test_disabling_a_user_ends_their_web_session(web: Server) -> None:
     db = open_db(web.db_url)
     try:
         with db.transaction() as s:
-            users.disable_user(s, "short-lived")
+            users.disable_user(s, "short-lived", actor="admin")
     finally:
         db.dispose()
     r = gone.get("/contribute")

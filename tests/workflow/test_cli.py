@@ -42,7 +42,7 @@ def test_second_init_refuses_in_one_line(initialised, mini_content):
 
 
 def test_init_force(initialised, mini_content):
-    result = run("init", "--content", str(mini_content), "--force")
+    result = run("init", "--content", str(mini_content), "--force", "--wipe-users", "--yes")
     assert result.exit_code == 0, result.output
     assert "release 1" in result.stdout
 

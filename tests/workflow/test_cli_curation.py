@@ -19,8 +19,9 @@ def ok(*args: str) -> str:
 
 def test_spreadsheet_to_release(db_env, mini_content, tmp_path):
     ok("init", "--content", str(mini_content))
-    ok("user", "add", "sven", "--role", "contributor", "--country", "SE")
-    ok("user", "add", "carla", "--role", "curator")
+    ok("user", "add", "root", "--role", "admin", "--as", "system")  # bootstrap
+    ok("user", "add", "sven", "--role", "contributor", "--country", "SE", "--as", "root")
+    ok("user", "add", "carla", "--role", "curator", "--as", "root")
     assert "sven" in ok("user", "list")
     ok("template", "--format", "csv", "-o", str(tmp_path / "t.csv"))
     header = (tmp_path / "t.csv").read_text(encoding="utf-8-sig").strip()
@@ -74,11 +75,12 @@ def test_spreadsheet_to_release(db_env, mini_content, tmp_path):
 
 def test_token_commands(db_env, mini_content):
     ok("init", "--content", str(mini_content))
-    ok("user", "add", "plat", "--role", "reader")
-    secret = ok("token", "create", "plat").strip()
+    ok("user", "add", "root", "--role", "admin", "--as", "system")
+    ok("user", "add", "plat", "--role", "reader", "--as", "root")
+    secret = ok("token", "create", "plat", "--as", "root").strip()
     assert secret.startswith("nlx_")
-    ok("token", "revoke", "1")
-    ok("user", "disable", "plat")
+    ok("token", "revoke", "1", "--as", "root")
+    ok("user", "disable", "plat", "--as", "root")
     assert "no" in ok("user", "list")
     bad = runner.invoke(app, ["audit", "--since", "last tuesday"])
     assert bad.exit_code == 1 and "not a date" in bad.stderr

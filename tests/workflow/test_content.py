@@ -7,7 +7,7 @@ import yaml
 
 from narcolex import taxonomy
 from narcolex.errors import ContentError
-from narcolex.package.content import load_content
+from narcolex.package.content import load_content, source_id
 from narcolex.textkey import term_key
 from tests.conftest import MINI_TERMS, write_content
 
@@ -68,7 +68,7 @@ def test_bundled_content_validates(bundled):
     assert bundled.sources, "sources.yaml lists the cited sources"
     for t in bundled.terms:
         assert t.entry.sources
-        assert all(s in bundled.sources for s in t.entry.sources)
+        assert all(source_id(s) in bundled.sources for s in t.entry.sources)
 
 
 def test_bundled_substances_cover_taxonomy(bundled):

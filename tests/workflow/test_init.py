@@ -45,7 +45,7 @@ def test_force_reinitialises(db_url, mini_content):
     first = initialise(db, content_root=mini_content)
     with db.transaction() as s:
         s.scalar(select(Term).where(Term.term == "weed")).note = "edited"
-    again = initialise(db, force=True, content_root=mini_content)
+    again = initialise(db, force=True, wipe_users=True, content_root=mini_content)
     assert again.content_sha256 == first.content_sha256  # same content, same hash
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(Release)) == 1

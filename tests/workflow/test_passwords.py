@@ -22,7 +22,8 @@ def db(db_url, mini_content):  # type: ignore[no-untyped-def]
     database = open_db(db_url)
     initialise(database, content_root=mini_content)
     with database.transaction() as s:
-        users.add_user(s, "ana", "curator")
+        users.add_user(s, "boss", "admin")  # the bootstrap admin (`system` acts once)
+        users.add_user(s, "ana", "curator", actor="boss")
     yield database
     database.dispose()
 
@@ -50,8 +51,8 @@ def test_link_sets_an_argon2id_password_once(db) -> None:  # type: ignore[no-unt
 
 def test_expired_and_superseded_links_do_not_work(db) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as s:
-        first = passwords.create_link(s, "ana")
-        second = passwords.create_link(s, "ana")
+        first = passwords.create_link(s, "ana", actor="boss")
+        second = passwords.create_link(s, "ana", actor="boss")
     with db.transaction() as s, pytest.raises(PermissionDenied):
         passwords.link_user(s, first)
     with db.transaction() as s:
@@ -69,9 +70,14 @@ def test_weak_passwords_and_disabled_users_are_refused(db) -> None:  # type: ign
         with pytest.raises(InputError, match="user name"):
             passwords.set_password(s, "ana", "my name is ana, ok?")
         passwords.set_password(s, "ana", GOOD)
-        users.disable_user(s, "ana")
+        users.disable_user(s, "ana", actor="boss")
     with db.transaction() as s, pytest.raises(PermissionDenied):
         passwords.verify_login(s, "ana", GOOD)
+
+
+def test_only_admins_hand_out_links(db) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as s, pytest.raises(PermissionDenied, match="admin"):
+        passwords.create_link(s, "boss", actor="ana")
 
 
 def test_cli_prints_a_working_link(db_env, mini_content) -> None:  # type: ignore[no-untyped-def]
@@ -81,9 +87,13 @@ def test_cli_prints_a_working_link(db_env, mini_content) -> None:  # type: ignor
 
     runner = CliRunner()
     assert runner.invoke(app, ["init", "--content", str(mini_content)]).exit_code == 0
-    assert runner.invoke(app, ["user", "add", "root", "--role", "admin"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["user", "add", "root", "--role", "admin", "--as", "system"]).exit_code
+        == 0
+    )
     result = runner.invoke(
-        app, ["user", "password-link", "root", "--base-url", "https://kb.example.org/"]
+        app,
+        ["user", "password-link", "root", "--as", "root", "--base-url", "https://kb.example.org/"],
     )
     assert result.exit_code == 0, result.output
     link = result.stdout.strip()

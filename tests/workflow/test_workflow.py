@@ -26,10 +26,10 @@ def db(db_url, mini_content):
     initialise(database, content_root=mini_content)
     with database.transaction() as s:
         users.add_user(s, "admin", "admin")
-        users.add_user(s, "carla", "curator")
-        users.add_user(s, "cora", "curator")
-        users.add_user(s, "sven", "contributor", "SE")
-        users.add_user(s, "rita", "reader")
+        users.add_user(s, "carla", "curator", actor="admin")
+        users.add_user(s, "cora", "curator", actor="admin")
+        users.add_user(s, "sven", "contributor", "SE", actor="admin")
+        users.add_user(s, "rita", "reader", actor="admin")
     yield database
     database.dispose()
 
@@ -61,9 +61,9 @@ def counts(db) -> tuple[int, int, int, int]:
 # -- roles ----------------------------------------------------------------------------------
 def test_contributor_needs_country_and_roles_are_checked(db):
     with db.transaction() as s, pytest.raises(NarcolexError, match="--country"):
-        users.add_user(s, "x", "contributor")
+        users.add_user(s, "x", "contributor", actor="admin")
     with db.transaction() as s, pytest.raises(NarcolexError, match="unknown role"):
-        users.add_user(s, "x", "boss")
+        users.add_user(s, "x", "boss", actor="admin")
 
 
 def test_reader_cannot_submit(db, tmp_path):
@@ -74,20 +74,20 @@ def test_reader_cannot_submit(db, tmp_path):
 
 def test_disabled_user_cannot_act(db, tmp_path):
     with db.transaction() as s:
-        users.disable_user(s, "sven")
+        users.disable_user(s, "sven", actor="admin")
     with pytest.raises(PermissionDenied, match="disabled"):
         submit(db, write_csv(tmp_path / "a.csv", [row("testord")]), "sven")
 
 
 def test_tokens_are_hashed_shown_once_and_revocable(db):
     with db.transaction() as s:
-        tok, secret = tokens.create_token(s, "rita")
+        tok, secret = tokens.create_token(s, "rita", actor="admin")
         assert secret not in tok.token_hash and len(tok.token_hash) == 64
         tid = tok.id
     with db.reader() as s:
         assert tokens.authenticate(s, secret).name == "rita"
     with db.transaction() as s:
-        tokens.revoke_token(s, tid)
+        tokens.revoke_token(s, tid, actor="admin")
     with db.reader() as s, pytest.raises(PermissionDenied):
         tokens.authenticate(s, secret)
 

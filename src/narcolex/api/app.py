@@ -19,7 +19,17 @@ from narcolex.api.database import open_databases
 from narcolex.api.deps import AppState, TokenCache
 from narcolex.api.logs import RequestContext, configure_logging
 from narcolex.api.ratelimit import FailureLimiter
-from narcolex.api.routers import admin, collection, health, knowledge, releases, review, scan
+from narcolex.api.routers import (
+    admin,
+    collection,
+    health,
+    knowledge,
+    monitor,
+    releases,
+    respond,
+    review,
+    scan,
+)
 from narcolex.api.scanning import ScannerCache
 from narcolex.api.settings import ApiSettings
 
@@ -76,7 +86,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         return DEFAULT_BODY_LIMIT
 
     app.add_middleware(RequestContext, limit_for=limit_for)
-    for module in (health, scan, knowledge, collection, review, releases, admin):
+    for module in (health, scan, knowledge, collection, review, releases, admin, respond, monitor):
         app.include_router(module.router)
     from narcolex import web
 

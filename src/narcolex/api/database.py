@@ -68,10 +68,19 @@ class Databases:
         self.reader.dispose()
 
 
+def _store_tunes_sqlite(db: Database) -> bool:
+    """Whether the store's own engine already sets WAL and BEGIN modes (then adding ours would
+    begin every transaction twice)."""
+    from narcolex.store import engine as store_engine
+
+    own = getattr(store_engine, "_sqlite_begin", None)
+    return own is not None and event.contains(db.engine, "begin", own)
+
+
 def open_databases(url: str | None) -> Databases:
     """A write handle and a read handle on the database at `url`."""
     writer, reader = open_db(url), open_db(url)
-    if writer.url.get_backend_name() == "sqlite":
+    if writer.url.get_backend_name() == "sqlite" and not _store_tunes_sqlite(writer):
         for db, begin in ((writer, _begin_immediate), (reader, _begin_deferred)):
             event.listen(db.engine, "connect", _tune_sqlite)
             event.listen(db.engine, "begin", begin)

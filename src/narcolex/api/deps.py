@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "review.read": ("curator", "admin"),
     "releases.create": ("curator", "admin"),
     "admin": ("admin",),
+    "monitor.read": ("admin", "curator", "reader"),
 }
 PUBLIC = {"scan", "releases.read"}
 

@@ -28,3 +28,11 @@ def decode(cursor: str | None) -> int:
 def next_cursor(position: int, got: int, limit: int) -> str | None:
     """The cursor after a page that started at `position` and returned `got` of `limit`."""
     return encode(position + got) if got >= limit else None
+
+
+def page(items: list, limit: int, cursor: str | None) -> dict[str, object]:
+    """A page of an already-built (short) list: for lists the database does not page."""
+    start = decode(cursor)
+    chunk = items[start : start + limit]
+    more = start + limit < len(items)
+    return {"items": chunk, "next": encode(start + limit) if more else None}

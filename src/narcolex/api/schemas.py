@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LANG_PATTERN = r"^[a-z]{2,3}$"
 MAX_ID = 2**31 - 1  # database integer ids: larger numbers cannot name anything
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Cursor = Annotated[str | None, Query(max_length=40)]
 
 
 class ScanItem(BaseModel):
@@ -230,6 +232,26 @@ class AuditOut(BaseModel):
 
 class AuditPage(BaseModel):
     items: list[AuditOut]
+    next: str | None
+
+
+class UserPage(BaseModel):
+    items: list[UserOut]
+    next: str | None
+
+
+class TokenPage(BaseModel):
+    items: list[TokenInfo]
+    next: str | None
+
+
+class ReleasePage(BaseModel):
+    items: list[ReleaseSummary]
+    next: str | None
+
+
+class QueuePage(BaseModel):
+    items: list[dict[str, Any]]
     next: str | None
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from narcolex.cli.common import (
+    AsUser,
     DbOption,
     JsonOption,
     err,
@@ -19,11 +20,12 @@ from narcolex.cli.common import (
     out,
     print_json,
     print_table,
+    progress_bar,
+    safe,
     writing,
 )
 from narcolex.errors import InputError
 
-AsUser = Annotated[str, typer.Option("--as", help="The acting user.")]
 Comment = Annotated[str | None, typer.Option("--comment", help="Reason, shown to the submitter.")]
 
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
@@ -37,17 +39,22 @@ release_app = typer.Typer(help="Numbered, immutable releases.", no_args_is_help=
 def user_add(
     name: str,
     role: Annotated[str, typer.Option(help="admin, curator, contributor or reader.")],
+    actor: Annotated[
+        str,
+        typer.Option("--as", help="The admin adding (`system` only for the first admin)."),
+    ],
     country: Annotated[str | None, typer.Option(help="Contributor's country (ISO 3166).")] = None,
-    actor: Annotated[str, typer.Option("--as", help="Who is adding.")] = "system",
     db: DbOption = None,
 ) -> None:
-    """Add a user with a role (a contributor is bound to one country)."""
+    """Add a user with a role (a contributor is bound to one country); admins only.
+
+    On a fresh install, create the first admin with `--role admin --as system`."""
     from narcolex.workflow.users import add_user
 
     with writing(db) as s:
         u = add_user(s, name, role, country, actor=actor)
         added = f"added {u.name} ({u.role}{', ' + u.country if u.country else ''})"
-    out.print(added)
+    out.print(safe(added))
 
 
 @user_app.command("list")
@@ -65,35 +72,34 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         return
     table = Table("name", "role", "country", "active")
     for r in rows:
-        table.add_row(r["name"], r["role"], r["country"] or "", "yes" if r["active"] else "no")
+        table.add_row(
+            safe(r["name"]), r["role"], r["country"] or "", "yes" if r["active"] else "no"
+        )
     print_table(table)
 
 
 @user_app.command("disable")
-def user_disable(
-    name: str,
-    actor: Annotated[str, typer.Option("--as")] = "system",
-    db: DbOption = None,
-) -> None:
-    """Disable a user and revoke their tokens."""
+def user_disable(name: str, actor: AsUser, db: DbOption = None) -> None:
+    """Disable a user and revoke their tokens (admins only)."""
     from narcolex.workflow.users import disable_user
 
     with writing(db) as s:
         disable_user(s, name, actor=actor)
-    out.print(f"disabled {name}")
+    out.print(f"disabled {safe(name)}")
 
 
 @user_app.command("password-link")
 def user_password_link(
     name: str,
+    actor: AsUser,
     base_url: Annotated[
         str, typer.Option(help="Where `narcolex serve` is reached by the user.")
     ] = "http://127.0.0.1:8000",
     hours: Annotated[int, typer.Option(min=1, max=720, help="Hours the link works.")] = 72,
-    actor: Annotated[str, typer.Option("--as", help="Who hands out the link.")] = "system",
     db: DbOption = None,
 ) -> None:
-    """A one-time link with which a user sets their web password (printed once)."""
+    """A one-time link with which a user sets their web password (printed once); an admin
+    hands it out (`--as ADMIN`; on a fresh install the first admin names themselves)."""
     from narcolex.workflow.passwords import create_link
 
     with writing(db) as s:
@@ -103,24 +109,20 @@ def user_password_link(
 
 
 @token_app.command("create")
-def token_create(
-    name: str, actor: Annotated[str, typer.Option("--as")] = "system", db: DbOption = None
-) -> None:
-    """Create an API token for a user; the secret is printed once."""
+def token_create(name: str, actor: AsUser, db: DbOption = None) -> None:
+    """Create an API token for a user (admins only); the secret is printed once."""
     from narcolex.workflow.tokens import create_token
 
     with writing(db) as s:
         tok, secret = create_token(s, name, actor=actor)
         tid = tok.id
-    err.print(f"token {tid} for {name} (store it now; it cannot be shown again):")
+    err.print(f"token {tid} for {safe(name)} (store it now; it cannot be shown again):")
     out.out(secret)
 
 
 @token_app.command("revoke")
-def token_revoke(
-    token_id: int, actor: Annotated[str, typer.Option("--as")] = "system", db: DbOption = None
-) -> None:
-    """Revoke a token by id."""
+def token_revoke(token_id: int, actor: AsUser, db: DbOption = None) -> None:
+    """Revoke a token by id (admins only)."""
     from narcolex.workflow.tokens import revoke_token
 
     with writing(db) as s:
@@ -162,7 +164,11 @@ def audit_cmd(
     for r in rows:
         detail = json.dumps(r["detail"], ensure_ascii=False)[:80]
         table.add_row(
-            r["at"], r["actor"], r["action"], f"{r['entity']} {r['entity_id'] or ''}", detail
+            r["at"],
+            safe(r["actor"]),
+            r["action"],
+            safe(f"{r['entity']} {r['entity_id'] or ''}"),
+            safe(detail),
         )
     print_table(table)
 
@@ -194,26 +200,35 @@ def submit_cmd(
     database = open_database(db)
     database.require_schema()
     try:
-        report = submit(database, file, as_user, partial=partial)
+        with progress_bar(f"Submitting {file.name}") as advance:
+            report = submit(
+                database, file, as_user, partial=partial,
+                progress=lambda phase, done, total: advance(done, total),
+            )  # fmt: skip
     except SubmissionRejected as exc:
         if as_json:
             print_json({"rejected": True, "problems": [p.to_dict() for p in exc.row_problems]})
         else:
             for p in exc.row_problems:
-                err.print(str(p), highlight=False, markup=False)
+                err.print(safe(p), highlight=False)
         raise
     if as_json:
         print_json(report.to_dict())
         return
+    read_as = f" (read as {report.encoding})" if report.encoding else ""
     out.print(
         f"submission #{report.submission_id}: {report.accepted} of {report.rows} rows accepted "
-        "as proposed terms"
+        f"as proposed terms{read_as}"
     )
     for p in report.problems:
-        out.print(f"  skipped {p}", highlight=False, markup=False)
+        out.print(f"  skipped {safe(p)}", highlight=False)
     for t in report.terms:
         for d in t["possible_duplicates"]:
-            out.print(f"  #{t['id']} {t['term']!r}: possible duplicate of #{d['id']} {d['term']!r}")
+            out.print(
+                f"  #{t['id']} {safe(repr(t['term']))}: possible duplicate of "
+                f"#{d['id']} {safe(repr(d['term']))}",
+                highlight=False,
+            )
 
 
 def submissions_cmd(as_user: AsUser, db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -229,12 +244,12 @@ def submissions_cmd(as_user: AsUser, db: DbOption = None, as_json: JsonOption = 
         out.print(f"{as_user} has no submissions")
     for sub in data:
         out.print(
-            f"[bold]#{sub['submission']}[/bold] {sub['file']} ({sub['created_at']}): "
+            f"[bold]#{sub['submission']}[/bold] {safe(sub['file'])} ({sub['created_at']}): "
             f"{sub['accepted']} of {sub['rows']} rows accepted"
         )
         for t in sub["terms"]:
-            extra = f" — {t['comment']}" if t["comment"] else ""
-            out.print(f"  #{t['id']} {t['term']} ({t['lang']}): {t['state']}{extra}")
+            extra = f" — {safe(t['comment'])}" if t["comment"] else ""
+            out.print(f"  #{t['id']} {safe(t['term'])} ({t['lang']}): {t['state']}{extra}")
 
 
 # -- review ---------------------------------------------------------------------------------
@@ -258,11 +273,11 @@ def review_list(
     for r in rows:
         table.add_row(
             str(r["id"]),
-            r["term"],
+            safe(r["term"]),
             r["lang"],
             r["kind"],
-            ", ".join(r["denotes"]),
-            r["by"] or "",
+            safe(", ".join(r["denotes"])),
+            safe(r["by"] or ""),
             r["country"] or "",
             r["state"],
         )
@@ -280,13 +295,16 @@ def review_show(term_id: int, db: DbOption = None, as_json: JsonOption = False) 
         print_json(rec)
         return
     out.print(
-        f"[bold]#{rec['id']} {rec['term']}[/bold] ({rec['lang']}, {rec['kind']}): "
-        f"{', '.join(rec['denotes'])} — {rec['state']}"
+        f"[bold]#{rec['id']} {safe(rec['term'])}[/bold] ({rec['lang']}, {rec['kind']}): "
+        f"{safe(', '.join(rec['denotes']))} — {rec['state']}"
     )
     for src in rec["sources"]:
-        out.print(f"  source: {src['title']} ({src['publisher']})", highlight=False)
+        out.print(f"  source: {safe(src['title'])} ({safe(src['publisher'])})", highlight=False)
     for d in rec["possible_duplicates"]:
-        out.print(f"  possible duplicate of #{d['id']} {d['term']!r} ({d['similarity']}%)")
+        out.print(
+            f"  possible duplicate of #{d['id']} {safe(repr(d['term']))} ({d['similarity']}%)",
+            highlight=False,
+        )
 
 
 def _decide(decision: str, term_id: int, as_user: str, comment: str | None, db: str | None):
@@ -294,7 +312,7 @@ def _decide(decision: str, term_id: int, as_user: str, comment: str | None, db: 
 
     with writing(db) as s:
         decide(s, term_id, decision, as_user, comment)
-    out.print(f"term {term_id}: {decision.replace('_', ' ')} by {as_user}")
+    out.print(f"term {term_id}: {decision.replace('_', ' ')} by {safe(as_user)}")
 
 
 @review_app.command("approve")
@@ -330,7 +348,7 @@ def review_merge(
 
     with writing(db) as s:
         merge(s, term_id, into, as_user, comment)
-    out.print(f"term {term_id} merged into {into} by {as_user}")
+    out.print(f"term {term_id} merged into {into} by {safe(as_user)}")
 
 
 def comment_cmd(
@@ -374,7 +392,7 @@ def release_create(
     from narcolex.workflow import releases, users
 
     with writing(db) as s:
-        users.acting_user(s, as_user, ("curator", "admin"))
+        users.acting_user(s, as_user, releases.RELEASER_ROLES)
         rel = releases.create_release(s, notes, as_user)
         lines = [
             f"release {rel.version}: {rel.manifest['counts']['terms']} terms, "
@@ -382,7 +400,7 @@ def release_create(
             *("  " + section.splitlines()[0] for section in rel.changelog.split("\n## ")[1:]),
         ]
     for line in lines:  # printed after the commit: a closed pipe cannot undo the release
-        out.print(line)
+        out.print(safe(line), highlight=False)
 
 
 @release_app.command("list")
@@ -408,7 +426,7 @@ def release_list(db: DbOption = None, as_json: JsonOption = False) -> None:
             r["created_by"] or "",
             str(r["counts"]["terms"]),
             r["content_sha256"][:12],
-            r["notes"] or "",
+            safe(r["notes"] or ""),
         )
     print_table(table)
 
@@ -428,7 +446,7 @@ def release_diff(a: int, b: int, db: DbOption = None, as_json: JsonOption = Fals
     for title in ("added", "changed", "removed"):
         out.print(f"[bold]{title}[/bold] ({len(data[title])})")
         for item in data[title]:
-            out.print(f"  {item}", highlight=False)
+            out.print(f"  {safe(item)}", highlight=False)
 
 
 @release_app.command("show")
@@ -441,39 +459,71 @@ def release_show(version: int, db: DbOption = None) -> None:
         rel = releases.get(s, version)
         comments = release_comments(s, version)
         print_json(rel.manifest)
-        out.out(rel.changelog)
+        out.out(strip_unsafe_lines(rel.changelog))
     for c in comments:
-        out.print(f"comment by {c['by']} at {c['at']}: {c['body']}")
+        out.print(f"comment by {safe(c['by'])} at {c['at']}: {safe(c['body'])}", highlight=False)
 
 
 def export_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="File or folder to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="json, csv, xlsx, skos or bundle.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, csv, xlsx, skos, bundle, tbx or filter-regex.")
+    ],
     release: Annotated[int | None, typer.Option(help="Release number (default: latest).")] = None,
+    sign_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign-key",
+            envvar="NARCOLEX_SIGNING_KEY",
+            help="Ed25519 private key that signs a bundle (see `narcolex keys generate`).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Export a release (bundle: folder, or zip when OUTPUT ends in .zip)."""
+    """Export a release (bundle: folder, or zip when OUTPUT ends in .zip; signed when a
+    signing key is configured)."""
     from narcolex.formats.export import export
     from narcolex.workflow import releases
 
-    with open_database(db).reader() as s:
+    with open_database(db).reader() as s, progress_bar(f"Exporting {fmt}") as advance:
         rel = releases.get(s, release)
-        export(rel, fmt, output)
-        out.print(f"wrote release {rel.version} as {fmt} to {output}")
+        releases.verify_release(rel)
+        export(rel, fmt, output, signing_key=sign_key if fmt == "bundle" else None,
+               progress=advance)  # fmt: skip
+        signed = " (signed)" if sign_key and fmt == "bundle" else ""
+        out.print(f"wrote release {rel.version} as {fmt} to {output}{signed}")
 
 
-def import_cmd(bundle: Path, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Load a release bundle into an empty database (the content hash is reproduced)."""
+def import_cmd(
+    bundle: Path,
+    expect_sha256: Annotated[
+        str | None,
+        typer.Option("--expect-sha256", help="Refuse the bundle unless its content has this hash."),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load a release bundle into an empty database (hash and signature checked first)."""
     from narcolex.workflow.bundles import import_bundle
 
-    result = import_bundle(open_database(db), bundle)
+    with progress_bar(f"Importing {bundle.name}") as advance:
+        result = import_bundle(
+            open_database(db), bundle, expect_sha256=expect_sha256, progress=advance
+        )
     if as_json:
         print_json(result)
         return
     out.print(
         f"imported release {result['release']}: {result['terms']} terms, "
-        f"sha256 {result['content_sha256']}"
+        f"sha256 {result['content_sha256']}; {result['signature']}"
     )
+
+
+def strip_unsafe_lines(text: str) -> str:
+    """A multi-line text without control or bidi characters, its lines kept."""
+    from narcolex.textsafe import strip_unsafe
+
+    return "\n".join(strip_unsafe(line) for line in text.split("\n"))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
-"""`narcolex kb …`: reading the knowledge base (stats, search, one term, coverage)."""
+"""`narcolex kb …`: reading the knowledge base (stats, search, one term, coverage, lint)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ from narcolex.cli.common import (
     out,
     print_json,
     print_table,
+    safe,
 )
 
 kb_app = typer.Typer(help="Inspect the knowledge base.", no_args_is_help=True)
@@ -68,15 +70,15 @@ def kb_search(
         print_json(rows)
         return
     if not rows:
-        out.print(f"no term matches {query!r}")
+        out.print(f"no term matches {safe(repr(query))}", highlight=False)
         raise typer.Exit(1)
     table = Table()
     for col in ("id", "term", "lang", "kind", "denotes", "ambiguity", "status", "variants"):
         table.add_column(col)
     for r in rows:
         table.add_row(
-            str(r["id"]), r["term"], r["lang"], r["kind"], ", ".join(r["denotes"]),
-            r["ambiguity"], r["status"], ", ".join(r["variants"][:4]),
+            str(r["id"]), safe(r["term"]), r["lang"], r["kind"], safe(", ".join(r["denotes"])),
+            r["ambiguity"], r["status"], safe(", ".join(r["variants"][:4])),
         )  # fmt: skip
     print_table(table)
 
@@ -91,24 +93,26 @@ def kb_show(term_id: int, db: DbOption = None, as_json: JsonOption = False) -> N
     if as_json:
         print_json(rec)
         return
-    out.print(f"[bold]#{rec['id']} {rec['term']}[/bold] ({rec['lang']}, {rec['kind']})")
+    out.print(f"[bold]#{rec['id']} {safe(rec['term'])}[/bold] ({rec['lang']}, {rec['kind']})")
     for field in ("denotes", "variants", "countries", "platforms"):
         if rec[field]:
-            out.print(f"  {field}: {', '.join(rec[field])}")
+            out.print(f"  {field}: {safe(', '.join(rec[field]))}", highlight=False)
     out.print(
         f"  ambiguity {rec['ambiguity']}, confidence {rec['confidence']}, "
         f"status {rec['status']}, match {rec['match']}"
     )
     if rec["note"]:
-        out.print(f"  note: {rec['note']}")
+        out.print(f"  note: {safe(rec['note'])}", highlight=False)
     for s in rec["sources"]:
         year = f", {s['year']}" if s["year"] else ""
         url = f" <{s['url']}>" if s["url"] else ""
-        out.print(f"  source: {s['title']} ({s['publisher']}{year}){url}", highlight=False)
+        line = f"  source: {s['title']} ({s['publisher']}{year}){url}"
+        out.print(safe(line), highlight=False)
     for r in rec["reviews"]:
-        out.print(f"  review: {r['decision']} by {r['by']} at {r['at']}: {r['comment'] or ''}")
+        line = f"  review: {r['decision']} by {r['by']} at {r['at']}: {r['comment'] or ''}"
+        out.print(safe(line), highlight=False)
     for c in rec["comments"]:
-        out.print(f"  comment by {c['by']} at {c['at']}: {c['body']}")
+        out.print(safe(f"  comment by {c['by']} at {c['at']}: {c['body']}"), highlight=False)
 
 
 @kb_app.command("coverage")
@@ -143,6 +147,29 @@ def kb_coverage(db: DbOption = None, as_json: JsonOption = False) -> None:
         f"{data['total_validated']} validated terms; empty major cells in large languages: "
         + (", ".join(gaps) if gaps else "none")
     )
+
+
+@kb_app.command("lint")
+def kb_lint(
+    content: Annotated[
+        Path | None,
+        typer.Argument(help="Content folder to check (default: the bundled package)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check citations, confidence ratings and duplicates of the content; exit 1 on problems."""
+    from narcolex.package.content import load_content
+    from narcolex.package.lint import lint
+
+    problems = lint(load_content(content))
+    if as_json:
+        print_json([p.as_dict() for p in problems])
+    else:
+        for p in problems:
+            out.print(f"{p.file}: {p.entry}: [{p.rule}] {p.reason}", highlight=False, markup=False)
+        out.print(f"{len(problems)} problem(s)" if problems else "lint: no problems")
+    if problems:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -97,24 +97,51 @@ def register(app: typer.Typer) -> None:
         bundled: Annotated[
             bool, typer.Option("--bundled", help="use the bundled package, not the database")
         ] = False,
+        on_error: Annotated[
+            str,
+            typer.Option(
+                "--on-error",
+                help="skip: write bad input rows to the rejects file and go on; stop: fail",
+            ),
+        ] = "skip",
+        rejects_path: Annotated[
+            str | None,
+            typer.Option(
+                "--rejects",
+                help="where skipped rows go (JSONL: line, error, raw; default OUTPUT.rejects.jsonl"
+                " or narcolex-rejects.jsonl)",
+            ),
+        ] = None,
     ) -> None:
         """Scan posts and write one finding per post (ARCHITECTURE §4).
 
         Uses the latest release of the knowledge base (--db, NARCOLEX_DATABASE_URL or the
         embedded default once initialised), else the bundled Knowledge Package."""
         from narcolex.detect.finding import VERDICTS
-        from narcolex.detect.io import guess_format, read_posts, write_findings
+        from narcolex.detect.io import ON_ERROR, Rejects, guess_format, read_posts, write_findings
 
         if only is not None and only not in VERDICTS:
             raise InputError(f"--only must be one of {', '.join(VERDICTS)}, not {only!r}")
+        if on_error not in ON_ERROR:
+            raise InputError(f"--on-error must be skip or stop, not {on_error!r}")
         out_fmt = guess_format(output, fmt) if output and output != "-" else (fmt or "jsonl")
         guess_format(input)  # fail early on an unknown input type
         scanner = _scanner(db, release, bundled)
-        posts = read_posts(input)
-        findings = scanner.scan_many(_progress(posts, "scanning"), workers=workers)
-        if only:
-            findings = (f for f in findings if f.verdict == only)
-        write_findings(findings, output, out_fmt)
+        where = rejects_path or (
+            f"{output}.rejects.jsonl" if output and output != "-" else "narcolex-rejects.jsonl"
+        )
+        rejects = Rejects(where)
+        try:
+            posts = read_posts(input, on_error=on_error, rejects=rejects)
+            findings = scanner.scan_many(_progress(posts, "scanning"), workers=workers)
+            if only:
+                findings = (f for f in findings if f.verdict == only)
+            written = write_findings(findings, output, out_fmt)
+        finally:
+            rejects.close()
+        if rejects.count:
+            _note(f"{rejects.count} bad input row(s) skipped, written to {where}; "
+                  f"{written} finding(s) written")  # fmt: skip
 
     @app.command("eval")
     def eval_(

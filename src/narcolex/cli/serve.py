@@ -28,9 +28,9 @@ def prepare_database(url: str | None) -> None:
                 f"Initialised {result.url}: release {result.release}, {result.validated} "
                 f"validated terms, sha256 {result.content_sha256[:12]}.\n"
                 "Create the first admin, then a token (API) or a password link (web):\n"
-                "  narcolex user add NAME --role admin\n"
-                "  narcolex token create NAME\n"
-                "  narcolex user password-link NAME --base-url http://HOST:PORT",
+                "  narcolex user add NAME --role admin --as system\n"
+                "  narcolex token create NAME --as NAME\n"
+                "  narcolex user password-link NAME --as NAME --base-url http://HOST:PORT",
                 highlight=False,
             )
         else:
@@ -81,6 +81,9 @@ def serve(
         log_level=log_level.lower(),
         access_log=False,
         proxy_headers=False,
+        # Longer than the idle time of common client pools: a server closing a kept-alive
+        # connection just as a client reuses it shows up as a failed request on their side.
+        timeout_keep_alive=30,
     )
 
 

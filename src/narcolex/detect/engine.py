@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from narcolex.config import ScanLimits
 from narcolex.detect.explain import explain
 from narcolex.detect.finding import Finding, Match, Signal
 from narcolex.detect.langid import detect_language
@@ -34,9 +35,15 @@ PostLike = str | Mapping[str, Any] | tuple[Any, ...]
 class Scanner:
     """Scans posts against one compiled lexicon (a release)."""
 
-    def __init__(self, lexicon: Lexicon, config: ScoringConfig | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        config: ScoringConfig | None = None,
+        limits: ScanLimits | None = None,
+    ) -> None:
         self.lexicon = lexicon
         self.config = config or ScoringConfig.from_env()
+        self.limits = limits or ScanLimits.from_env()
         self.compiled = compile_lexicon(lexicon)
         self._terms = lexicon.terms
         self._substance = [any(not c.startswith("signal.") for c in t.denotes) for t in self._terms]
@@ -53,8 +60,10 @@ class Scanner:
         return cls(_bundled_lexicon(), config)
 
     @classmethod
-    def from_lexicon(cls, lexicon: Lexicon, config: ScoringConfig | None = None) -> Scanner:
-        return cls(lexicon, config)
+    def from_lexicon(
+        cls, lexicon: Lexicon, config: ScoringConfig | None = None, limits: ScanLimits | None = None
+    ) -> Scanner:
+        return cls(lexicon, config, limits)
 
     @classmethod
     def from_release(
@@ -72,7 +81,13 @@ class Scanner:
     # -- scanning -----------------------------------------------------------------------------
 
     def scan(self, text: str, lang: str | None = None, id: str | None = None) -> Finding:
-        """The finding for one post; `lang` (ISO 639-1) overrides language identification."""
+        """The finding for one post; `lang` (ISO 639-1) overrides language identification.
+
+        A post longer than `limits.post_chars` is scanned up to the cap, and at most
+        `limits.matches` matches are assessed; such a finding has `truncated` set."""
+        if type(text) is str and len(text) > self.limits.post_chars:
+            cut = self.scan(text[: self.limits.post_chars], lang, id)
+            return _truncated(cut, f"post cut at {self.limits.post_chars} characters")
         fast = None  # the C check's answer, computed once here and handed to the matcher
         if self._fast_check is not None and type(text) is str:
             fast = self._fast_check(text)
@@ -81,6 +96,9 @@ class Scanner:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         raw = self.compiled.find(text, fast)
+        capped = len(raw) > self.limits.matches
+        if capped:
+            raw = raw[: self.limits.matches]
         if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
             raw = [r for r in raw if not self._native_word(text, r)]
         if not raw:
@@ -96,6 +114,8 @@ class Scanner:
             guess = detect_language(text)
             if guess is not None:
                 finding = self._assess(text, raw, guess, id)
+        if capped:
+            return _truncated(finding, f"only the first {self.limits.matches} matches")
         return finding
 
     def _assess(
@@ -257,6 +277,14 @@ def _parse_item(item: PostLike) -> tuple[Any, str | None, str | None]:
     if isinstance(item, str):
         return item, None, None
     raise InputError(f"cannot scan a {type(item).__name__}: give text or {{'id', 'text'}}")
+
+
+def _truncated(finding: Finding, why: str) -> Finding:
+    """`finding`, marked as cut by a cap (the explanation says where)."""
+    from dataclasses import replace
+
+    note = f" (truncated: {why})"
+    return replace(finding, truncated=True, explanation=finding.explanation + note)
 
 
 def _clean_finding(lang: str | None, id: str | None) -> Finding:

@@ -58,14 +58,24 @@ def _metrics(pairs: list[tuple[str, str]]) -> Metrics:
         tp = conf[v][v]
         predicted = sum(conf[g][v] for g in conf)
         support = sum(conf[v].values())
-        p = tp / predicted if predicted else 0.0
-        r = tp / support if support else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        per[v] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
+        # Undefined, not zero: precision with nothing predicted, recall with no such label.
+        p = tp / predicted if predicted else None
+        r = tp / support if support else None
+        f1 = None if p is None or r is None else (2 * p * r / (p + r) if p + r else 0.0)
+        per[v] = {"precision": _round(p), "recall": _round(r), "f1": _round(f1),
                   "support": support}  # fmt: skip
     sale_rate = {g: round(conf[g]["sale"] / sum(conf[g].values()), 4) for g in VERDICTS if conf[g]}
     matrix = {g: {p: conf[g][p] for p in VERDICTS} for g in VERDICTS if conf[g]}
     return Metrics(len(pairs), per, matrix, sale_rate)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _num(value: float | None, width: int) -> str:
+    """A metric for the text report: three decimals, or "n/a" where it is undefined."""
+    return f"{'n/a' if value is None else format(value, '.3f'):<{width}}"
 
 
 def evaluate(rows: Iterable[tuple[dict[str, Any], Finding]]) -> EvalReport:
@@ -99,7 +109,8 @@ def format_report(report: EvalReport, max_langs: int = 30) -> str:
     lines = [f"rows: {o.n}", "", "verdict   precision  recall  f1      support"]
     for v, m in o.per_verdict.items():
         lines.append(
-            f"{v:<9} {m['precision']:<10.3f} {m['recall']:<7.3f} {m['f1']:<7.3f} {m['support']}"
+            f"{v:<9} {_num(m['precision'], 10)} {_num(m['recall'], 7)} {_num(m['f1'], 7)} "
+            f"{m['support']}"
         )
     lines += ["", "confusion (rows = label, columns = verdict)", "          sale    mention clean"]
     for g, row in o.confusion.items():
@@ -118,8 +129,8 @@ def format_report(report: EvalReport, max_langs: int = 30) -> str:
             pv = m.per_verdict
             flagged = sum(m.confusion.get(g, {}).get("sale", 0) for g in m.confusion) / m.n
             lines.append(
-                f"{k:<25} {m.n:<6} {pv['sale']['precision']:<7.3f} {pv['sale']['recall']:<7.3f} "
-                f"{pv['sale']['f1']:<7.3f} {pv['mention']['f1']:<10.3f} {pv['clean']['f1']:<8.3f} "
-                f"{flagged:.2%}"
+                f"{k:<25} {m.n:<6} {_num(pv['sale']['precision'], 7)} "
+                f"{_num(pv['sale']['recall'], 7)} {_num(pv['sale']['f1'], 7)} "
+                f"{_num(pv['mention']['f1'], 10)} {_num(pv['clean']['f1'], 8)} {flagged:.2%}"
             )
     return "\n".join(lines)

@@ -115,10 +115,12 @@ class Finding(_FastPickle):
     id: str | None = None
     signal_details: tuple[Signal, ...] = field(default=())
     contributions: tuple[Contribution, ...] = field(default=())
+    truncated: bool = False  # the post or its matches were cut at a configured cap
 
     def to_dict(self) -> dict[str, Any]:
-        """The ARCHITECTURE §4 output row, exactly."""
-        return {
+        """The ARCHITECTURE §4 output row, exactly (plus `truncated: true` when a cap cut
+        the post or its matches, so that the row says it is incomplete)."""
+        row = {
             "id": self.id,
             "verdict": self.verdict,
             "score": round(self.score, 4),
@@ -128,6 +130,9 @@ class Finding(_FastPickle):
             "matches": [m.to_dict() for m in self.matches],
             "explanation": self.explanation,
         }
+        if self.truncated:
+            row["truncated"] = True
+        return row
 
     def with_id(self, post_id: str | None) -> Finding:
         from dataclasses import replace

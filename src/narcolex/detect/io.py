@@ -1,26 +1,69 @@
 """Reading posts and writing findings: JSONL, CSV and Parquet, files or stdin/stdout.
 
 Inputs come from many platforms, so reading is lenient about extra columns and strict about
-the two that matter (`id`, `text`): a row without text is an InputError naming its line.
-Rows are streamed, so a large JSONL or CSV file is never held in memory.
+the two that matter (`id`, `text`): `text` must be a string (null or a number is a bad row,
+never a silently clean post). A bad row (malformed JSON, invalid UTF-8, a CSV record with a
+broken quote or too many cells) either stops the run (`on_error="stop"`) or is counted and
+written to a rejects file with its line number and the reason (`on_error="skip"`), so one
+bad line never costs a whole batch and none is lost without a trace. Rows are streamed, so a
+large JSONL or CSV file is never held in memory.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from narcolex.detect.finding import Finding
 from narcolex.errors import InputError
+from narcolex.formats.encoding import bom_encoding, detect_file
+from narcolex.formats.tabular import safe_cell
 
 FIELDS = ("id", "text", "lang", "platform", "country", "created_at")
 FORMATS = ("jsonl", "csv", "parquet")
+ON_ERROR = ("skip", "stop")
 OUTPUT_COLUMNS = ("id", "verdict", "score", "lang", "substances", "signals", "matches",
                   "explanation")  # fmt: skip
+
+
+class Rejects:
+    """The bad input rows of a run: counted, and written as JSONL (`line`, `error`, `raw`)
+    to `path` when one is given. The file is created at the first reject only."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else None
+        self.count = 0
+        self._fh: IO[str] | None = None
+
+    def add(self, line: int | None, error: str, raw: str | None = None) -> None:
+        self.count += 1
+        if self.path is None:
+            return
+        if self._fh is None:
+            try:
+                self._fh = self.path.open("w", encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"cannot write rejects to {self.path}: {exc.strerror}") from None
+        doc = {"line": line, "error": error, "raw": raw}
+        self._fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+class _BadRow(Exception):
+    """One input row that cannot be scanned (kept inside this module)."""
+
+    def __init__(self, line: int | None, message: str, raw: str | None = None) -> None:
+        super().__init__(message)
+        self.line, self.message, self.raw = line, message, raw
 
 
 def guess_format(path: str, fmt: str | None = None) -> str:
@@ -39,64 +82,167 @@ def guess_format(path: str, fmt: str | None = None) -> str:
     raise InputError(f"cannot tell the format of {path!r}: use .jsonl, .csv or .parquet")
 
 
-def _row(raw: dict[str, Any], where: str, keep_extra: bool) -> dict[str, Any]:
+def _type_name(value: object) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _row(raw: Any, line: int | None, keep_extra: bool) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise InputError(f"{where}: expected an object with 'id' and 'text'")
+        raise _BadRow(line, f"expected an object with 'id' and 'text', got {_type_name(raw)}")
     if "text" not in raw:
-        raise InputError(f"{where}: missing 'text'")
+        raise _BadRow(line, "missing 'text'")
     row = {k: raw.get(k) for k in FIELDS}
-    if row["id"] is not None:
-        row["id"] = str(row["id"])
-    if row["text"] is None:
-        row["text"] = ""
-    elif not isinstance(row["text"], str):
-        row["text"] = str(row["text"])
+    if not isinstance(row["text"], str):
+        raise _BadRow(line, f"'text' must be a string, not {_type_name(row['text'])}")
+    pid = row["id"]
+    if pid is not None:
+        if isinstance(pid, bool) or not isinstance(pid, str | int):
+            raise _BadRow(line, f"'id' must be a string or a whole number, not {_type_name(pid)}")
+        row["id"] = str(pid)
+    for key in ("lang", "platform", "country", "created_at"):
+        if row[key] is not None and not isinstance(row[key], str):
+            row[key] = str(row[key])
     if keep_extra:
         row.update({k: v for k, v in raw.items() if k not in row})
     return row
 
 
-def read_posts(path: str, fmt: str | None = None, keep_extra: bool = False) -> Iterator[dict]:
-    """Rows with the FIELDS keys (`id` as a string); `-` reads stdin."""
+def read_posts(
+    path: str,
+    fmt: str | None = None,
+    keep_extra: bool = False,
+    on_error: str = "stop",
+    rejects: Rejects | None = None,
+) -> Iterator[dict]:
+    """Rows with the FIELDS keys (`id` as a string); `-` reads stdin.
+
+    A bad row raises InputError naming its line (`on_error="stop"`), or is added to
+    `rejects` and skipped (`on_error="skip"`)."""
+    if on_error not in ON_ERROR:
+        raise InputError(f"--on-error must be skip or stop, not {on_error!r}")
     fmt = guess_format(path, fmt)
     if path != "-" and not Path(path).is_file():
         raise InputError(f"input file {path!r} does not exist")
-    if fmt == "parquet":
-        yield from _read_parquet(path, keep_extra)
-        return
-    stream: TextIO = (
-        sys.stdin if path == "-" else open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
-    )
+    sink = rejects if rejects is not None else Rejects()
+    rows = {"parquet": _read_parquet, "jsonl": _read_jsonl, "csv": _read_csv}[fmt]
+    for item in rows(path, keep_extra):
+        if isinstance(item, _BadRow):
+            where = f"{path}:{item.line}" if item.line else path
+            if on_error == "stop":
+                raise InputError(f"{where}: {item.message}")
+            sink.add(item.line, item.message, item.raw)
+            continue
+        yield item
+
+
+def _binary(path: str) -> IO[bytes]:
+    return sys.stdin.buffer if path == "-" else open(path, "rb")
+
+
+def _read_jsonl(path: str, keep_extra: bool) -> Iterator[dict | _BadRow]:
+    stream = _binary(path)
     try:
-        if fmt == "jsonl":
-            for n, line in enumerate(stream, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    raw = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-                row = _row(raw, f"{path}:{n}", keep_extra)
-                if row["id"] is None:
-                    row["id"] = str(n)
-                yield row
+        head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+        encoding = bom_encoding(head)
+        if encoding == "utf-16":
+            lines: Iterable[bytes | str] = io.TextIOWrapper(stream, encoding="utf-16")
         else:
-            reader = csv.DictReader(stream)
-            if reader.fieldnames is None or "text" not in reader.fieldnames:
-                raise InputError(f"{path}: the CSV header has no 'text' column")
-            for n, raw in enumerate(reader, start=2):
-                row = _row(
-                    {k: (v if v != "" else None) for k, v in raw.items()}, f"{path}:{n}", keep_extra
-                )
-                if row["id"] is None:
-                    row["id"] = str(n - 1)
-                yield row
+            lines = stream
+        for n, line in enumerate(lines, start=1):
+            if isinstance(line, bytes):
+                if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+                    line = line[3:]
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    shown = line.decode("utf-8", errors="replace").rstrip("\r\n")
+                    yield _BadRow(n, f"not valid UTF-8 (byte {exc.start + 1} of the line)", shown)
+                    continue
+            else:
+                text = line
+            if not text.strip():
+                continue
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield _BadRow(n, f"not valid JSON ({exc.msg})", text.rstrip("\r\n"))
+                continue
+            try:
+                row = _row(raw, n, keep_extra)
+            except _BadRow as bad:
+                bad.raw = text.rstrip("\r\n")
+                yield bad
+                continue
+            if row["id"] is None:
+                row["id"] = str(n)
+            yield row
     finally:
-        if stream is not sys.stdin:
+        if stream is not sys.stdin.buffer:
             stream.close()
 
 
-def _read_parquet(path: str, keep_extra: bool) -> Iterator[dict]:
+def _read_csv(path: str, keep_extra: bool) -> Iterator[dict | _BadRow]:
+    if path == "-":
+        stream: TextIO = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    else:
+        encoding = detect_file(path, path)
+        if encoding == "cp1252":
+            print(f"note: {path} is read as Windows-1252 (cp1252)", file=sys.stderr)
+        stream = open(path, encoding=encoding, newline="")  # noqa: SIM115
+    try:
+        reader = csv.reader(stream, strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError(f"{path}: the CSV file is empty") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}:1: the CSV header cannot be read ({exc})") from None
+        header = [h.strip() for h in header]
+        if "text" not in header:
+            raise InputError(f"{path}: the CSV header has no 'text' column")
+        start = reader.line_num + 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                yield _BadRow(start, f"malformed CSV record starting here ({exc})")
+                start = reader.line_num + 1
+                continue
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}: near line {start}: not valid UTF-8 ({exc.reason})"
+                ) from None
+            line = start
+            start = reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                shown = ",".join(cells)[:500]
+                yield _BadRow(line, f"{len(cells)} fields where the header has {len(header)} "
+                              "(a stray quote or delimiter?)", shown)  # fmt: skip
+                continue
+            raw = {
+                k: (v if v != "" or k == "text" else None)
+                for k, v in zip(header, cells, strict=False)
+            }
+            try:
+                row = _row(raw, line, keep_extra)
+            except _BadRow as bad:
+                yield bad
+                continue
+            if row["id"] is None:
+                row["id"] = str(line - 1)
+            yield row
+    finally:
+        if path != "-":
+            stream.close()
+        else:
+            stream.detach()
+
+
+def _read_parquet(path: str, keep_extra: bool) -> Iterator[dict | _BadRow]:
     import pyarrow.parquet as pq
 
     try:
@@ -109,19 +255,24 @@ def _read_parquet(path: str, keep_extra: bool) -> Iterator[dict]:
     for batch in pf.iter_batches(batch_size=4096):
         for raw in batch.to_pylist():
             n += 1
-            row = _row(raw, f"{path}: row {n}", keep_extra)
+            try:
+                row = _row(raw, n, keep_extra)
+            except _BadRow as bad:
+                yield bad
+                continue
             if row["id"] is None:
                 row["id"] = str(n)
             yield row
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
-    """A CSV row: lists joined with ';', matches as a JSON string."""
-    out = dict(row)
+    """A CSV row: lists joined with ';', matches as a JSON string, and every cell that a
+    spreadsheet would run as a formula (an id like "=HYPERLINK(…)") neutralised."""
+    out = {k: row.get(k) for k in OUTPUT_COLUMNS}
     out["substances"] = ";".join(row["substances"])
     out["signals"] = ";".join(row["signals"])
     out["matches"] = json.dumps(row["matches"], ensure_ascii=False)
-    return out
+    return {k: safe_cell(v) for k, v in out.items()}
 
 
 def write_findings(findings: Iterable[Finding], path: str | None, fmt: str = "jsonl") -> int:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from narcolex.config import ScanLimits
 from narcolex.detect.engine import PostLike, Scanner, _clean_finding, _clean_item
 from narcolex.detect.finding import Finding
 from narcolex.detect.scoring import ScoringConfig
@@ -39,7 +40,9 @@ def scan_in_processes(
         for _ in range(workers - 1):
             here, there = ctx.Pipe()
             proc = ctx.Process(
-                target=_pipe_worker, args=(there, scanner.lexicon, scanner.config), daemon=True
+                target=_pipe_worker,
+                args=(there, scanner.lexicon, scanner.config, scanner.limits),
+                daemon=True,
             )
             proc.start()
             there.close()
@@ -118,15 +121,17 @@ _MESSAGE_POSTS = 256  # posts per batch sent to a helper: small enough to fill n
 _WORKER: Scanner | None = None
 
 
-def _init_worker(lexicon: Lexicon, config: ScoringConfig) -> None:
+def _init_worker(lexicon: Lexicon, config: ScoringConfig, limits: ScanLimits | None = None) -> None:
     global _WORKER
-    _WORKER = Scanner(lexicon, config)
+    _WORKER = Scanner(lexicon, config, limits)
 
 
-def _pipe_worker(conn: Any, lexicon: Lexicon, config: ScoringConfig) -> None:
+def _pipe_worker(
+    conn: Any, lexicon: Lexicon, config: ScoringConfig, limits: ScanLimits | None = None
+) -> None:
     """A scan_many helper: scan the batches that come down the pipe, send back the findings
     with matches by index, stop at None."""
-    _init_worker(lexicon, config)
+    _init_worker(lexicon, config, limits)
     # A reader thread takes batches off the pipe as they come, so that the caller's send never
     # waits for this process to finish scanning (and both can never wait on each other). It
     # needs the interpreter lock to read, which the scanning thread would hand over only every
@@ -165,7 +170,7 @@ def _work_batch(items: list[PostLike]) -> dict[int, Finding]:
     out: dict[int, Finding] = {}
     for i, item in enumerate(items):
         f = _WORKER.scan_item(item)
-        if f.matches:
+        if f.matches or f.truncated:  # a cut clean post must still say it was cut
             out[i] = f
     return out
 

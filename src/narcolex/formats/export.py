@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from narcolex.errors import InputError
 from narcolex.formats.tabular import safe_cell
 from narcolex.store.models import Release
 
-FORMATS = ("json", "csv", "xlsx", "skos", "bundle")
+FORMATS = ("json", "csv", "xlsx", "skos", "bundle", "tbx", "filter-regex")
 CSV_COLUMNS = (
     "id", "term", "language", "kind", "denotes", "ambiguity", "confidence", "status", "match",
     "variants", "countries", "platforms", "source", "first_seen", "last_seen", "note",
@@ -33,7 +34,7 @@ def _row(rec: dict[str, Any]) -> list[Any]:
         "variants": ";".join(rec["variants"]),
         "countries": ";".join(rec["countries"]),
         "platforms": ";".join(rec["platforms"]),
-        "source": ";".join(rec["sources"]),
+        "source": ";".join(rec.get("references") or rec["sources"]),
     }
     return [safe_cell(joined.get(c, rec.get(c))) for c in CSV_COLUMNS]
 
@@ -139,35 +140,96 @@ def to_skos(release: Release) -> str:
     return g.serialize(format="turtle")
 
 
+def to_tbx(release: Release) -> bytes:
+    """TBX-Basic (ISO 30042), one concept entry per substance/signal code (formats.tbx)."""
+    from narcolex.formats.tbx import to_tbx as build
+
+    created = release.manifest.get("created_at")
+    return build(
+        release.snapshot["terms"],
+        labels=release.snapshot.get("labels", {}),
+        title=f"Knowledge Package against drug sales online, release {release.version}",
+        description=f"narcolex release {release.version} ({created}), content sha256 "
+        f"{release.content_sha256}",
+    )
+
+
+def to_filter_regex(release: Release) -> str:
+    """Obfuscation-aware regular expressions per term (formats.filter_regex)."""
+    from narcolex.formats.filter_regex import to_document
+
+    return to_document(release.snapshot["terms"], version=release.version)
+
+
+def respond_files() -> dict[str, bytes]:
+    """The response content released with the package (help resources, legal grounds, search
+    interventions), as JSON. It is read from the installed content, not the release snapshot."""
+    from narcolex.package.respond_content import as_documents
+
+    return {
+        f"respond-{name.replace('_', '-')}.json": json.dumps(
+            doc, ensure_ascii=False, indent=1
+        ).encode()
+        for name, doc in as_documents().items()
+    }
+
+
 def changelog(release: Release) -> str:
     return release.changelog
 
 
-def bundle_files(release: Release) -> dict[str, bytes]:
-    """The files of the release bundle (ARCHITECTURE §4)."""
+Progress = Callable[[int, int], None]
+
+
+def bundle_files(
+    release: Release, signing_key: Path | str | None = None, progress: Progress | None = None
+) -> dict[str, bytes]:
+    """The files of the release bundle (ARCHITECTURE §4), signed when a key is given."""
     sources = release.snapshot["sources"]
-    return {
-        "manifest.json": json.dumps(release.manifest, ensure_ascii=False, indent=2).encode(),
-        "terms.jsonl": to_jsonl(release).encode(),
-        "substances.json": json.dumps(
+    makers: dict[str, Callable[[], bytes]] = {
+        "manifest.json": lambda: json.dumps(
+            release.manifest, ensure_ascii=False, indent=2
+        ).encode(),
+        "terms.jsonl": lambda: to_jsonl(release).encode(),
+        "substances.json": lambda: json.dumps(
             substances_doc(release), ensure_ascii=False, indent=1
         ).encode(),
-        "sources.json": json.dumps(sources, ensure_ascii=False, indent=1, sort_keys=True).encode(),
-        "CHANGELOG.md": release.changelog.encode(),
-        "terms.csv": to_csv(release).encode(),
-        "terms.xlsx": to_xlsx(release),
-        "package.ttl": to_skos(release).encode(),
+        "sources.json": lambda: json.dumps(
+            sources, ensure_ascii=False, indent=1, sort_keys=True
+        ).encode(),
+        "CHANGELOG.md": lambda: release.changelog.encode(),
+        "terms.csv": lambda: to_csv(release).encode(),
+        "terms.xlsx": lambda: to_xlsx(release),
+        "package.ttl": lambda: to_skos(release).encode(),
+        **{name: (lambda data=data: data) for name, data in respond_files().items()},
     }
+    files: dict[str, bytes] = {}
+    for n, (name, make) in enumerate(makers.items(), start=1):
+        files[name] = make()
+        if progress:
+            progress(n, len(makers))
+    if signing_key is not None:
+        from narcolex.package.signing import load_private_key, sign_files
+
+        files["signature.json"] = sign_files(files, load_private_key(signing_key))
+    return files
 
 
-def export(release: Release, fmt: str, path: Path | str) -> Path:
+def export(
+    release: Release,
+    fmt: str,
+    path: Path | str,
+    signing_key: Path | str | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Write one export; a bundle is signed with `signing_key` when one is given."""
     path = Path(path)
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "bundle":
-            files = bundle_files(release)
+            files = bundle_files(release, signing_key, progress)
             if path.suffix.lower() == ".zip":
                 with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
                     for name, data in files.items():
@@ -178,8 +240,12 @@ def export(release: Release, fmt: str, path: Path | str) -> Path:
                     (path / name).write_bytes(data)
         elif fmt == "xlsx":
             path.write_bytes(to_xlsx(release))
+        elif fmt == "tbx":
+            path.write_bytes(to_tbx(release))
         else:
-            text = {"json": to_json, "csv": to_csv, "skos": to_skos}[fmt](release)
+            writers = {"json": to_json, "csv": to_csv, "skos": to_skos,
+                       "filter-regex": to_filter_regex}  # fmt: skip
+            text = writers[fmt](release)
             path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None

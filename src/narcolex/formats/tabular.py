@@ -4,17 +4,23 @@ Member-State contributors send whatever their office software produces: CSV with
 semicolons or tabs, UTF-8 with or without BOM, UTF-16, Windows-1252, or XLSX. This module
 turns all of them into (row number, {column: text}) pairs, with row numbers as the
 contributor sees them in their spreadsheet (the header is row 1).
+
+Uploads are capped (config.UploadLimits) before parsing: the file size, the uncompressed size
+of an XLSX (a zip; a small one can unzip to gigabytes), the rows and the cells.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from narcolex.config import UploadLimits
 from narcolex.errors import InputError
+from narcolex.formats import encoding as encodings
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,19 +41,9 @@ class Sheet:
     delimiter: str | None = None
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with (BOMs first, then UTF-8, then Windows-1252)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if data[:200].count(b"\x00") > 10:  # UTF-16 without BOM: every other byte is NUL
-        enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
-        return data.decode(enc), enc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+def decode(data: bytes, name: str = "file") -> tuple[str, str]:
+    """Text and the one encoding it was read with (see formats.encoding)."""
+    return encodings.decode(data, name)
 
 
 def _delimiter(text: str) -> str:
@@ -63,23 +59,66 @@ def _norm_header(h: object) -> str:
     return str(h or "").strip().lower().replace(" ", "_").lstrip("*").rstrip("*")
 
 
-def read_csv(path: Path) -> Sheet:
+class _Budget:
+    """Counts rows and cells against the limits while a sheet is read."""
+
+    def __init__(self, name: str, limits: UploadLimits) -> None:
+        self.name, self.limits, self.rows, self.cells = name, limits, 0, 0
+
+    def take(self, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        if self.rows > self.limits.rows:
+            raise InputError(
+                f"{self.name}: more than {self.limits.rows} rows (NARCOLEX_MAX_ROWS); "
+                "split the file"
+            )
+        if self.cells > self.limits.cells:
+            raise InputError(
+                f"{self.name}: more than {self.limits.cells} cells (NARCOLEX_MAX_CELLS); "
+                "split the file"
+            )
+
+
+def _check_size(path: Path, limits: UploadLimits) -> None:
+    size = path.stat().st_size
+    if size > limits.upload_bytes:
+        raise InputError(
+            f"{path.name}: {size} bytes, more than the {limits.upload_bytes} allowed "
+            "(NARCOLEX_MAX_UPLOAD_BYTES)"
+        )
+
+
+def read_csv(path: Path, limits: UploadLimits | None = None) -> Sheet:
+    limits = limits or UploadLimits.from_env()
+    _check_size(path, limits)
     data = path.read_bytes()
-    text, encoding = decode(data)
+    text, encoding = decode(data, path.name)
     if not text.strip():
         raise InputError(f"{path.name}: the file is empty")
     delim = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    budget = _Budget(path.name, limits)
+    start = 1
     try:
         header = [_norm_header(h) for h in next(reader)]
         rows = []
+        start = reader.line_num + 1
         for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            values = {header[i]: cell.strip() for i, cell in enumerate(row) if i < len(header)}
-            rows.append((reader.line_num, values))
+            budget.take(len(row))
+            if any(cell.strip() for cell in row):
+                if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+                    raise InputError(
+                        f"{path.name}: row {start}: {len(row)} cells but the header has "
+                        f"{len(header)} (a stray delimiter or quote?)"
+                    )
+                values = {header[i]: cell.strip() for i, cell in enumerate(row) if i < len(header)}
+                rows.append((start, values))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"{path.name}: row {reader.line_num}: malformed CSV: {exc}") from None
+        raise InputError(
+            f"{path.name}: row {start}: malformed CSV ({exc}); check the quotes from there on"
+        ) from None
     return Sheet(str(path), tuple(header), tuple(rows), encoding, delim)
 
 
@@ -95,13 +134,32 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path: Path, sheet: str | None = "terms") -> Sheet:
+def _check_zip(path: Path, limits: UploadLimits) -> None:
+    """Refuse a workbook whose parts would unzip beyond the limit, before opening it."""
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"{path.name}: not an XLSX workbook (an .xlsx file is a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{path.name}: not a readable XLSX workbook: {exc}") from None
+    if total > limits.uncompressed_bytes:
+        raise InputError(
+            f"{path.name}: unzips to {total} bytes, more than the {limits.uncompressed_bytes} "
+            "allowed (NARCOLEX_MAX_UNCOMPRESSED_BYTES)"
+        )
+
+
+def read_xlsx(path: Path, sheet: str | None = "terms", limits: UploadLimits | None = None) -> Sheet:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    limits = limits or UploadLimits.from_env()
+    _check_size(path, limits)
+    _check_zip(path, limits)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(f"{path.name}: not a readable XLSX workbook: {exc}") from None
     try:
         ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
@@ -111,7 +169,9 @@ def read_xlsx(path: Path, sheet: str | None = "terms") -> Sheet:
         except StopIteration:
             raise InputError(f"{path.name}: the sheet {ws.title!r} is empty") from None
         rows = []
+        budget = _Budget(path.name, limits)
         for n, row in enumerate(it, start=2):
+            budget.take(len(row))
             values = {header[i]: _cell_text(v) for i, v in enumerate(row) if i < len(header)}
             if any(values.values()):
                 rows.append((n, values))

@@ -15,7 +15,8 @@ from typing import Any
 
 from narcolex.errors import ContentError, InputError
 from narcolex.package.lexicon import Lexicon, LexiconTerm
-from narcolex.package.records import content_hash
+from narcolex.package.records import OPTIONAL_FIELDS, SNAPSHOT_FIELDS, content_hash
+from narcolex.package.signing import SignatureCheck, check_signature, trusted_keys
 
 REQUIRED = ("manifest.json", "terms.jsonl", "sources.json", "substances.json")
 OPTIONAL = ("CHANGELOG.md", "signature.json")
@@ -40,8 +41,11 @@ class Bundle:
     def computed_sha256(self) -> str:
         return content_hash(self.terms, self.sources)
 
-    def verify(self, expect_sha256: str | None = None) -> str:
-        """The content hash, after checking it against the manifest (and `expect_sha256`)."""
+    def verify(
+        self, expect_sha256: str | None = None, trusted: dict[str, Any] | None = None
+    ) -> str:
+        """The content hash, after checking it against the manifest (and `expect_sha256`)
+        and the signature against the trusted keys (`trusted`, else the configured ones)."""
         digest = self.computed_sha256()
         stated = str(self.manifest.get("content_sha256"))
         if digest != stated:
@@ -53,7 +57,13 @@ class Bundle:
             raise ContentError(
                 f"{self.path}: content hash {digest} is not the expected {expect_sha256}"
             )
+        self.signature(trusted)
         return digest
+
+    def signature(self, trusted: dict[str, Any] | None = None) -> SignatureCheck:
+        """Check `signature.json` (see package.signing for the policy)."""
+        keys = trusted_keys() if trusted is None else trusted
+        return check_signature(self.files, self.path, keys)
 
     def lexicon(self) -> Lexicon:
         """The validated terms as the scanner sees them."""
@@ -127,7 +137,16 @@ def read_bundle(path: Path | str) -> Bundle:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: terms.jsonl line {n}: malformed JSON: {exc.msg}") from None
-        if not isinstance(rec, dict) or not {"term", "lang", "kind", "denotes"} <= rec.keys():
+        if not isinstance(rec, dict):
             raise InputError(f"{where}: terms.jsonl line {n}: not a term record")
+        missing = [k for k in SNAPSHOT_FIELDS if k not in rec and k not in OPTIONAL_FIELDS]
+        if missing:
+            raise InputError(f"{where}: terms.jsonl line {n}: lacks {', '.join(missing)}")
+        wrong = [k for k in ("term", "lang", "kind") if not isinstance(rec[k], str)]
+        wrong += [] if isinstance(rec.get("id", 0), int) else ["id"]
+        wrong += [] if isinstance(rec["denotes"], list) else ["denotes"]
+        wrong += [k for k in ("variants", "sources") if not isinstance(rec[k], list | None)]
+        if wrong:
+            raise InputError(f"{where}: terms.jsonl line {n}: wrong type of {', '.join(wrong)}")
         terms.append(rec)
     return Bundle(where, manifest, terms, sources, subs, files)

@@ -6,7 +6,7 @@ and entry it comes from instead of stopping at the first one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,26 @@ MatchMode = Annotated[str, AfterValidator(taxonomy.validate_match_mode)]
 Country = Annotated[str, AfterValidator(taxonomy.validate_country)]
 
 
+# Source files are named by what they hold (issue 18): sources/<document language>.yaml, and
+# English, which holds most sources, split by kind: sources/en-dictionaries.yaml, ...
+SOURCES_DIR = "sources"
+SOURCE_KINDS: dict[str, str] = {
+    "report": "reports",
+    "glossary": "glossaries",
+    "study": "studies",
+    "dictionary": "dictionaries",
+    "article": "articles",
+    "warning": "warnings",
+    "dataset": "datasets",
+}
+
+
+def source_file_for(lang: str, kind: str) -> str:
+    """The file (relative to the content folder) where a source of this language and kind sits."""
+    name = f"en-{SOURCE_KINDS[kind]}" if lang == "en" else lang
+    return f"{SOURCES_DIR}/{name}.yaml"
+
+
 class SourceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -43,7 +63,7 @@ class SourceEntry(BaseModel):
     year: int | None = Field(default=None, ge=1900, le=2100)
     url: str | None = None
     lang: Lang = "en"
-    kind: str = "report"  # report, glossary, study, dictionary, article, warning, dataset
+    kind: str = Field(default="report", pattern=f"^({'|'.join(SOURCE_KINDS)})$")
 
 
 def source_id(ref: str) -> str:
@@ -144,6 +164,8 @@ class Content:
     sources: dict[str, SourceEntry]
     terms: tuple[ContentTerm, ...]
     root: str
+    # The file each source id was read from, so that checks can name it.
+    source_files: dict[str, str] = field(default_factory=dict)
 
     def lexicon(self, include_proposed: bool = False) -> Lexicon:
         """The bundled release as the scanner sees it (ids are stable by file order)."""
@@ -166,6 +188,7 @@ class Content:
                     variants=tuple(e.variants),
                     countries=tuple(e.countries),
                     status=status,
+                    innocent=tuple(i.text for i in e.innocent if i.kind == "phrase"),
                 )
             )
         labels = {s.code: dict(s.labels) for s in self.substances.substances}
@@ -197,6 +220,13 @@ def _errors(exc: ValidationError, where: str) -> list[str]:
     return out
 
 
+def source_paths(root: Path) -> list[Path]:
+    """Every source file of a content folder: the filed sources/*.yaml, and the flat
+    sources.yaml and _sources_<batch>.yaml that small folders and new batches still use."""
+    flat = [root / "sources.yaml", *sorted(root.glob("_sources_*.yaml"))]
+    return [*sorted((root / SOURCES_DIR).glob("*.yaml")), *(p for p in flat if p.exists())]
+
+
 def load_content(root: Path | str | None = None) -> Content:
     """Load and validate a content folder; raise ContentError listing every problem."""
     root = Path(root) if root else bundled_root()
@@ -205,22 +235,22 @@ def load_content(root: Path | str | None = None) -> Content:
     problems: list[str] = []
 
     sources: dict[str, SourceEntry] = {}
-    source_files = [root / "sources.yaml", *sorted(root.glob("_sources_*.yaml"))]
-    for path in source_files:
-        if not path.exists():
-            if path.name == "sources.yaml":
-                problems.append("sources.yaml: missing")
-            continue
+    source_file_of: dict[str, str] = {}
+    for path in source_paths(root):
+        name = path.relative_to(root).as_posix()
         raw = _read_yaml(path, problems) or {}
         for i, item in enumerate(raw.get("sources", []) if isinstance(raw, dict) else []):
             try:
                 src = SourceEntry.model_validate(item)
             except ValidationError as exc:
-                problems.extend(_errors(exc, f"{path.name}: sources[{i}]"))
+                problems.extend(_errors(exc, f"{name}: sources[{i}]"))
                 continue
             if src.id in sources and sources[src.id] != src:
-                problems.append(f"{path.name}: source id {src.id!r} defined twice differently")
+                problems.append(f"{name}: source id {src.id!r} defined twice differently")
             sources[src.id] = src
+            source_file_of.setdefault(src.id, name)
+    if not source_file_of and not problems:
+        problems.append(f"no sources: expected {SOURCES_DIR}/*.yaml (or sources.yaml)")
 
     subs_raw = (
         _read_yaml(root / "substances.yaml", problems)
@@ -278,7 +308,13 @@ def load_content(root: Path | str | None = None) -> Content:
 
     if problems:
         raise ContentError(f"{len(problems)} problem(s) in {root}", problems)
-    return Content(substances=substances, sources=sources, terms=tuple(terms), root=str(root))
+    return Content(
+        substances=substances,
+        sources=sources,
+        terms=tuple(terms),
+        root=str(root),
+        source_files=source_file_of,
+    )
 
 
 def main() -> None:  # pragma: no cover - maintainer helper

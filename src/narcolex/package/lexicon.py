@@ -27,6 +27,7 @@ class LexiconTerm:
     variants: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     status: str = "validated"
+    innocent: tuple[str, ...] = ()  # phrases in which the form is an everyday word
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -46,7 +47,19 @@ class LexiconTerm:
             variants=tuple(r.get("variants") or ()),
             countries=tuple(r.get("countries") or ()),
             status=r.get("status", "validated"),
+            innocent=innocent_phrases(r.get("innocent")),
         )
+
+
+def innocent_phrases(readings: object) -> tuple[str, ...]:
+    """The texts of the `phrase` readings among a term's innocent readings."""
+    if not isinstance(readings, list | tuple):
+        return ()
+    return tuple(
+        str(r["text"])
+        for r in readings
+        if isinstance(r, dict) and r.get("kind") == "phrase" and r.get("text")
+    )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,23 @@ from narcolex.textkey import term_key
 SNAPSHOT_FIELDS = (
     "term", "lang", "kind", "denotes", "ambiguity", "confidence", "status", "match",
     "variants", "countries", "platforms", "sources", "first_seen", "last_seen", "note",
+    "innocent", "references",
 )  # fmt: skip
+# Fields added after the first releases: part of the hash only when they say something
+# (innocent readings, or references carrying locators), so a term without them hashes as it
+# always did and bundles made before they existed still verify.
+OPTIONAL_FIELDS = ("innocent", "references")
+
+
+def canonical(rec: dict[str, Any]) -> dict[str, Any]:
+    """The id-free record that the content hash and release diffs compare."""
+    out = {k: rec[k] for k in SNAPSHOT_FIELDS if k not in OPTIONAL_FIELDS}
+    if rec.get("innocent"):
+        out["innocent"] = rec["innocent"]
+    refs = rec.get("references")
+    if refs and sorted(refs) != sorted(rec["sources"]):
+        out["references"] = sorted(refs)
+    return out
 
 
 def identity(rec: dict[str, Any]) -> tuple[str, str]:
@@ -28,7 +44,7 @@ def identity(rec: dict[str, Any]) -> tuple[str, str]:
 
 def content_hash(terms: list[dict[str, Any]], sources: dict[str, Any]) -> str:
     """sha256 over the id-free, canonically ordered content."""
-    canon_terms = sorted(({k: r[k] for k in SNAPSHOT_FIELDS} for r in terms), key=identity)
+    canon_terms = sorted((canonical(r) for r in terms), key=identity)
     payload = json.dumps(
         {"terms": canon_terms, "sources": dict(sorted(sources.items()))},
         sort_keys=True,
@@ -68,7 +84,7 @@ class Changes:
 def diff_snapshots(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Changes:
     before = {identity(r): r for r in old}
     after = {identity(r): r for r in new}
-    strip = lambda r: {k: r[k] for k in SNAPSHOT_FIELDS}  # noqa: E731
+    strip = canonical
     added = [after[k] for k in sorted(after.keys() - before.keys())]
     removed = [before[k] for k in sorted(before.keys() - after.keys())]
     changed = [

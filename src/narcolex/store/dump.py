@@ -172,7 +172,10 @@ def restore(db: Database, src: IO[str], batch: int = 500) -> dict[str, int]:
 
 
 def backup_file(db: Database, path: Path | str) -> dict[str, int]:
+    """Write the backup to a new file (an existing file is never overwritten)."""
     path = Path(path)
+    if path.exists():
+        raise InputError(f"{path} already exists; choose a new file name")
     tmp = path.with_name(path.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8") as out:

@@ -142,6 +142,10 @@ class Term(Base):
     first_seen: Mapped[date | None] = mapped_column(Date)
     last_seen: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    # Everyday readings of the form ({kind, text, lang, sources}) and the source references as
+    # written, with their locators ("id#p. 12"); `sources` below keeps the plain links.
+    innocent: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    source_refs: Mapped[list[str] | None] = mapped_column(JSON)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("terms.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -128,6 +128,8 @@ def term_record(term: Term) -> dict[str, Any]:
         "first_seen": term.first_seen.isoformat() if term.first_seen else None,
         "last_seen": term.last_seen.isoformat() if term.last_seen else None,
         "note": term.note,
+        "innocent": list(term.innocent or []),
+        "references": sorted(term.source_refs or (s.key for s in term.sources)),
     }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from narcolex.errors import NarcolexError
 from narcolex.store.models import Comment, User
 from narcolex.store.queries import get_release, get_term
+from narcolex.textsafe import unsafe_characters
 from narcolex.workflow import audit, users
 
 
@@ -23,6 +24,11 @@ def add_comment(
 ) -> Comment:
     if not body.strip():
         raise NarcolexError("a comment cannot be empty")
+    bad = unsafe_characters(body, multiline=True)
+    if bad:
+        raise NarcolexError(
+            f"a comment cannot hold control or direction characters ({', '.join(bad)})"
+        )
     user = users.acting_user(session, as_user)
     release_id = None
     if term_id is not None:

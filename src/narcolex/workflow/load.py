@@ -6,11 +6,19 @@ whole load succeed or leave nothing behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from narcolex import taxonomy
-from narcolex.package.content import Content, SourceEntry, TermEntry, source_id
+from narcolex.package.content import (
+    Content,
+    SourceEntry,
+    TermEntry,
+    source_id,
+    source_locator,
+)
 from narcolex.store.models import (
     CodeLabel,
     Release,
@@ -23,6 +31,8 @@ from narcolex.store.models import (
 )
 from narcolex.textkey import term_key
 from narcolex.workflow import audit
+
+CHUNK = 500  # rows per flush: bounded memory, and progress a person can follow
 
 
 def is_populated(session: Session) -> bool:
@@ -98,17 +108,32 @@ def add_term(
             seen.add(k)
             term.variants.append(Variant(form=form.strip(), key=k))
     term.sources = [sources[s] for s in dict.fromkeys(source_id(r) for r in entry.sources)]
+    refs = [r.strip() for r in entry.sources]
+    # The references as written only when some carries a locator: the plain links say the rest.
+    term.source_refs = refs if any(source_locator(r) for r in refs) else None
+    term.innocent = [i.model_dump(exclude_none=True) for i in entry.innocent] or None
     session.add(term)
     return term
 
 
-def load_content(session: Session, content: Content, actor: str = "system") -> int:
-    """Insert every term of `content`; return the number of terms written."""
+def load_content(
+    session: Session,
+    content: Content,
+    actor: str = "system",
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Insert every term of `content`; return the number of terms written (flushed in
+    chunks, reporting `progress(done, total)` after each)."""
     ensure_taxonomy(session, content)
     sources = {sid: upsert_source(session, src) for sid, src in content.sources.items()}
     session.flush()
-    for item in content.terms:
+    total = len(content.terms)
+    for n, item in enumerate(content.terms, start=1):
         add_term(session, item.lang, item.entry, sources)
+        if n % CHUNK == 0 or n == total:
+            session.flush()
+            if progress:
+                progress(n, total)
     session.flush()
     audit.record(
         session,

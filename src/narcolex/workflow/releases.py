@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from narcolex.errors import NarcolexError
+from narcolex.errors import ConflictError, ContentError, NarcolexError
 from narcolex.package.lexicon import Lexicon, LexiconTerm
 from narcolex.package.records import (
     Changes,
@@ -27,7 +28,13 @@ from narcolex.store.models import CodeLabel, Release, Source, Term
 from narcolex.store.queries import get_release as get
 from narcolex.store.queries import latest_release as latest
 from narcolex.store.queries import term_record
-from narcolex.workflow import audit
+from narcolex.workflow import audit, users
+
+RELEASER_ROLES = ("curator", "admin")
+
+
+class NothingToRelease(NarcolexError):
+    """The validated terms are exactly those of the latest release."""
 
 
 def build_snapshot(session: Session) -> dict[str, Any]:
@@ -56,15 +63,30 @@ def create_release(
     session: Session, notes: str | None, actor: str, version: int | None = None
 ) -> Release:
     """Freeze the validated terms as the next version (or `version`, when importing a
-    bundle), with manifest and changelog."""
-    snapshot = build_snapshot(session)
+    bundle), with manifest and changelog.
+
+    A curator or admin acts; `system` only makes the first release of a database (init and
+    import). A release identical to the latest one is refused, and a concurrent release
+    that took the same number first is a ConflictError.
+    """
     prev = latest(session)
-    newest = session.scalar(select(func.max(Release.version))) or 0
+    if actor != users.SYSTEM or prev is not None:
+        users.acting_user(session, actor, RELEASER_ROLES)
+    snapshot = build_snapshot(session)
+    # One read for both: the latest release is the one compared with and numbered after, so a
+    # release committed meanwhile by someone else makes this one conflict, never duplicate it.
+    newest = prev.version if prev else 0
     if version is not None and version <= newest:
         raise NarcolexError(f"release {version} would not be newer than release {newest}")
+    importing = version is not None
     version = version or newest + 1
     changes = diff_snapshots(prev.snapshot["terms"] if prev else [], snapshot["terms"])
     digest = content_hash(snapshot["terms"], snapshot["sources"])
+    if prev is not None and not importing and prev.content_sha256 == digest:
+        raise NothingToRelease(
+            f"nothing to release: the validated terms are those of release {prev.version} "
+            f"(sha256 {digest[:12]}); approve or change terms first"
+        )
     created = datetime.now(UTC).replace(microsecond=0)
     manifest = {
         "name": "Knowledge Package against drug sales online",
@@ -87,7 +109,13 @@ def create_release(
         snapshot=snapshot,
     )
     session.add(rel)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ConflictError(
+            f"release {version} was created by someone else at the same moment; "
+            "see `narcolex release list`"
+        ) from None
     audit.record(
         session,
         actor,
@@ -98,6 +126,26 @@ def create_release(
         **changes.to_dict() if len(snapshot["terms"]) < 50 else {},
     )
     return rel
+
+
+def verify_release(release: Release) -> str:
+    """The release's content hash, after recomputing it from the stored snapshot: a snapshot
+    edited in the database (or a damaged one) is refused instead of scanned with."""
+    snap = release.snapshot or {}
+    try:
+        digest = content_hash(list(snap.get("terms", [])), dict(snap.get("sources", {})))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ContentError(
+            f"release {release.version}: the stored snapshot is damaged ({exc})"
+        ) from None
+    stated = {release.content_sha256, (release.manifest or {}).get("content_sha256")}
+    if stated != {digest}:
+        raise ContentError(
+            f"release {release.version}: the stored snapshot hashes to {digest[:12]}, not to "
+            f"its recorded {release.content_sha256[:12]}: it was edited in the database; "
+            "refusing to use it"
+        )
+    return digest
 
 
 def lexicon_of(release: Release) -> Lexicon:
@@ -116,7 +164,9 @@ def lexicon_from_db(url: str | None = None, release: int | None = None) -> Lexic
     db = open_db(url)
     try:
         with db.reader() as session:
-            return lexicon_of(get(session, release))
+            rel = get(session, release)
+            verify_release(rel)
+            return lexicon_of(rel)
     finally:
         db.dispose()
 
@@ -134,4 +184,5 @@ __all__ = [
     "lexicon_of",
     "render_changelog",
     "term_record",
+    "verify_release",
 ]

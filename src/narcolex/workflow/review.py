@@ -2,17 +2,21 @@
 
 Two rules protect the package: only curators decide, and nobody decides on a term from their
 own submission (four eyes). Every decision is a Review row plus an audit entry.
+
+Two curators may act on the same proposal at the same moment, so a decision is a
+compare-and-set on the term's status (UPDATE … WHERE status = 'proposed'): on SQLite and
+PostgreSQL alike exactly one of them changes the row, and the other is told who decided first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from narcolex import taxonomy
-from narcolex.errors import NarcolexError, PermissionDenied
+from narcolex.errors import ConflictError, NarcolexError, PermissionDenied
 from narcolex.store import queries
 from narcolex.store.models import (
     Review,
@@ -21,6 +25,7 @@ from narcolex.store.models import (
     TermCode,
     User,
     Variant,
+    utcnow,
 )
 from narcolex.textkey import term_key
 from narcolex.workflow import audit, users
@@ -108,10 +113,44 @@ def show(session: Session, term_id: int) -> dict[str, Any]:
     return rec
 
 
+def _already_decided(session: Session, term_id: int, status: str) -> NarcolexError:
+    """The error for a decision on a term that is no longer proposed: who decided, when."""
+    last = session.execute(
+        select(Review, User.name)
+        .join(User, User.id == Review.reviewer_id)
+        .where(Review.term_id == term_id)
+        .order_by(Review.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return NarcolexError(f"term {term_id} is {status}, not awaiting review")
+    review, name = last
+    at = review.created_at.isoformat(sep=" ", timespec="seconds")
+    return ConflictError(
+        f"term {term_id} was already decided by {name} at {at} UTC "
+        f"({review.decision.replace('_', ' ')}; it is now {status})"
+    )
+
+
+def _claim(session: Session, term: Term, new_status: str, **values: Any) -> None:
+    """Compare-and-set: move `term` out of `proposed`, or fail if someone else did first."""
+    result = session.execute(
+        update(Term)
+        .where(Term.id == term.id, Term.status == "proposed")
+        .values(status=new_status, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.expire(term)
+        current = session.scalar(select(Term.status).where(Term.id == term.id)) or "gone"
+        raise _already_decided(session, term.id, current)
+    session.expire(term, ["status", "updated_at", *values])
+
+
 def _reviewable(session: Session, term_id: int, reviewer: User) -> Term:
     term = queries.get_term(session, term_id)
     if term.status != "proposed":
-        raise NarcolexError(f"term {term_id} is {term.status}, not awaiting review")
+        raise _already_decided(session, term_id, term.status)
     if term.submission_id is not None:
         sub = session.get(Submission, term.submission_id)
         if sub is not None and sub.user_id == reviewer.id:
@@ -130,7 +169,7 @@ def decide(
     term = _reviewable(session, term_id, reviewer)
     if decision in ("reject", "request_changes") and not (comment and comment.strip()):
         raise NarcolexError(f"{decision.replace('_', ' ')} needs a --comment for the contributor")
-    term.status = DECISIONS[decision]
+    _claim(session, term, DECISIONS[decision])
     review = Review(term_id=term.id, reviewer_id=reviewer.id, decision=decision, comment=comment)
     session.add(review)
     session.flush()
@@ -165,9 +204,11 @@ def merge(
     target.codes.extend(TermCode(code=c) for c in term.denotes if c not in codes)
     target.countries = sorted({*(target.countries or []), *(term.countries or [])})
     target.platforms = sorted({*(target.platforms or []), *(term.platforms or [])})
+    if target.source_refs or term.source_refs:  # keep the locators of both, and every source
+        refs = [r for t in (target, term) for r in (t.source_refs or [s.key for s in t.sources])]
+        target.source_refs = sorted(dict.fromkeys(refs))
     target.sources = list({s.id: s for s in (*target.sources, *term.sources)}.values())
-    term.status = "deprecated"
-    term.merged_into_id = target.id
+    _claim(session, term, "deprecated", merged_into_id=target.id)
     review = Review(term_id=term.id, reviewer_id=reviewer.id, decision="merge",
                     comment=comment, merged_into_id=target.id)  # fmt: skip
     session.add(review)

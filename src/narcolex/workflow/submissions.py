@@ -3,21 +3,28 @@
 A contributor must see every problem of a file at once (file, row, column, value, hint), and
 a rejected file must leave the knowledge base exactly as it was: validation runs before any
 write, and the writes share one transaction.
+
+Validation reads only, so it runs before the write transaction: a long file holds the write
+lock only while its rows are inserted (flushed in chunks), and curators can approve meanwhile.
+A term that someone else submitted between the two phases makes the unique key refuse the
+write, which the database layer reports as a ConflictError (nothing is written).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from narcolex.errors import ContentError
 from narcolex.formats.tabular import read_table
-from narcolex.store.engine import Database
+from narcolex.store.engine import Database, conflict
 from narcolex.store.models import Source, Submission, Term
 from narcolex.textkey import term_key
 from narcolex.workflow import audit, users
@@ -53,11 +60,13 @@ class SubmissionReport:
     accepted: int
     problems: tuple[RowProblem, ...]
     terms: tuple[dict[str, Any], ...]
+    encoding: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "submission": self.submission_id,
             "file": self.file,
+            "encoding": self.encoding,
             "rows": self.rows,
             "accepted": self.accepted,
             "problems": [p.to_dict() for p in self.problems],
@@ -75,19 +84,30 @@ def _new_source_key(session: Session, info: dict[str, Any], taken: set[str]) -> 
     return key
 
 
-def submit(db: Database, path: Path | str, as_user: str, partial: bool = False) -> SubmissionReport:
-    """Validate and store a contributor's file as one submission of proposed terms."""
+def submit(
+    db: Database,
+    path: Path | str,
+    as_user: str,
+    partial: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> SubmissionReport:
+    """Validate and store a contributor's file as one submission of proposed terms.
+
+    `progress(phase, done, total)` is called while rows are checked and written."""
     sheet = read_table(path)
     name = Path(sheet.path).name
+    with db.reader() as session:
+        user = users.acting_user(session, as_user, SUBMITTER_ROLES)
+        step = (lambda d, t: progress("checking", d, t)) if progress else None
+        valid, problems = validate_sheet(session, sheet, user, step)
+    if problems and not partial:
+        raise SubmissionRejected(name, problems)
+    if not valid:
+        raise SubmissionRejected(
+            name, problems or [RowProblem(name, None, None, None, "the file has no data rows")]
+        )
     with db.transaction() as session:
         user = users.acting_user(session, as_user, SUBMITTER_ROLES)
-        valid, problems = validate_sheet(session, sheet, user)
-        if problems and not partial:
-            raise SubmissionRejected(name, problems)
-        if not valid:
-            raise SubmissionRejected(
-                name, problems or [RowProblem(name, None, None, None, "the file has no data rows")]
-            )
         sub = Submission(
             user_id=user.id,
             country=user.country,
@@ -102,7 +122,8 @@ def submit(db: Database, path: Path | str, as_user: str, partial: bool = False) 
         sources = {s.key: s for s in session.scalars(select(Source))}
         taken = set(sources)
         out_terms = []
-        for v in valid:
+        added: list[tuple[ValidRow, Term]] = []
+        for done, v in enumerate(valid, start=1):
             if v.new_source is not None:
                 key = _new_source_key(session, v.new_source, taken)
                 src = Source(key=key, kind="report", **v.new_source)
@@ -113,7 +134,13 @@ def submit(db: Database, path: Path | str, as_user: str, partial: bool = False) 
             term = store.add_term(
                 session, v.lang, v.entry, sources, status="proposed", submission_id=sub.id
             )
-            session.flush()
+            added.append((v, term))
+            if done % store.CHUNK == 0 or done == len(valid):
+                _flush(session)
+                if progress:
+                    progress("writing", done, len(valid))
+        _flush(session)
+        for v, term in added:
             out_terms.append(
                 {
                     "id": term.id,
@@ -132,10 +159,24 @@ def submit(db: Database, path: Path | str, as_user: str, partial: bool = False) 
             file=name,
             accepted=len(valid),
             rejected_rows=len(problems),
+            encoding=sheet.encoding,
         )
         return SubmissionReport(
-            sub.id, name, len(sheet.rows), len(valid), tuple(problems), tuple(out_terms)
+            sub.id,
+            name,
+            len(sheet.rows),
+            len(valid),
+            tuple(problems),
+            tuple(out_terms),
+            sheet.encoding,
         )
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise conflict(exc, "a term of this file was stored by someone else meanwhile") from None
 
 
 def submissions_of(session: Session, as_user: str) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from narcolex.errors import NotFoundError, PermissionDenied
 from narcolex.store.models import ApiToken, User, utcnow
 from narcolex.workflow import audit
-from narcolex.workflow.users import acting_user
+from narcolex.workflow.users import ADMIN_ROLES, SYSTEM, acting_user, get_user
 
 TOKEN_PREFIX = "nlx_"
 
@@ -21,9 +21,14 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, name: str, actor: str = "system") -> tuple[ApiToken, str]:
-    """Return the token row and the secret; the secret is not stored and cannot be shown again."""
-    user = acting_user(session, name)
+def create_token(session: Session, name: str, actor: str = SYSTEM) -> tuple[ApiToken, str]:
+    """Return the token row and the secret; the secret is not stored and cannot be shown again.
+
+    Only an admin creates tokens, for an active user."""
+    acting_user(session, actor, ADMIN_ROLES)
+    user = get_user(session, name)
+    if not user.active:
+        raise PermissionDenied(f"user {name!r} is disabled")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     tok = ApiToken(user_id=user.id, token_hash=_hash(secret), prefix=secret[:12])
     session.add(tok)
@@ -32,7 +37,9 @@ def create_token(session: Session, name: str, actor: str = "system") -> tuple[Ap
     return tok, secret
 
 
-def revoke_token(session: Session, token_id: int, actor: str = "system") -> ApiToken:
+def revoke_token(session: Session, token_id: int, actor: str = SYSTEM) -> ApiToken:
+    """Revoke a token (admins only)."""
+    acting_user(session, actor, ADMIN_ROLES)
     tok = session.get(ApiToken, token_id)
     if tok is None:
         raise NotFoundError(f"token {token_id} does not exist")

@@ -8,11 +8,13 @@ fix the whole file in one pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +26,12 @@ from narcolex.formats.tabular import Sheet
 from narcolex.package.content import TermEntry
 from narcolex.store.models import Source, Term, User, Variant
 from narcolex.textkey import term_key
+from narcolex.textsafe import unsafe_characters
 from narcolex.workflow.duplicates import similar
+
+# TermEntry fields as the sheet's columns name them (for problems found by the model).
+_FIELD_COLUMN = {"sources": "source", "match": "match", "first_seen": "first_seen"}
+MULTILINE_COLUMNS = ("note",)
 
 _CHOICE_COLUMNS = tuple(c for c in COLUMNS if c.choices and not c.multi and c.name != "language")
 
@@ -128,16 +135,34 @@ class RowValidator:
                 )
         return True
 
-    def run(self) -> list[ValidRow]:
+    def run(self, progress: Callable[[int, int], None] | None = None) -> list[ValidRow]:
         if not self.header_ok():
             return []
         valid = []
-        for rownum, cells in self.sheet.rows:
+        total = len(self.sheet.rows)
+        for done, (rownum, cells) in enumerate(self.sheet.rows, start=1):
             before = len(self.problems)
-            row = self.check_row(rownum, {k: (v or "").strip() for k, v in cells.items()})
+            clean = {k: (v or "").strip() for k, v in cells.items()}
+            readable = self.check_characters(rownum, clean)
+            row = self.check_row(rownum, clean) if readable else None
             if row is not None and len(self.problems) == before:
                 valid.append(row)
+            elif len(self.problems) == before:  # never drop a row without saying why
+                self.problem(rownum, None, None, "the row could not be read as a term")
+            if progress and (done % 500 == 0 or done == total):
+                progress(done, total)
         return valid
+
+    def check_characters(self, n: int, cells: dict[str, str]) -> bool:
+        """Control and bidi characters are refused: they rewrite what reviewers see."""
+        ok = True
+        for col, value in cells.items():
+            bad = unsafe_characters(value, multiline=col in MULTILINE_COLUMNS)
+            if bad:
+                ok = False
+                self.problem(n, col, None, f"control or direction characters ({', '.join(bad)})",
+                             "remove them; they are invisible or rewrite the display")  # fmt: skip
+        return ok
 
     # -- one row ----------------------------------------------------------------------------
     def check_row(self, n: int, cells: dict[str, str]) -> ValidRow | None:
@@ -171,8 +196,17 @@ class RowValidator:
                 first_seen=first_seen,
                 note=get("note") or None,
             )
-        except ValueError:
-            return None  # already reported cell by cell
+        except ValidationError as exc:
+            reported = {p.column for p in self.problems if p.row == n}
+            for e in exc.errors():
+                field_name = str(e["loc"][0]) if e["loc"] else "term"
+                column = _FIELD_COLUMN.get(field_name, field_name)
+                if column in reported:
+                    continue  # already reported cell by cell, with a better hint
+                value = cells.get(column)
+                shown = value if value is None or len(value) <= 40 else value[:40] + "…"
+                self.problem(n, column, shown, str(e["msg"]))
+            return None
         similar = self.known.similar(lang, term_key(form))
         return ValidRow(n, lang, entry, new_source, similar)
 
@@ -306,9 +340,12 @@ class RowValidator:
 
 
 def validate_sheet(
-    session: Session, sheet: Sheet, user: User
+    session: Session,
+    sheet: Sheet,
+    user: User,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[ValidRow], list[RowProblem]]:
     """Check every row; return the valid ones and every problem found."""
     validator = RowValidator(session, sheet, user)
-    valid = validator.run()
+    valid = validator.run(progress)
     return valid, validator.problems

@@ -7,9 +7,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from narcolex.api import paging
 from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import ApiProblem, responses
-from narcolex.api.schemas import AuditPage, Id, TokenInfo, TokenOut, UserIn, UserOut
+from narcolex.api.schemas import (
+    AuditPage,
+    Cursor,
+    Id,
+    Limit,
+    TokenInfo,
+    TokenOut,
+    TokenPage,
+    UserIn,
+    UserOut,
+    UserPage,
+)
 from narcolex.store import queries
 from narcolex.store.models import User
 from narcolex.workflow import tokens, users
@@ -22,10 +34,13 @@ def _user(u: Any) -> dict[str, Any]:
     return {"name": u.name, "role": u.role, "country": u.country, "active": u.active}
 
 
-@router.get("/users", response_model=list[UserOut], responses=responses(401, 403, 429))
-def list_users(app: State, _actor: Admin) -> list[dict[str, Any]]:
+@router.get("/users", response_model=UserPage, responses=responses(401, 403, 422, 429))
+def list_users(
+    app: State, _actor: Admin, limit: Limit = 100, cursor: Cursor = None
+) -> dict[str, Any]:
+    """Users and their roles."""
     with app.dbs.read() as s:
-        return [_user(u) for u in users.list_users(s)]
+        return paging.page([_user(u) for u in users.list_users(s)], limit, cursor)
 
 
 @router.post(
@@ -48,13 +63,17 @@ def disable_user(name: str, app: State, actor: Admin) -> dict[str, Any]:
         return _user(users.disable_user(s, name, actor=actor.name))
 
 
-@router.get("/tokens", response_model=list[TokenInfo], responses=responses(401, 403, 429))
+@router.get("/tokens", response_model=TokenPage, responses=responses(401, 403, 422, 429))
 def list_tokens(
-    app: State, _actor: Admin, user: Annotated[str | None, Query(max_length=100)] = None
-) -> list[dict[str, Any]]:
+    app: State,
+    _actor: Admin,
+    user: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
     """Tokens (never their secrets)."""
     with app.dbs.read() as s:
-        return [
+        rows = [
             {
                 "id": t.id,
                 "user": name,
@@ -64,6 +83,7 @@ def list_tokens(
             }
             for t, name in queries.tokens(s, user)
         ]
+    return paging.page(rows, limit, cursor)
 
 
 @router.post(
@@ -121,8 +141,6 @@ def audit(
     cursor: Annotated[str | None, Query(max_length=40)] = None,
 ) -> dict[str, Any]:
     """The append-only audit log, filtered, oldest first."""
-    from narcolex.api import paging
-
     after = paging.decode(cursor)
     t0, t1 = _when(since, "since"), _when(until, "until")
     with app.dbs.read() as s:

@@ -17,15 +17,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from narcolex.api import paging
 from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import responses
 from narcolex.api.schemas import (
     CommentIn,
     CommentOut,
+    Cursor,
     DiffOut,
     Id,
+    Limit,
     ReleaseDetail,
     ReleaseIn,
+    ReleasePage,
     ReleaseSummary,
 )
 from narcolex.formats import export as exports
@@ -63,11 +67,13 @@ def _summary(r: Release) -> dict[str, Any]:
     }
 
 
-@router.get("/releases", response_model=list[ReleaseSummary], responses=responses(401, 403, 429))
-def list_releases(app: State, _actor: Public) -> list[dict[str, Any]]:
+@router.get("/releases", response_model=ReleasePage, responses=responses(401, 403, 422, 429))
+def list_releases(
+    app: State, _actor: Public, limit: Limit = 100, cursor: Cursor = None
+) -> dict[str, Any]:
     """All releases, oldest first."""
     with app.dbs.read() as s:
-        return [_summary(r) for r in queries.releases(s)]
+        return paging.page([_summary(r) for r in queries.releases(s)], limit, cursor)
 
 
 @router.post(

@@ -6,9 +6,20 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from narcolex.api import paging
 from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import responses
-from narcolex.api.schemas import CommentIn, CommentOut, DecisionIn, Id, MergeIn, ReviewOut
+from narcolex.api.schemas import (
+    CommentIn,
+    CommentOut,
+    Cursor,
+    DecisionIn,
+    Id,
+    Limit,
+    MergeIn,
+    QueuePage,
+    ReviewOut,
+)
 from narcolex.workflow import review
 from narcolex.workflow.comments import add_comment
 
@@ -18,17 +29,20 @@ QueueReader = Annotated[Actor, Depends(require("review.read"))]
 ACTIONS = {"approve": "approve", "reject": "reject", "request-changes": "request_changes"}
 
 
-@router.get("/review/queue", responses=responses(401, 403, 422, 429))
+@router.get("/review/queue", response_model=QueuePage, responses=responses(401, 403, 422, 429))
 def queue(
     app: State,
     _actor: QueueReader,
     lang: Annotated[str | None, Query(max_length=3)] = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     status: Annotated[str, Query(max_length=12)] = "proposed",
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     """Terms awaiting review (or with another `status`), oldest first."""
     with app.dbs.read() as s:
-        return {"items": review.pending(s, lang=lang, country=country, status=status)}
+        rows = review.pending(s, lang=lang, country=country, status=status)
+    return paging.page(rows, limit, cursor)
 
 
 @router.get("/review/{term_id}", responses=responses(401, 403, 404, 429))

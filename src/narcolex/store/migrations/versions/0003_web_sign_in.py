@@ -1,11 +1,8 @@
 """web sign-in: password hashes, one-time set-password links, the session signing key
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-07 04:50:00
-
-Chained to 0001 on the web branch; when 0002 (innocent readings and locators) is merged first,
-down_revision becomes "0002".
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
