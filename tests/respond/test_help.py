@@ -93,3 +93,23 @@ def test_loader_rejects_unsourced_or_unreachable_resources(tmp_path):
     _edit(root, "help", lambda d: d["gaps"].pop("LV"))
     with pytest.raises(ContentError, match="LV must have resources or be listed as a gap"):
         rc.load(root)
+
+
+def test_former_gaps_lu_ro_si_have_sourced_resources_and_lv_stays_a_gap():
+    """Issue 17: LU, RO and SI were gaps; each now lists a sourced service, LV is still honest."""
+    content = rc.bundled()
+    for cc in ("LU", "RO", "SI"):
+        answer = resources(cc)
+        assert not answer.gap and answer.resources, cc
+        assert all(r.sources for r in answer.resources)
+    assert set(content.help.gaps) == {"LV"}
+    assert "0800 870 070" in resources("RO", "ro").text()
+
+
+def test_at_and_sk_list_a_drug_specific_service_beside_the_youth_line():
+    """Issue 17: beside the general youth line, AT and SK show a drug-specific regional service."""
+    for cc in ("AT", "SK"):
+        kinds = {r.kind for r in resources(cc).resources}
+        assert "youth" in kinds and kinds - {"youth"}, cc
+        regional = [r for r in resources(cc).resources if r.kind != "youth"]
+        assert all(("regional" in (r.note or "")) or ("Vienna" in (r.note or "")) for r in regional)

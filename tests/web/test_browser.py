@@ -158,9 +158,9 @@ def test_admin_creates_user_and_token_contributor_gets_403_on_review(web: Server
     page.get_by_label("Who").fill("admin")
     page.get_by_label("Action (ending in . for a family)").fill("token.")
     page.get_by_role("button", name="Filter").click()
-    rows = page.locator("#audit tbody tr")
-    assert {r.locator("td").nth(2).inner_text()[:6] for r in rows.all()} == {"token."}
-    assert rows.filter(has_text='"new-analyst"').count() == 1
+    rows = page.locator("#audit tbody tr").all_inner_texts()
+    assert rows and all("token." in r and "admin" in r for r in rows)  # the filter holds
+    assert sum("new-analyst" in r for r in rows) == 1  # the token just made, recorded once
 
     newcomer = new_page()
     newcomer.goto(link)

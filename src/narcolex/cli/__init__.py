@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from narcolex.cli import backup, curation, kb, monitor, respond, scan, serve, setup
+from narcolex.cli import backup, curation, kb, monitor, respond, scan, serve, setup, spark
 from narcolex.cli.common import friendly
 
 app = typer.Typer(
@@ -72,6 +72,7 @@ respond.register(app)
 serve.register(app)
 backup.register(app)
 monitor.register(app)
+spark.register(app)
 
 
 def _wrap_all(typer_app: typer.Typer) -> None:

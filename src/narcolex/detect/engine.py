@@ -135,7 +135,7 @@ class Scanner:
             for code in m.signal_codes
         ]
         seen = {(s.code, s.start, s.end) for s in signals}
-        signals.extend(s for s in find_signals(text) if (s.code, s.start, s.end) not in seen)
+        signals.extend(s for s in _pattern_signals(text) if (s.code, s.start, s.end) not in seen)
         signals.sort(key=lambda s: s.start)
         sc = score(text, subs, signals, self.config, post_lang)
         substances: tuple[str, ...] = ()
@@ -243,6 +243,23 @@ class Scanner:
         from narcolex.detect.parallel import scan_in_processes
 
         yield from scan_in_processes(self, items, workers, chunksize)
+
+
+_LAST_SIGNALS: tuple[str | None, tuple[Signal, ...]] = (None, ())
+
+
+def _pattern_signals(text: str) -> tuple[Signal, ...]:
+    """find_signals(text), remembered for the post being scanned: an offer is assessed twice
+    (without, then with its language, see scan) and the patterns do not depend on the
+    language. One entry, swapped atomically, keyed by the text object itself (held here, so
+    its identity cannot be reused), so threads sharing a scanner never see another post's."""
+    global _LAST_SIGNALS
+    last = _LAST_SIGNALS
+    if last[0] is text:
+        return last[1]
+    found = tuple(find_signals(text))
+    _LAST_SIGNALS = (text, found)
+    return found
 
 
 def _script(ch: str) -> str:

@@ -306,21 +306,28 @@ def write_findings(findings: Iterable[Finding], path: str | None, fmt: str = "js
     return n
 
 
-def _write_parquet(findings: Iterable[Finding], path: str) -> int:
+def findings_arrow_schema() -> Any:
+    """The Arrow schema of the §4 rows (Parquet output, Spark's mapInArrow)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     match_type = pa.struct(
         [("term_id", pa.int64()), ("term", pa.string()), ("surface", pa.string()),
          ("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string()),
          ("denotes", pa.list_(pa.string())), ("lang", pa.string())]
     )  # fmt: skip
-    schema = pa.schema(
+    return pa.schema(
         [("id", pa.string()), ("verdict", pa.string()), ("score", pa.float64()),
          ("lang", pa.string()), ("substances", pa.list_(pa.string())),
          ("signals", pa.list_(pa.string())), ("matches", pa.list_(match_type)),
          ("explanation", pa.string())]
     )  # fmt: skip
+
+
+def _write_parquet(findings: Iterable[Finding], path: str) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = findings_arrow_schema()
     n = 0
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict] = []

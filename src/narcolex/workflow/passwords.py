@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from narcolex.errors import InputError, PermissionDenied
 from narcolex.store.models import PasswordLink, User, utcnow
 from narcolex.workflow import audit
-from narcolex.workflow.users import ADMIN_ROLES, acting_user, get_user
+from narcolex.workflow.users import acting_user, get_user
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -72,8 +72,9 @@ def verify_login(session: Session, name: str, password: str) -> User:
 def create_link(session: Session, name: str, actor: str, hours: int = LINK_HOURS) -> str:
     """A one-time set-password secret for `name` (shown once; earlier open links stop working).
 
-    An admin hands links out (on a fresh install the first admin makes their own)."""
-    admin = acting_user(session, actor, ADMIN_ROLES)
+    Only an admin hands out links: a link sets the password of any account, so who may create
+    one is who may take an account over."""
+    acting_user(session, actor, ("admin",))
     user = acting_user(session, name)
     now = utcnow()
     for old in session.scalars(
@@ -84,13 +85,13 @@ def create_link(session: Session, name: str, actor: str, hours: int = LINK_HOURS
     link = PasswordLink(
         user_id=user.id,
         token_hash=_digest(secret),
-        created_by=admin.name,
+        created_by=actor,
         created_at=now,
         expires_at=now + timedelta(hours=hours),
     )
     session.add(link)
     session.flush()
-    audit.record(session, admin.name, "user.password_link", "user", user.id, name=name, hours=hours)
+    audit.record(session, actor, "user.password_link", "user", user.id, name=name, hours=hours)
     return secret
 
 

@@ -3,6 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-07 04:50:00
+
 """
 
 from __future__ import annotations

@@ -1,0 +1,373 @@
+"""Speed on traffic-like text (issue 15): `python bench/traffic.py [--posts N] [--no-spark]`.
+
+One table per corpus, each with the baseline measured in the same run on the same posts:
+- **dev tweets** and the **whole dev set**: the labelled development rows, read at run time
+  from ../shared/data/dev when present (never copied);
+- **generated traffic**: innocent posts built to the rates measured on the dev tweets (links,
+  handles, hashtags, emoji, Cyrillic, diacritics, lexicon forms that are everyday words or sale
+  words), plus one offer in a hundred built from the bundled lexicon;
+- the **evasion corpus** of bench/run.py (20k synthetic terms, one post in five obfuscated).
+The baseline is plain pyahocorasick over the same lexicon's forms (terms and variants,
+lowercased) with a Python word-boundary check. Then scan_many with 1 and 2 workers, Spark
+local[1] against local[2], and the peak RSS of a process holding the bundled and the 20k-term
+scanner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import ahocorasick
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as evasion
+from narcolex.detect.engine import Scanner
+from narcolex.package.lexicon import Lexicon
+
+DEV_DIR = next(
+    (
+        p / "shared" / "data" / "dev"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "data" / "dev").is_dir()
+    ),
+    Path(os.environ.get("NARCOLEX_DEV_DIR", "../shared/data/dev")),
+)  # the nearest ../shared/data/dev above the repository (a worktree sits one level deeper)
+SEED = 20261207
+
+# Rates measured on the 3,000 dev tweets (tweets15_eu.jsonl, 2026-12-07, bundled lexicon of
+# 5,553 terms) by `python bench/traffic.py --rates`: share of posts with at least one of each.
+RATES = {
+    "link": 0.400,
+    "handle": 0.433,
+    "hashtag": 0.133,
+    "emoji": 0.036,
+    "cyrillic": 0.135,
+    "non-ascii": 0.745,
+    "lexicon form": 0.188,
+    "signal word": 0.028,
+}
+MEAN_CHARS = 86  # mean length of a dev tweet
+
+# Everyday words of a few of the project's languages (written here, not taken from any
+# corpus); with diacritics where the language has them, Cyrillic for Bulgarian and Serbian.
+WORDS = {
+    "en": "the day is good we go home today see you tomorrow work time people new year thanks "
+    "love game music city friend",
+    "de": "heute ist ein schöner Tag wir gehen nach Hause morgen Arbeit Zeit Leute neues Jahr "
+    "danke für Grüße Straße",
+    "pl": "dzisiaj jest piękny dzień idziemy do domu jutro praca czas ludzie nowy rok dziękuję "
+    "miłość gra muzyka miasto",
+    "hr": "danas je lijep dan idemo kući sutra posao vrijeme ljudi nova godina hvala ljubav "
+    "igra glazba grad prijatelj",
+    "sv": "idag är en fin dag vi går hem imorgon jobb tid folk nytt år tack kärlek spel musik "
+    "stad vän",
+    "pt": "hoje é um dia bonito vamos para casa amanhã trabalho tempo pessoas ano novo obrigado "
+    "amor jogo música cidade",
+    "hu": "ma szép nap van megyünk haza holnap munka idő emberek új év köszönöm szerelem játék "
+    "zene város barát",
+    "bg": "днес е хубав ден отиваме у дома утре работа време хора нова година благодаря любов "
+    "игра музика град приятел",
+    "sr": "данас је леп дан идемо кући сутра посао време људи нова година хвала љубав игра "
+    "музика град пријатељ",
+}
+EMOJI = ["😂", "❤️", "👍", "😊", "🔥", "🙏", "😍", "🎉", "👏🏽", "🇩🇪", "👨‍👩‍👧", "☀️", "💪"]
+
+
+def dev_rows(names: Iterable[str] | None = None) -> list[str]:
+    """Texts of the dev files (all when `names` is None); empty when the folder is absent."""
+    files = sorted(DEV_DIR.glob("*.jsonl")) if DEV_DIR.is_dir() else []
+    out = []
+    for f in files:
+        if names is None or f.name in names:
+            with f.open(encoding="utf-8") as fh:
+                out.extend(json.loads(line)["text"] for line in fh if line.strip())
+    return out
+
+
+_LINK = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_HASHTAG = re.compile(r"(?<!\w)#\w+")
+
+
+def measure_rates(texts: list[str], scanner: Scanner) -> dict[str, float]:
+    """The RATES of `texts` (lexicon forms as the scanner's matcher finds them)."""
+    import emoji
+
+    n = len(texts) or 1
+    forms = signal = 0
+    for t in texts:
+        raw = scanner.compiled.find(t)
+        forms += bool(raw)
+        signal += any(not any(scanner._substance[i] for i in r.terms) for r in raw)
+    return {
+        "link": sum(bool(_LINK.search(t)) for t in texts) / n,
+        "handle": sum(bool(_HANDLE.search(t)) for t in texts) / n,
+        "hashtag": sum(bool(_HASHTAG.search(t)) for t in texts) / n,
+        "emoji": sum(emoji.emoji_count(t) > 0 for t in texts) / n,
+        "cyrillic": sum(any("\u0400" <= c <= "\u04ff" for c in t) for t in texts) / n,
+        "non-ascii": sum(not t.isascii() for t in texts) / n,
+        "lexicon form": forms / n,
+        "signal word": signal / n,
+    }
+
+
+def langid_table() -> None:
+    """The first pass against lingua on the dev tweets: how many it answers, how often it
+    agrees with lingua, and how often each is right by the rows' own `lang` labels."""
+    from narcolex.detect import langid
+
+    rows = []
+    with (DEV_DIR / "tweets15_eu.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    fast = langid._fast_detector()
+    both = agree = fast_n = fast_ok = lingua_n = lingua_ok = 0
+    t_fast = t_lingua = 0.0
+    for r in rows:
+        text = " ".join(langid._NOT_LANGUAGE.sub(" ", r["text"][:600]).split())[:300]
+        if len(text) < langid.MIN_CHARS:
+            continue
+        t = time.perf_counter()
+        code, p = fast.classify(text)
+        t_fast += time.perf_counter() - t
+        t = time.perf_counter()
+        ling = langid._lingua(text)
+        t_lingua += time.perf_counter() - t
+        first = code if p >= langid.FAST_CONFIDENCE else None
+        fast_n += first is not None
+        fast_ok += first == r["lang"]
+        lingua_n += ling is not None
+        lingua_ok += ling == r["lang"]
+        if first and ling:
+            both += 1
+            agree += first == ling
+    n = len(rows)
+    print(f"dev tweets: {n}; first pass (py3langid, p >= {langid.FAST_CONFIDENCE}) answers "
+          f"{fast_n / n:.1%}, right {fast_ok / max(1, fast_n):.1%} of those (row labels), agrees "
+          f"with lingua on {agree / max(1, both):.1%} of the {both} both answer\nlingua answers "
+          f"{lingua_n / n:.1%}, right {lingua_ok / max(1, lingua_n):.1%}\ntime per post "
+          f"{t_fast / n * 1e6:.0f} us against {t_lingua / n * 1e6:.0f} us")  # fmt: skip
+
+
+def generated_traffic(lex: Lexicon, n: int, rng: random.Random) -> list[str]:
+    """Innocent posts at the RATES, and one offer in a hundred (bundled lexicon forms)."""
+    signal_forms = [t.term for t in lex.terms if all(c.startswith("signal.") for c in t.denotes)]
+    everyday = [  # substance terms that are also everyday words ("snow", "grass")
+        t.term for t in lex.terms
+        if t.ambiguity == "high" and t.kind != "emoji" and t.term not in signal_forms
+    ]  # fmt: skip
+    substance = [t.term for t in lex.terms if t.ambiguity == "low" and t.kind != "emoji"]
+    latin = [lang for lang in WORDS if lang not in ("bg", "sr")]
+    # Cyrillic posts are the share measured; of the Latin ones, enough use diacritics to
+    # reach the non-ASCII share (English words are the ASCII ones).
+    p_cyr = RATES["cyrillic"]
+    p_accent = (RATES["non-ascii"] - p_cyr) / (1 - p_cyr)
+    p_form = RATES["lexicon form"] - RATES["signal word"]
+    posts = []
+    for i in range(n):
+        if rng.random() < p_cyr:
+            lang = rng.choice(("bg", "sr"))
+        elif rng.random() < p_accent:
+            lang = rng.choice([x for x in latin if x != "en"])
+        else:
+            lang = "en"
+        vocab = WORDS[lang].split()
+        words: list[str] = []
+        while sum(len(w) + 1 for w in words) < rng.gauss(MEAN_CHARS * 0.6, 15):
+            words.append(rng.choice(vocab))
+        words = words or [rng.choice(vocab)]
+        if lang != "en" and all(w.isascii() for w in words):  # the language shows its letters
+            words.append(rng.choice([w for w in vocab if not w.isascii()]))
+
+        def put(token: str, words: list[str] = words) -> None:
+            words.insert(rng.randrange(len(words) + 1), token)
+
+        if i % 100 == 0:  # an offer: substance term, sale word, price, contact
+            put(rng.choice(substance))
+            put(rng.choice(signal_forms))
+            put(f"{rng.randint(2, 9)}0€")
+            put("@seller" + str(rng.randint(10, 99)))
+        else:
+            if rng.random() < p_form:
+                put(rng.choice(everyday))
+            if rng.random() < RATES["signal word"]:
+                put(rng.choice(signal_forms))
+        if rng.random() < RATES["handle"]:
+            words.insert(0, "@user" + str(rng.randint(1, 9999)))
+        if rng.random() < RATES["hashtag"]:
+            words.append("#" + rng.choice(vocab).capitalize())
+        if rng.random() < RATES["emoji"]:
+            put(rng.choice(EMOJI))
+        if rng.random() < RATES["link"]:
+            words.append(f"https://t.co/{rng.getrandbits(40):010x}")
+        posts.append(" ".join(words))
+    return posts
+
+
+def baseline(lex: Lexicon) -> Callable[[str], list]:
+    """Plain Aho-Corasick over the lexicon's forms (terms and variants, lowercased) on the
+    lowercased post, keeping hits with a non-alphanumeric character (or an end) each side."""
+    a = ahocorasick.Automaton()
+    for t in lex.terms:
+        for form in (t.term, *t.variants):
+            a.add_word(form.lower(), (t.id, len(form)))
+    a.make_automaton()
+
+    def find(text: str) -> list:
+        low = text.lower()
+        n = len(low)
+        out = []
+        for end, (tid, k) in a.iter(low):
+            s = end - k + 1
+            if (s == 0 or not low[s - 1].isalnum()) and (
+                end + 1 == n or not low[end + 1].isalnum()
+            ):
+                out.append((s, end + 1, tid))
+        return out
+
+    return find
+
+
+def _scan_many_rate(scanner: Scanner, texts: list[str], workers: int, repeat: int) -> float:
+    """Posts/s of scan_many over `texts` repeated until ~20k posts, best of `repeat`."""
+    times = max(1, 20_000 // max(1, len(texts)))
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        n = sum(1 for _ in scanner.scan_many(texts * times, workers=workers, chunksize=256))
+        best = min(best, time.perf_counter() - t)
+    return n / best
+
+
+def _spark_rates(texts: list[str], lex: Lexicon) -> tuple[float, float]:
+    """Posts/s of scan_dataframe in local[1] and local[2] (best of two, after a warm-up job
+    that starts the Python workers and compiles the release there)."""
+    from pyspark.sql import SparkSession
+
+    from narcolex.spark import scan_dataframe
+
+    rates = []
+    data = [(str(i), t) for i, t in enumerate(texts)]
+    for master in ("local[1]", "local[2]"):
+        spark = (
+            SparkSession.builder.master(master).config("spark.ui.enabled", "false")
+            .config("spark.default.parallelism", master[6]).getOrCreate()
+        )  # fmt: skip
+        spark.sparkContext.setLogLevel("ERROR")
+        df = spark.createDataFrame(data, "id string, text string").cache()
+        df.count()
+        scanned = scan_dataframe(df, release=lex)
+        scanned.write.format("noop").mode("overwrite").save()  # warm-up
+        best = float("inf")
+        for _ in range(2):
+            t = time.perf_counter()
+            scanned.write.format("noop").mode("overwrite").save()
+            best = min(best, time.perf_counter() - t)
+        rates.append(len(texts) / best)
+        spark.stop()
+    return rates[0], rates[1]
+
+
+def _rss_child(kind: str, texts: list[str], q: mp.Queue) -> None:
+    scanner = Scanner.default() if kind == "bundled" else Scanner.from_lexicon(
+        evasion.make_lexicon(random.Random(evasion.SEED)))  # fmt: skip
+    for x in texts:
+        scanner.scan(x)
+    from narcolex.detect.langid import detect_language
+
+    detect_language("this loads the language models so that they count in the peak")
+    q.put(evasion._peak_rss_mb())
+
+
+def peak_rss(kind: str, texts: list[str]) -> float:
+    ctx = mp.get_context("spawn")
+    q: mp.Queue = ctx.Queue()
+    p = ctx.Process(target=_rss_child, args=(kind, texts, q))
+    p.start()
+    rss = q.get()
+    p.join()
+    return rss
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--posts", type=int, default=20_000, help="generated and evasion posts")
+    ap.add_argument("--repeat", type=int, default=3, help="best of this many passes")
+    ap.add_argument("--no-spark", action="store_true")
+    ap.add_argument("--rates", action="store_true", help="print the rates table and stop")
+    ap.add_argument("--langid", action="store_true", help="first-pass language id vs lingua")
+    args = ap.parse_args()
+    if args.langid:
+        langid_table()
+        return
+
+    scanner = Scanner.default()
+    lex = scanner.lexicon
+    tweets = dev_rows(["tweets15_eu.jsonl"])
+    generated = generated_traffic(lex, args.posts, random.Random(SEED))
+    if args.rates or tweets:
+        measured = measure_rates(tweets, scanner) if tweets else {}
+        gen = measure_rates(generated, scanner)
+        print(f"{'share of posts with':<20} {'dev tweets':>10} {'generated':>10}")
+        for k in RATES:
+            d = f"{measured[k]:.3f}" if measured else "-"
+            print(f"{k:<20} {d:>10} {gen[k]:>10.3f}")
+        print()
+        if args.rates:
+            return
+
+    rng = random.Random(evasion.SEED)
+    lex20k = evasion.make_lexicon(rng)
+    planted, clean = evasion.make_corpus(rng, lex20k, args.posts)
+    ev_texts = [p[0] for p in planted] + clean
+    random.Random(evasion.SEED).shuffle(ev_texts)
+    scanner20k = Scanner.from_lexicon(lex20k)
+    corpora: list[tuple[str, list[str], Scanner, Lexicon]] = []
+    if tweets:
+        corpora.append(("dev tweets (tweets15_eu)", tweets, scanner, lex))
+        corpora.append(("whole dev set (5 files)", dev_rows(), scanner, lex))
+    else:
+        print(f"(no dev set at {DEV_DIR}: dev corpora skipped)\n")
+    corpora.append(("generated traffic", generated, scanner, lex))
+    corpora.append(("evasion corpus (20k terms)", ev_texts, scanner20k, lex20k))
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"1 process, best of {args.repeat} alternating passes; {cores} cores; "
+          f"load average {os.getloadavg()[0]:.1f} at start")  # fmt: skip
+    for name, texts, sc, lx in corpora:
+        base = baseline(lx)
+        for x in texts[:300]:
+            sc.scan(x)
+        b, s = evasion._rates((base, sc.scan), texts, args.repeat)
+        print(f"\n{name}: {len(texts)} posts")
+        print(f"  {'':<22} {'posts/s':>9} {'ratio':>7}")
+        print(f"  {'baseline (AC + bounds)':<22} {b:>9.0f} {1:>6.2f}x")
+        print(f"  {'Scanner.scan':<22} {s:>9.0f} {s / b:>6.3f}x")
+        one = _scan_many_rate(sc, texts, 1, args.repeat)
+        two = _scan_many_rate(sc, texts, 2, args.repeat)
+        print(f"  {'scan_many, 1 worker':<22} {one:>9.0f}")
+        print(f"  {'scan_many, 2 workers':<22} {two:>9.0f} {two / one:>6.2f}x of 1 worker")
+        ceiling = evasion._ceiling(sc, texts[:5000], 2)
+        print(f"  {'machine ceiling':<22} {'':>9} {ceiling:>6.2f}x (2 lone scanners vs 1)")
+    if not args.no_spark:
+        texts = corpora[1][1] if tweets else generated
+        r1, r2 = _spark_rates(texts, lex)
+        label = "whole dev set" if tweets else "generated traffic"
+        print(f"\nSpark scan_dataframe on the {label} ({len(texts)} posts, bundled release)")
+        print(f"  local[1] {r1:>9.0f} posts/s\n  local[2] {r2:>9.0f} posts/s  {r2 / r1:.2f}x")
+    sample = (dev_rows() or generated)[:5000]
+    print(f"\npeak RSS after scanning 5,000 posts, language models loaded: "
+          f"bundled release {peak_rss('bundled', sample):.0f} MB, "
+          f"20k-term release {peak_rss('20k', ev_texts[:5000]):.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Spark scanning in local mode: findings identical to `Scanner.scan`, via the Python API and
+`narcolex spark-scan` (one SparkSession for the module: starting Spark costs seconds)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None:  # pragma: no cover - CI installs a JRE
+    pytest.skip("Spark needs a Java runtime", allow_module_level=True)
+
+from pyspark.sql import SparkSession
+
+from narcolex.cli import app
+from narcolex.detect import Scanner
+from narcolex.package.lexicon import Lexicon
+from narcolex.spark import scan_dataframe
+from tests.detect.conftest import TERMS
+
+POSTS = [
+    "Selling coke 50€ per gram, dm me on telegram",
+    "nice weather today ☀️ see you at the beach #summer",
+    "❄️❄️ available now, wickr me for prices",
+    "Police seized 2 kg of cocaine at the port, the court said",
+    "Verkaufe Gras 10g für 80€, schreib mir per Signal",
+    "weed 🍁 delivery today, DM @someone https://example.org",
+    "snow in the mountains this weekend, great for skiing",
+    "Молли и снег, пишите в личку",
+    "c.o.c.a.i.n.e 1g 60$ ping me",
+    "",
+    "hash browns for breakfast 🥔",
+    "MDMA pills available, shipping worldwide, escrow accepted",
+]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("narcolex-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.default.parallelism", "2")  # two partitions, two Python workers
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "5")  # several batches
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def rows(posts: list[str | None]) -> list[tuple[int, str | None]]:
+    return [(i, p) for i, p in enumerate(posts)] + [(len(posts), None)]
+
+
+@pytest.fixture(scope="module")
+def data() -> list[tuple[str, str | None, str | None]]:
+    """(id, text, lang) rows: every other post with a language given."""
+    return [(str(i), t, "de" if i % 2 else None) for i, t in rows(POSTS)]
+
+
+@pytest.fixture(scope="module")
+def bundled(spark: SparkSession, data: list) -> dict[str, dict]:
+    """The bundled release's findings for `data`, by id, scanned by Spark (one job)."""
+    df = spark.createDataFrame(data, "id string, text string, lang string")
+    return {r["id"]: r.asDict(recursive=True) for r in scan_dataframe(df).collect()}
+
+
+def test_findings_identical_to_scanner(bundled: dict[str, dict], data: list) -> None:
+    scanner = Scanner.default()
+    want = {i: scanner.scan(t or "", id=i).to_dict() for i, t, _ in data}
+    assert bundled == want  # no lang_col: the lang column is not read
+    assert {r["verdict"] for r in bundled.values()} >= {"sale", "clean"}
+
+
+def test_integer_ids_become_strings(spark: SparkSession) -> None:
+    df = spark.createDataFrame([(7, "nice weather today"), (8, None)], "id bigint, text string")
+    assert [(r["id"], r["verdict"]) for r in scan_dataframe(df).collect()] == [
+        ("7", "clean"), ("8", "clean")
+    ]  # fmt: skip
+
+
+def test_release_and_language_column(
+    spark: SparkSession, data: list, bundled: dict[str, dict]
+) -> None:
+    """A given release is what the executors scan with (not a cached scanner of another
+    release), and a language column overrides identification as `lang=` does."""
+    lexicon = Lexicon(terms=TERMS, version="test")
+    df = spark.createDataFrame(data, "id string, text string, lang string")
+    scanned = scan_dataframe(df, release=lexicon, lang_col="lang").collect()
+    scanner = Scanner.from_lexicon(lexicon)
+    want = [scanner.scan(t or "", lang=lang, id=i).to_dict() for i, t, lang in data]
+    got = sorted((r.asDict(recursive=True) for r in scanned), key=lambda r: int(r["id"]))
+    assert got == want
+    assert [r["matches"] for r in got] != [bundled[r["id"]]["matches"] for r in got]
+
+
+def test_cli_spark_scan_parquet(spark: SparkSession, tmp_path: Path) -> None:
+    src = tmp_path / "posts.parquet"
+    posts = [{"id": str(i), "text": t, "lang": "de" if i == 4 else None} for i, t in rows(POSTS)]
+    pq.write_table(pa.Table.from_pylist(posts), src)
+    out = tmp_path / "findings"
+    result = CliRunner().invoke(app, ["spark-scan", str(src), str(out)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out)
+    assert table.column_names == [
+        "id", "verdict", "score", "lang", "substances", "signals", "matches", "explanation"
+    ]  # fmt: skip
+    scanner = Scanner.default()
+    want = [scanner.scan_item(p).to_dict() for p in posts]  # the lang column is used
+    assert sorted(table.to_pylist(), key=lambda r: int(r["id"])) == want
+    assert not spark.sparkContext._jsc.sc().isStopped()  # the caller's session keeps running
