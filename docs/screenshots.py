@@ -50,7 +50,7 @@ def prepare(tmp: Path) -> str:
         with db.transaction() as s:
             for name, role, country in (("ada", "admin", None), ("carla", "curator", None),
                                         ("sven", "contributor", "SE")):  # fmt: skip
-                users.add_user(s, name, role, country)
+                users.add_user(s, name, role, country, actor="system" if name == "ada" else "ada")
                 passwords.set_password(s, name, PASSWORD)
         ok = tmp / "ok.csv"
         ok.write_text(SUBMISSION.replace(",cocain,", ",cocaine,").replace(",xx,", ",sv,"))

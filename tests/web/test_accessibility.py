@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import Server
-from tests.web.conftest import sign_in
+from tests.web.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.db
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.10.2.min.js").read_text(encoding="utf-8")
@@ -75,3 +75,20 @@ def test_every_page_has_no_serious_or_critical_violation(web: Server, new_page):
     admin.set_viewport_size(PHONE)
     found += violations(admin)
     assert found == []
+
+
+def test_keyboard_alone_signs_in_and_reaches_the_content(web: Server, new_page):
+    page = new_page()
+    page.goto("/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.focus("#username")
+    page.keyboard.type("reader")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(web.url + "/")
+    assert page.get_by_text("Signed in as reader").is_visible()

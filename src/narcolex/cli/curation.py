@@ -98,7 +98,8 @@ def user_password_link(
     hours: Annotated[int, typer.Option(min=1, max=720, help="Hours the link works.")] = 72,
     db: DbOption = None,
 ) -> None:
-    """A one-time link with which a user sets their web password (printed once)."""
+    """A one-time link with which a user sets their web password (printed once); an admin
+    hands it out (`--as ADMIN`; on a fresh install the first admin names themselves)."""
     from narcolex.workflow.passwords import create_link
 
     with writing(db) as s:
