@@ -22,6 +22,11 @@ from narcolex.detect.io import read_posts
 DEFAULT = Path(__file__).resolve().parent / "data" / "social_quotes.jsonl"
 
 
+def _num(value: float | None) -> str:
+    """A metric, or n/a where it is undefined (no offer, nothing called an offer)."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def table(report: EvalReport) -> str:
     """Per language: rows, offers, sale precision/recall/F1, mention→sale, clean→sale."""
     head = f"{'lang':<6} {'rows':>5} {'offers':>6} {'sale P':>7} {'sale R':>7} {'sale F1':>7} "
@@ -30,8 +35,8 @@ def table(report: EvalReport) -> str:
         sale = m.per_verdict["sale"]
         ms, cs = m.sale_rate.get("mention"), m.sale_rate.get("clean")
         lines.append(
-            f"{name:<6} {m.n:>5} {sale['support']:>6} {sale['precision']:>7.3f} "
-            f"{sale['recall']:>7.3f} {sale['f1']:>7.3f} "
+            f"{name:<6} {m.n:>5} {sale['support']:>6} {_num(sale['precision']):>7} "
+            f"{_num(sale['recall']):>7} {_num(sale['f1']):>7} "
             f"{('-' if ms is None else f'{ms:.2%}'):>13} {('-' if cs is None else f'{cs:.2%}'):>11}"
         )
     return "\n".join(lines)
