@@ -155,9 +155,12 @@ def _rates(
 
 
 def baseline_matcher(lex: Lexicon) -> Callable[[str], list]:
+    """Plain Aho-Corasick over the lexicon's forms (terms and variants, lowercased) on the
+    lowercased post, keeping hits with a non-alphanumeric character (or an end) each side."""
     a = ahocorasick.Automaton()
     for t in lex.terms:
-        a.add_word(t.term.lower(), (t.id, len(t.term)))
+        for form in (t.term, *t.variants):
+            a.add_word(form.lower(), (t.id, len(form)))
     a.make_automaton()
 
     def find(text: str) -> list:

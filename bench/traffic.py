@@ -23,10 +23,8 @@ import random
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-
-import ahocorasick
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as evasion
@@ -212,28 +210,7 @@ def generated_traffic(lex: Lexicon, n: int, rng: random.Random) -> list[str]:
     return posts
 
 
-def baseline(lex: Lexicon) -> Callable[[str], list]:
-    """Plain Aho-Corasick over the lexicon's forms (terms and variants, lowercased) on the
-    lowercased post, keeping hits with a non-alphanumeric character (or an end) each side."""
-    a = ahocorasick.Automaton()
-    for t in lex.terms:
-        for form in (t.term, *t.variants):
-            a.add_word(form.lower(), (t.id, len(form)))
-    a.make_automaton()
-
-    def find(text: str) -> list:
-        low = text.lower()
-        n = len(low)
-        out = []
-        for end, (tid, k) in a.iter(low):
-            s = end - k + 1
-            if (s == 0 or not low[s - 1].isalnum()) and (
-                end + 1 == n or not low[end + 1].isalnum()
-            ):
-                out.append((s, end + 1, tid))
-        return out
-
-    return find
+baseline = evasion.baseline_matcher  # the same plain matcher as bench/run.py
 
 
 def _scan_many_rate(scanner: Scanner, texts: list[str], workers: int, repeat: int) -> float:

@@ -136,7 +136,7 @@ def audit_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The audit log: who wrote what, when."""
-    from narcolex.workflow.audit import entries
+    from narcolex.workflow.audit import as_dict, entries
 
     when = None
     if since:
@@ -145,18 +145,7 @@ def audit_cmd(
         except ValueError:
             raise InputError(f"--since {since!r} is not a date (YYYY-MM-DD)") from None
     with open_database(db).reader() as s:
-        rows = [
-            {
-                "id": e.id,
-                "at": e.at.isoformat(timespec="seconds"),
-                "actor": e.actor,
-                "action": e.action,
-                "entity": e.entity,
-                "entity_id": e.entity_id,
-                "detail": e.detail,
-            }
-            for e in entries(s, when)
-        ]
+        rows = [as_dict(e) for e in entries(s, when)]
     if as_json:
         print_json(rows)
         return

@@ -48,6 +48,7 @@ class Scanner:
         self.lexicon = lexicon
         self.config = config or ScoringConfig.from_env()
         self.limits = limits or ScanLimits.from_env()
+        self._post_chars = self.limits.post_chars  # read on every post, before the fast path
         main, context = _split(lexicon)
         # Context words ("you", "police") are everywhere: they get their own automaton, run
         # only on posts that already name a substance, so the prefilter never sees them.
@@ -94,9 +95,9 @@ class Scanner:
 
         A post longer than `limits.post_chars` is scanned up to the cap, and at most
         `limits.matches` matches are assessed; such a finding has `truncated` set."""
-        if type(text) is str and len(text) > self.limits.post_chars:
-            cut = self.scan(text[: self.limits.post_chars], lang, id)
-            return _truncated(cut, f"post cut at {self.limits.post_chars} characters")
+        if type(text) is str and len(text) > self._post_chars:
+            cut = self.scan(text[: self._post_chars], lang, id)
+            return _truncated(cut, f"post cut at {self._post_chars} characters")
         fast = None  # the C check's answer, computed once here and handed to the matcher
         if self._fast_check is not None and type(text) is str:
             fast = self._fast_check(text)

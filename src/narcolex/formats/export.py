@@ -215,6 +215,41 @@ def bundle_files(
     return files
 
 
+# Media type and file extension of each format, for downloads over HTTP.
+MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    "json": ("application/json", "json"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "skos": ("text/turtle; charset=utf-8", "ttl"),
+    "bundle": ("application/zip", "zip"),
+    "tbx": ("application/xml", "tbx"),
+    "filter-regex": ("application/json", "json"),
+}
+
+
+def render(
+    release: Release,
+    fmt: str,
+    signing_key: Path | str | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """One export as bytes (the bundle as a zip file), for files and HTTP downloads alike."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "bundle":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in bundle_files(release, signing_key, progress).items():
+                zf.writestr(name, data)
+        return buf.getvalue()
+    if fmt == "xlsx":
+        return to_xlsx(release)
+    if fmt == "tbx":
+        return to_tbx(release)
+    writers = {"json": to_json, "csv": to_csv, "skos": to_skos, "filter-regex": to_filter_regex}
+    return writers[fmt](release).encode("utf-8")
+
+
 def export(
     release: Release,
     fmt: str,
@@ -222,31 +257,17 @@ def export(
     signing_key: Path | str | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write one export; a bundle is signed with `signing_key` when one is given."""
+    """Write one export; a bundle is signed with `signing_key` when one is given, and written
+    as a folder unless the path ends in .zip."""
     path = Path(path)
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "bundle":
-            files = bundle_files(release, signing_key, progress)
-            if path.suffix.lower() == ".zip":
-                with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-                    for name, data in files.items():
-                        zf.writestr(name, data)
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                for name, data in files.items():
-                    (path / name).write_bytes(data)
-        elif fmt == "xlsx":
-            path.write_bytes(to_xlsx(release))
-        elif fmt == "tbx":
-            path.write_bytes(to_tbx(release))
+        if fmt == "bundle" and path.suffix.lower() != ".zip":
+            path.mkdir(parents=True, exist_ok=True)
+            for name, data in bundle_files(release, signing_key, progress).items():
+                (path / name).write_bytes(data)
         else:
-            writers = {"json": to_json, "csv": to_csv, "skos": to_skos,
-                       "filter-regex": to_filter_regex}  # fmt: skip
-            text = writers[fmt](release)
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(render(release, fmt, signing_key, progress))
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     return path

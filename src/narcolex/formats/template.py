@@ -8,7 +8,9 @@ project's documentation to contribute.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import tempfile
 from pathlib import Path
 
 from narcolex import taxonomy
@@ -118,3 +120,17 @@ def write_template(path: Path | str, fmt: str = "xlsx") -> Path:
     if fmt == "csv":
         return write_csv(path)
     raise InputError(f"unknown template format {fmt!r}; use xlsx or csv")
+
+
+# Media type of each template format, for downloads over HTTP.
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@functools.cache
+def template_bytes(fmt: str) -> bytes:
+    """The template as bytes, built once per process (it never changes while running)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_template(Path(tmp) / f"template.{fmt}", fmt).read_bytes()

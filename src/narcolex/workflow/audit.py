@@ -36,3 +36,16 @@ def entries(session: Session, since: datetime | None = None) -> list[AuditEntry]
     if since is not None:
         stmt = stmt.where(AuditEntry.at >= since)
     return list(session.scalars(stmt))
+
+
+def as_dict(entry: AuditEntry) -> dict[str, Any]:
+    """One entry as the CLI, the API and exports show it."""
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(timespec="seconds"),
+        "actor": entry.actor,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "detail": entry.detail or {},
+    }

@@ -25,6 +25,7 @@ from narcolex.api.schemas import (
 from narcolex.store import queries
 from narcolex.store.models import User
 from narcolex.workflow import tokens, users
+from narcolex.workflow.audit import as_dict
 
 router = APIRouter(prefix="/v1", tags=["admin"])
 Admin = Annotated[Actor, Depends(require("admin"))]
@@ -145,17 +146,6 @@ def audit(
     t0, t1 = _when(since, "since"), _when(until, "until")
     with app.dbs.read() as s:
         rows = queries.audit_page(s, t0, t1, actor, action, entity, entity_id, after, limit)
-        items = [
-            {
-                "id": e.id,
-                "at": e.at.isoformat(timespec="seconds"),
-                "actor": e.actor,
-                "action": e.action,
-                "entity": e.entity,
-                "entity_id": e.entity_id,
-                "detail": e.detail or {},
-            }
-            for e in rows
-        ]
+        items = [as_dict(e) for e in rows]
     nxt = paging.encode(items[-1]["id"]) if len(items) >= limit else None
     return {"items": items, "next": nxt}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,30 +15,20 @@ from narcolex.api.deps import Actor, State, require
 from narcolex.api.problems import ApiProblem, responses
 from narcolex.api.schemas import Id, SubmissionOut, SubmissionPage, SubmissionSummary
 from narcolex.formats.tabular import read_table
-from narcolex.formats.template import write_template
+from narcolex.formats.template import MEDIA_TYPES, template_bytes
 from narcolex.store import queries
 from narcolex.workflow import users
 from narcolex.workflow.review import term_state
 from narcolex.workflow.submissions import submit
 
 router = APIRouter(prefix="/v1", tags=["collection"])
-MEDIA = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-@functools.cache
-def _template(fmt: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        return write_template(Path(tmp) / f"template.{fmt}", fmt).read_bytes()
 
 
 @router.get(
     "/template",
     response_class=Response,
     responses={
-        200: {"content": {MEDIA["xlsx"]: {}, "text/csv": {}}},
+        200: {"content": {MEDIA_TYPES["xlsx"]: {}, "text/csv": {}}},
         **responses(401, 403, 422, 429),
     },
 )
@@ -49,8 +38,8 @@ def template(
 ) -> Response:
     """The contributor template (XLSX with drop-downs and explanations, or a CSV header)."""
     return Response(
-        _template(format),
-        media_type=MEDIA[format],
+        template_bytes(format),
+        media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="narcolex-template.{format}"'},
     )
 

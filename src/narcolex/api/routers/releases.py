@@ -7,11 +7,9 @@ until a curator publishes a new version.
 
 from __future__ import annotations
 
-import io
 import threading
-import zipfile
 from collections import OrderedDict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -42,13 +40,6 @@ from narcolex.workflow.comments import add_comment, release_comments
 router = APIRouter(prefix="/v1", tags=["releases"])
 Public = Annotated[Actor, Depends(require("releases.read"))]
 ExportFormat = Literal["json", "csv", "xlsx", "skos", "bundle"]
-MEDIA = {
-    "json": ("application/json", "json"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "skos": ("text/turtle; charset=utf-8", "ttl"),
-    "bundle": ("application/zip", "zip"),
-}
 _cache: OrderedDict[tuple[int, str, str], bytes] = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_ENTRIES = 16
@@ -122,20 +113,6 @@ def diff(version: Id, other: Id, app: State, _actor: Public) -> dict[str, Any]:
     return {"from_version": version, "to_version": other, **changes}
 
 
-def _render(rel: Release, fmt: str) -> bytes:
-    if fmt == "bundle":
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in exports.bundle_files(rel).items():
-                zf.writestr(name, data)
-        return buf.getvalue()
-    if fmt == "xlsx":
-        return exports.to_xlsx(rel)
-    return {"json": exports.to_json, "csv": exports.to_csv, "skos": exports.to_skos}[fmt](
-        rel
-    ).encode("utf-8")
-
-
 def _etag_matches(header: str | None, etag: str) -> bool:
     if not header:
         return False
@@ -151,7 +128,7 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     responses={
         200: {
             "description": "The export; ETag is the release's content sha256.",
-            "content": {m: {} for m, _ in MEDIA.values()},
+            "content": {exports.MEDIA_TYPES[f][0]: {} for f in get_args(ExportFormat)},
         },
         304: {"description": "Not modified (If-None-Match matched the ETag)."},
         **responses(401, 403, 404, 422, 429),
@@ -171,7 +148,7 @@ def export(
         if sha is None:
             queries.get_release(s, version)  # raises the 404
         etag = f'"{sha}"'
-        media, ext = MEDIA[format]
+        media, ext = exports.MEDIA_TYPES[format]
         headers = {
             "ETag": etag,
             "Cache-Control": "public, max-age=0, must-revalidate",
@@ -183,7 +160,7 @@ def export(
         with _cache_lock:
             data = _cache.get(key)
         if data is None:
-            data = _render(queries.get_release(s, version), format)
+            data = exports.render(queries.get_release(s, version), format)
             with _cache_lock:
                 _cache[key] = data
                 while len(_cache) > CACHE_ENTRIES:

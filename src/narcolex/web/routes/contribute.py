@@ -7,7 +7,6 @@ go straight to it, fix it and upload again.
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,22 +21,12 @@ from narcolex.api import uploads
 from narcolex.api.problems import ApiProblem
 from narcolex.errors import NarcolexError
 from narcolex.formats.tabular import read_table
-from narcolex.formats.template import write_template
+from narcolex.formats.template import MEDIA_TYPES, template_bytes
 from narcolex.web.core import Page, PageError, checked_form, page, render
 from narcolex.workflow.submissions import SubmissionRejected, submissions_of, submit
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Page, Depends(page)]
-MEDIA = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-@functools.cache
-def _template(fmt: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        return write_template(Path(tmp) / f"template.{fmt}", fmt).read_bytes()
 
 
 def _mine(p: Page) -> list[dict[str, Any]]:
@@ -63,12 +52,12 @@ async def contribute(p: Viewer) -> HTMLResponse:
 @router.get("/contribute/template.{fmt}", response_model=None)
 async def template(p: Viewer, fmt: str) -> Response:
     p.need("submissions.create")
-    if fmt not in MEDIA:
+    if fmt not in MEDIA_TYPES:
         raise PageError(404)
-    data = await run_in_threadpool(_template, fmt)
+    data = await run_in_threadpool(template_bytes, fmt)
     return Response(
         data,
-        media_type=MEDIA[fmt],
+        media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="narcolex-template.{fmt}"'},
     )
 

@@ -10,8 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from starlette.responses import HTMLResponse, Response
 
-from narcolex.api.routers.releases import MEDIA, _render
 from narcolex.errors import NarcolexError
+from narcolex.formats import export as exports
 from narcolex.package.records import diff_snapshots
 from narcolex.store import queries
 from narcolex.web.core import Page, PageError, checked_form, page, render
@@ -101,10 +101,10 @@ async def download(p: Viewer, version: int, fmt: str) -> Response:
     def load() -> tuple[bytes, str]:
         with p.app.dbs.read() as s:
             rel = queries.get_release(s, version)
-            return _render(rel, fmt), rel.content_sha256
+            return exports.render(rel, fmt), rel.content_sha256
 
     data, sha = await run_in_threadpool(load)
-    media, ext = MEDIA[fmt]
+    media, ext = exports.MEDIA_TYPES[fmt]
     return Response(
         data,
         media_type=media,
