@@ -41,6 +41,24 @@ def test_two_different_substances_beside_a_cue_lift_the_ambiguity_gate() -> None
     assert s.scan("brown paper, dm me").verdict == "clean"
 
 
+def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
+    # Three substances that make up the post are a list of products: an offer's shape.
+    f = scanner.scan("coke, hash, speed, MDMA", lang="en")
+    assert f.verdict == "sale", f.explanation
+    assert "a menu of drugs" in f.explanation
+    # The same drugs in a sentence, or in a report, are talk about drugs.
+    assert (
+        scanner.scan(
+            "the survey asked students whether they had ever tried coke, hash or MDMA", lang="en"
+        ).verdict
+        != "sale"
+    )
+    assert scanner.scan("Police seized coke, hash and MDMA", lang="en").verdict != "sale"
+    # Two substances are no menu, nor are words that are each something else too.
+    assert "menu" not in scanner.scan("coke, hash", lang="en").explanation
+    assert scanner.scan("snow, grass, speed, ice", lang="en").verdict != "sale"
+
+
 def test_one_substance_under_two_names_is_not_a_pair(scanner: Scanner) -> None:
     f = scanner.scan("weed or grass, dm me")
     assert "different substances" not in f.explanation

@@ -143,6 +143,9 @@ class ScoringConfig:
     # ... and two different substances named together, beside a sale cue or addressing the
     # reader ("brunt og grønt inne, ring"): each ambiguous, together they are drug talk.
     pair_bonus: float = 0.6
+    # ... and a menu: three or more different substances making up most of a short post
+    # ("speed, hash, coke"): a list of products is an offer's shape, not a sentence about drugs.
+    menu: float = 1.4
 
     @classmethod
     def from_env(cls) -> ScoringConfig:
@@ -265,7 +268,12 @@ def score(
     if address and (best_by_code or supply):
         w = min(config.address * len(address), config.address_cap)
         contribs.append(Contribution(f"addresses the reader {sorted(address)}", w))
-    pair = _pair(text, substance_matches, post_lang) and bool(best_by_code or address or supply)
+    menu = _menu(text, substance_matches, post_lang)
+    if menu:
+        contribs.append(Contribution(f"a menu of drugs {menu}", config.menu))
+    pair = _pair(text, substance_matches, post_lang) and bool(
+        best_by_code or address or supply or menu
+    )
     if pair:
         shown = sorted({m.surface for m in substance_matches})
         contribs.append(Contribution(f"different substances together {shown}", config.pair_bonus))
@@ -310,6 +318,8 @@ def score(
     }
     if supply:
         offer_cues.add("context.supply")
+    if menu:
+        offer_cues.add("menu")
     if verdict == "sale" and not offer_cues:
         # Signals are what separate an advert from drug talk: naming several drugs is not one.
         # A bare link (a shortener, a news site) is no contact detail either.
@@ -472,6 +482,39 @@ def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
     if len(groups) < 2 or len(frozenset().union(*groups.values())) < 2:
         return False
     return not high or len(text) <= SHORT_POST
+
+
+MENU_GROUPS = 3  # different substances (by group) that make a list of products
+MENU_CHARS = 200  # a menu is short: longer texts list drugs in sentences
+_WORD = re.compile(r"\w+")
+
+
+def _menu(text: str, matches: list[Match], post_lang: str | None) -> list[str]:
+    """The terms of a short post that is a list of three or more different drugs (by group)
+    making up at least half of its words, one of them no everyday word, or []: "спайс,
+    скорость, соль" is a menu; "police seized heroin, cocaine and cannabis in a flat" is a
+    sentence (and a report); "Rolex Milgauss Green Crystal" names no drug that is not also
+    something else."""
+    if len(text) > MENU_CHARS:
+        return []
+    groups: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    shown: dict[str, None] = {}
+    telling = False
+    for m in matches:
+        if m.note or is_foreign(m.lang, post_lang) or m.kind in ("emoji", "emoji_sequence"):
+            continue
+        g = {substance_group(c) for c in m.substances if not _generic(c)}
+        if g:
+            groups |= g
+            spans.append((m.start, m.end))
+            shown[m.surface] = None
+            telling = telling or m.ambiguity != "high"
+    if len(groups) < MENU_GROUPS or not telling:
+        return []
+    words = [w.span() for w in _WORD.finditer(text) if not w.group().isdigit()]
+    inside = sum(1 for a, b in words if any(s <= a and b <= e for s, e in spans))
+    return sorted(shown) if 2 * inside >= len(words) else []
 
 
 _BESIDE_CODES = ("signal.offer", "signal.delivery", "signal.contact", "signal.price")
