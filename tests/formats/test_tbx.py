@@ -31,6 +31,8 @@ def test_tbx_round_trips_through_translate_toolkit():
     expected: dict[tuple[str, str], set[str]] = {}
     for r in recs:
         for code in r["denotes"]:
+            if code.startswith("context."):  # context words are no concept of the termbase
+                continue
             expected.setdefault((code, r["lang"]), set()).update([r["term"], *r["variants"]])
     assert parsed == expected
     assert len(store.units) == len({code for code, _ in expected})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -386,21 +387,36 @@ _SPLIT: dict[int, tuple[Lexicon, Lexicon, Lexicon | None]] = {}
 
 def _split(lexicon: Lexicon) -> tuple[Lexicon, Lexicon | None]:
     """(the lexicon without context words, the context words or None); the same objects
-    for the same lexicon object, so that compiled automata are found by identity."""
+    for the same lexicon object, so that compiled automata are found by identity. A term that
+    also carries a context code ("vendo": an offer word, and a supplier speaking) is in both,
+    with the codes of each side; its context codes read the headword only, since its variants
+    are other forms ("Verkauf", the noun, is not a supplier's "verkaufe")."""
     hit = _SPLIT.get(id(lexicon))
     if hit is not None and hit[0] is lexicon:
         return hit[1], hit[2]
-    ctx = tuple(t for t in lexicon.terms if t.denotes and all(is_context(c) for c in t.denotes))
+    main_terms: list[LexiconTerm] = []
+    ctx: list[LexiconTerm] = []
+    for t in lexicon.terms:
+        codes = [c for c in t.denotes if is_context(c)]
+        if not codes:
+            main_terms.append(t)
+            continue
+        if len(codes) == len(t.denotes):
+            ctx.append(t)
+        else:
+            ctx.append(replace(t, denotes=tuple(codes), variants=()))
+        rest = tuple(c for c in t.denotes if not is_context(c))
+        if rest:
+            main_terms.append(replace(t, denotes=rest))
     if not ctx:
         main, context = lexicon, None
     else:
-        ids = {t.id for t in ctx}
         main = Lexicon(
-            terms=tuple(t for t in lexicon.terms if t.id not in ids),
+            terms=tuple(main_terms),
             version=lexicon.version,
             substance_labels=lexicon.substance_labels,
         )
-        context = Lexicon(terms=ctx, version=f"{lexicon.version}+context")
+        context = Lexicon(terms=tuple(ctx), version=f"{lexicon.version}+context")
     if len(_SPLIT) > 8:
         _SPLIT.clear()
     _SPLIT[id(lexicon)] = (lexicon, main, context)

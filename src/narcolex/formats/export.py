@@ -17,6 +17,7 @@ from typing import Any
 from narcolex import taxonomy
 from narcolex.errors import InputError
 from narcolex.formats.tabular import safe_cell
+from narcolex.package.records import lexicon_records
 from narcolex.store.models import Release
 
 FORMATS = ("json", "csv", "xlsx", "skos", "bundle", "tbx", "filter-regex")
@@ -131,7 +132,7 @@ def to_skos(release: Release) -> str:
             g.add((node, SKOS.broader, concept[up]))
         else:
             g.add((node, SKOS.topConceptOf, scheme))
-    for rec in release.snapshot["terms"]:
+    for rec in lexicon_records(release.snapshot["terms"]):
         for code in rec["denotes"]:
             node = concept[code]
             g.add((node, SKOS.altLabel, Literal(rec["term"], lang=rec["lang"])))
@@ -158,7 +159,7 @@ def to_filter_regex(release: Release) -> str:
     """Obfuscation-aware regular expressions per term (formats.filter_regex)."""
     from narcolex.formats.filter_regex import to_document
 
-    return to_document(release.snapshot["terms"], version=release.version)
+    return to_document(lexicon_records(release.snapshot["terms"]), version=release.version)
 
 
 def respond_files() -> dict[str, bytes]:

@@ -274,14 +274,23 @@ def load_content(root: Path | str | None = None) -> Content:
     terms = _load_term_files(root, "", sources, seen, problems)
     context_seen: dict[tuple[str, str], str] = {}
     context = _load_term_files(root / "context", "context/", sources, context_seen, problems)
+    # One headword is one entry per language, context words included (a database holds one
+    # term per headword): a sale word that also tells who speaks ("vendo") carries both codes.
+    heads = {(t.lang, term_key(t.entry.term)): t for t in terms}
+    for t in context:
+        twin = heads.get((t.lang, term_key(t.entry.term)))
+        if twin is not None:
+            problems.append(f"{t.file}: terms[{t.index}] ({t.entry.term!r}) is also a term "
+                            f"({twin.file}: terms[{twin.index}]): add its context code to "
+                            "that entry's denotes instead")  # fmt: skip
     for t in context:
         if not all(taxonomy.is_context(c) for c in t.entry.denotes):
             problems.append(f"{t.file}: terms[{t.index}] ({t.entry.term!r}): context files "
                             f"may only denote {', '.join(taxonomy.CONTEXTS)}")  # fmt: skip
     for t in terms:
-        if any(taxonomy.is_context(c) for c in t.entry.denotes):
-            problems.append(f"{t.file}: terms[{t.index}] ({t.entry.term!r}): context codes "
-                            "belong in context/<lang>.yaml")  # fmt: skip
+        if t.entry.denotes and all(taxonomy.is_context(c) for c in t.entry.denotes):
+            problems.append(f"{t.file}: terms[{t.index}] ({t.entry.term!r}): a word with "
+                            "only context codes belongs in context/<lang>.yaml")  # fmt: skip
 
     if problems:
         raise ContentError(f"{len(problems)} problem(s) in {root}", problems)

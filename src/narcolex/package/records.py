@@ -54,17 +54,35 @@ def content_hash(terms: list[dict[str, Any]], sources: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def is_context_record(rec: dict[str, Any]) -> bool:
+    """A context word ("you", "police", "warranty"): released with the lexicon so that every
+    scanner built from a release reads posts alike, but never a term on its own — keyword
+    packs, concept schemes and term counts leave it out."""
+    codes = rec.get("denotes") or ()
+    return bool(codes) and all(str(c).startswith("context.") for c in codes)
+
+
+def lexicon_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records that are terms of the lexicon proper (not context words)."""
+    return [r for r in records if not is_context_record(r)]
+
+
 def counts(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts of the lexicon's terms; context words are counted apart."""
+    terms = lexicon_records(records)
     by_sub: Counter[str] = Counter()
-    for r in records:
+    for r in terms:
         for code in r["denotes"]:
             by_sub[code] += 1
-    return {
-        "terms": len(records),
-        "by_language": dict(sorted(Counter(r["lang"] for r in records).items())),
-        "by_kind": dict(sorted(Counter(r["kind"] for r in records).items())),
+    out: dict[str, Any] = {
+        "terms": len(terms),
+        "by_language": dict(sorted(Counter(r["lang"] for r in terms).items())),
+        "by_kind": dict(sorted(Counter(r["kind"] for r in terms).items())),
         "by_code": dict(sorted(by_sub.items())),
     }
+    if len(terms) < len(records):
+        out["context_words"] = len(records) - len(terms)
+    return out
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,11 @@ def coverage(session: Session) -> dict[str, Any]:
         .join(TermCode, TermCode.term_id == Term.id)
         .where(Term.status == "validated")
     )
+    context: dict[str, set[int]] = defaultdict(set)
     for tid, lang, code in rows:
+        if taxonomy.is_context(code):  # context words are not terms: counted apart
+            context[lang].add(tid)
+            continue
         group = _CODE_TO_GROUP.get(taxonomy.substance_group(code))
         if group:
             cells[lang][group].add(tid)
@@ -62,6 +66,7 @@ def coverage(session: Session) -> dict[str, Any]:
             "terms": len(ids),
             "sourced_share": round(len(ids & sourced) / len(ids), 3) if ids else None,
             "groups": {g: len(cells[lang][g]) for g in GROUPS},
+            "context_words": len(context.get(lang, set()) - ids),
         }
     empty_major = [
         f"{lang}:{g}"

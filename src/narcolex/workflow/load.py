@@ -122,13 +122,16 @@ def load_content(
     actor: str = "system",
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Insert every term of `content`; return the number of terms written (flushed in
-    chunks, reporting `progress(done, total)` after each)."""
+    """Insert every term of `content`, then its context words (curated and released like
+    terms, so that a scanner built from any release reads who speaks to whom as the bundled
+    one does); return the number of lexicon terms written (flushed in chunks, reporting
+    `progress(done, total)` after each)."""
     ensure_taxonomy(session, content)
     sources = {sid: upsert_source(session, src) for sid, src in content.sources.items()}
     session.flush()
-    total = len(content.terms)
-    for n, item in enumerate(content.terms, start=1):
+    items = (*content.terms, *content.context)
+    total = len(items)
+    for n, item in enumerate(items, start=1):
         add_term(session, item.lang, item.entry, sources)
         if n % CHUNK == 0 or n == total:
             session.flush()
@@ -143,6 +146,7 @@ def load_content(
         None,
         root=content.root,
         terms=len(content.terms),
+        context_words=len(content.context),
         sources=len(content.sources),
     )
     return len(content.terms)
