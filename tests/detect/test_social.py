@@ -41,6 +41,17 @@ def test_two_different_substances_beside_a_cue_lift_the_ambiguity_gate() -> None
     assert s.scan("brown paper, dm me").verdict == "clean"
 
 
+def test_everyday_words_written_together_are_one_phrase_not_two_drugs() -> None:
+    # "ice cube", "acid wash": two highly ambiguous words side by side are a phrase; the same
+    # words as items of a list are two drugs named together.
+    s = _scanner(T(91, "cube", "en", "hallucinogens.psilocybin", amb="high"))
+    phrase = s.scan("ice cube tray, 2 for 8e, dm me", lang="en")
+    assert "different substances together" not in phrase.explanation
+    assert phrase.verdict != "sale"
+    listed = s.scan("ice, cube, 2 for 80e, dm me", lang="en")
+    assert "different substances together" in listed.explanation
+
+
 def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
     # Three substances that make up the post are a list of products: an offer's shape.
     f = scanner.scan("coke, hash, speed, MDMA", lang="en")

@@ -23,6 +23,7 @@ import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from narcolex.detect.finding import Contribution, Match, Signal
 from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, SOURCED, TREATMENT_STORY, USE_STORY
@@ -481,7 +482,19 @@ def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
             high = high and m.ambiguity == "high"
     if len(groups) < 2 or len(frozenset().union(*groups.values())) < 2:
         return False
+    if high and _one_phrase(text, [m for m in matches if m.term_id in groups]):
+        return False
     return not high or len(text) <= SHORT_POST
+
+
+def _one_phrase(text: str, matches: list[Match]) -> bool:
+    """Everyday words written next to each other are one phrase ("ice cube", "acid wash"),
+    not two drugs named together: a list separates its items ("brown and snow", "hash, weed")."""
+    spans = sorted({(m.start, m.end) for m in matches})
+    return (
+        all(0 < b[0] - a[1] <= 1 and not text[a[1] : b[0]].strip("- ") for a, b in pairwise(spans))
+        and len(spans) > 1
+    )
 
 
 MENU_GROUPS = 3  # different substances (by group) that make a list of products
