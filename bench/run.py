@@ -55,6 +55,20 @@ def _pseudo_words(rng: random.Random, n: int) -> list[str]:
     return sorted(out)
 
 
+N_CODES = 200  # code names ("4-FMA", "5F-ADB"): only the leet_code kind plants them
+
+
+def _codes(rng: random.Random, n: int) -> list[str]:
+    """Code names shaped like NPS codes: digits, letters (some that look like digits), a hyphen."""
+    out: set[str] = set()
+    while len(out) < n:
+        head = str(rng.randint(1, 9)) + rng.choice(("", "F", "C", "P"))
+        tail = "".join(rng.choice("ABDEFGHIKLMNOPSTX") for _ in range(rng.randint(2, 4)))
+        if any(c in LEET_CODE for c in tail):
+            out.add(f"{head}-{tail}" if rng.random() < 0.7 else head + tail)
+    return sorted(out)
+
+
 def make_lexicon(rng: random.Random) -> Lexicon:
     words = _pseudo_words(rng, N_TERMS)
     subs = ("cocaine", "cannabis.herbal", "mdma", "ketamine", "opioids.heroin", "amphetamine")
@@ -63,7 +77,22 @@ def make_lexicon(rng: random.Random) -> Lexicon:
                     ambiguity="low", confidence="high")
         for i, w in enumerate(words)
     )  # fmt: skip
-    return Lexicon(terms=terms, version="bench")
+    codes = tuple(
+        LexiconTerm(id=len(terms) + i + 1, term=c, lang="und", kind="abbreviation",
+                    denotes=("nps",), ambiguity="low", confidence="high")
+        for i, c in enumerate(_codes(rng, N_CODES))
+    )  # fmt: skip
+    return Lexicon(terms=terms + codes, version="bench")
+
+
+LEET_CODE = {"O": "0", "I": "1", "E": "3", "A": "4", "S": "5", "T": "7", "B": "8", "G": "9"}
+
+
+def _leet_code(w: str, rng: random.Random) -> str:
+    """One letter of a code written as the digit that looks like it ("4-F4", "2C-8")."""
+    idx = [i for i, c in enumerate(w) if c in LEET_CODE]
+    i = rng.choice(idx)
+    return w[:i] + LEET_CODE[w[i]] + w[i + 1 :]
 
 
 def _leet(w: str, rng: random.Random) -> str:
@@ -99,6 +128,7 @@ OBFUSCATIONS: dict[str, Callable[[str, random.Random], str]] = {
     "hashtag": lambda w, r: "#" + (w.capitalize() + "Kaufen" if r.random() < 0.5 else w + "now"),
     "doubled": lambda w, r: _doubled(w, r),
     "spaced_words": lambda w, r: _spaced_words(w, r),
+    "leet_code": _leet_code,
 }  # fmt: skip
 
 
@@ -122,12 +152,15 @@ def make_corpus(rng: random.Random, lex: Lexicon, n: int, every: int = 5) -> tup
     """(posts, clean_posts); a planted post is (text, kind, term_id, start, end)."""
     planted = []
     clean = []
-    _SECOND[:] = [t.term for t in lex.terms[:200]]
+    codes = [t for t in lex.terms if t.kind == "abbreviation"]
+    word_terms = [t for t in lex.terms if t.kind != "abbreviation"]
+    _SECOND[:] = [t.term for t in word_terms[:200]]
     for i in range(n):
         words = [rng.choice(FILLER) for _ in range(rng.randint(8, 30))]
         if i % every == 0:  # one post in `every` carries a planted term
             kind = list(OBFUSCATIONS)[(i // every) % len(OBFUSCATIONS)]
-            term = lex.terms[rng.randrange(len(lex.terms))]
+            pool = codes if kind == "leet_code" else word_terms
+            term = pool[rng.randrange(len(pool))]
             surface = OBFUSCATIONS[kind](term.term, rng)
             pos = rng.randrange(len(words) + 1)
             head = " ".join(words[:pos])

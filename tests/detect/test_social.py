@@ -223,6 +223,29 @@ def test_a_letter_spaced_run_of_several_words_is_segmented(scanner: Scanner) -> 
 # -- the context content -------------------------------------------------------------------------
 
 
+def test_leet_inside_a_code_reads_the_code_and_never_another_code() -> None:
+    s = _scanner(
+        T(92, "4-FA", "und", "amphetamine", kind="abbreviation"),
+        T(93, "2C-B", "und", "hallucinogens", kind="abbreviation"),
+        T(94, "4-HO-MET", "und", "hallucinogens", kind="abbreviation"),
+    )
+
+    def terms(text: str) -> set[str]:
+        return {m.term for m in s.scan(text, lang="en").matches}
+
+    assert "4-FA" in terms("4-F4 pellets for sale")
+    assert "2C-B" in terms("2C-8 blotters for sale")
+    assert "4-HO-MET" in terms("4-H0-MET for sale")
+    # the code's own digits stay digits: "A-FA" is no spelling of 4-FA
+    assert "4-FA" not in terms("A-FA for sale")
+    # a leet spelling that is another code's form is that code only
+    other = _scanner(
+        T(93, "2C-B", "und", "hallucinogens", kind="abbreviation"),
+        T(97, "2C-8", "und", "nps", kind="abbreviation"),  # imagined: a code of its own
+    )
+    assert {m.term for m in other.scan("2C-8 for sale", lang="en").matches} == {"2C-8", "for sale"}
+
+
 def test_context_files_cover_the_large_languages_with_sources() -> None:
     content = load_content()
     langs = {t.lang for t in content.context}

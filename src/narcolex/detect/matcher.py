@@ -86,6 +86,31 @@ def code_spellings(form: str) -> list[str]:
     return out
 
 
+_DIGIT_FOR = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7", "b": "8", "g": "9"}
+LEET_CODE_MAX = 6  # letters of a code that get a digit spelling (longer codes: the first six)
+
+
+def leet_code_spellings(form: str) -> list[str]:
+    """A code name with one of its letters written as the digit that looks like it ("4-F4"
+    for 4-FA, "2C-8" for 2C-B, "4-H0-MET"), and with all of them at once: read only where
+    the code has a letter, so a code's own digits never become letters. The caller drops a
+    spelling that is another term's form (one code never turns into another)."""
+    if len(form) > 24 or not _HAS_DIGIT_AND_LETTER.match(form):
+        return []
+    spots = [i for i, c in enumerate(form) if c.lower() in _DIGIT_FOR][:LEET_CODE_MAX]
+    if not spots:
+        return []
+    out = []
+    for i in spots:
+        out.append(form[:i] + _DIGIT_FOR[form[i].lower()] + form[i + 1 :])
+    if len(spots) > 1:
+        chars = list(form)
+        for i in spots:
+            chars[i] = _DIGIT_FOR[form[i].lower()]
+        out.append("".join(chars))
+    return out
+
+
 _LAST_WORD = re.compile(r"(?<= )([A-Za-z]{3,})$")
 
 
@@ -138,9 +163,18 @@ class CompiledLexicon:
         # -> "afa"): they stand for the code only where the post wrote a digit there too,
         # otherwise they are everyday words ("we sit down").
         digit_keys: set[tuple[str, int]] = set()
+        own = {_key_of(f) for t in self.terms for f in (t.term, *t.variants)}
         for i, term in enumerate(self.terms):
             forms = (term.term, *term.variants)
             extra = [c for f in forms for c in code_spellings(f)]
+            if term.kind != "emoji" and any(_HAS_DIGIT_AND_LETTER.match(f) for f in forms):
+                mine = {_key_of(f) for f in forms}
+                extra.extend(
+                    x
+                    for f in (*forms, *extra)
+                    for x in leet_code_spellings(f)
+                    if (k := _key_of(x)) in mine or k not in own
+                )
             if term.lang in ("en", "und") and any(
                 not d.startswith("signal.") for d in term.denotes
             ):
