@@ -238,6 +238,9 @@ def test_leet_inside_a_code_reads_the_code_and_never_another_code() -> None:
     assert "4-HO-MET" in terms("4-H0-MET for sale")
     # the code's own digits stay digits: "A-FA" is no spelling of 4-FA
     assert "4-FA" not in terms("A-FA for sale")
+    # a digit of the code's name is no quantity
+    cues = {x.surface for x in s.scan("2C-8 blotters, dm me", lang="en").signal_details}
+    assert not any(c.startswith("8") for c in cues), cues
     # a leet spelling that is another code's form is that code only
     other = _scanner(
         T(93, "2C-B", "und", "hallucinogens", kind="abbreviation"),

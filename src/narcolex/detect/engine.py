@@ -148,7 +148,13 @@ class Scanner:
             for code in m.signal_codes
         ]
         seen = {(s.code, s.start, s.end) for s in signals}
-        signals.extend(s for s in _pattern_signals(text) if (s.code, s.start, s.end) not in seen)
+        # A number inside a term is part of its name ("2C-8 blotters" is no 8 blotters).
+        inside = [(m.start, m.end) for m in subs if any(c.isdigit() for c in m.surface)]
+        signals.extend(
+            s
+            for s in _pattern_signals(text)
+            if (s.code, s.start, s.end) not in seen and not any(a < s.start < b for a, b in inside)
+        )
         signals.sort(key=lambda s: s.start)
         context = self._context_cues(text, post_lang)
         sc = score(text, subs, signals, self.config, post_lang, context)
