@@ -52,6 +52,21 @@ def test_everyday_words_written_together_are_one_phrase_not_two_drugs() -> None:
     assert "different substances together" in listed.explanation
 
 
+def test_a_drug_and_a_place_and_nothing_else_is_a_shops_name(scanner: Scanner) -> None:
+    # "<product> <city>": the name of a dealer's profile or channel.
+    f = scanner.scan("Portsmouth cocaine", lang="en")
+    assert f.verdict == "sale", f.explanation
+    assert "a shop's name ['Portsmouth']" in f.explanation
+    assert scanner.scan("MDMA KBH", lang="en").verdict == "sale"  # an abbreviation of a city
+    # A word that is also a place name is read as the word; a sentence is no name.
+    assert "shop" not in scanner.scan("Nice cocaine", lang="en").explanation
+    assert "shop" not in scanner.scan("cocaine for sale", lang="en").explanation
+    assert scanner.scan("Cocaine seized in Portsmouth", lang="en").verdict != "sale"
+    assert scanner.scan("Portsmouth. Cocaine is everywhere", lang="en").verdict != "sale"
+    # An everyday word for a drug is not enough, whatever the place.
+    assert scanner.scan("Portsmouth snow", lang="en").verdict != "sale"
+
+
 def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
     # Three substances that make up the post are a list of products: an offer's shape.
     f = scanner.scan("coke, hash, speed, MDMA", lang="en")

@@ -147,6 +147,8 @@ class ScoringConfig:
     # ... and a menu: three or more different substances making up most of a short post
     # ("speed, hash, coke"): a list of products is an offer's shape, not a sentence about drugs.
     menu: float = 1.4
+    # ... and a shop's name: a drug and a place and nothing else ("Portsmouth Cannabis").
+    shop: float = 1.4
 
     @classmethod
     def from_env(cls) -> ScoringConfig:
@@ -272,6 +274,9 @@ def score(
     menu = _menu(text, substance_matches, post_lang)
     if menu:
         contribs.append(Contribution(f"a menu of drugs {menu}", config.menu))
+    shop = _shop_name(text, substance_matches, signals, post_lang) if strong_substance else []
+    if shop:
+        contribs.append(Contribution(f"a drug and a place, a shop's name {shop}", config.shop))
     pair = _pair(text, substance_matches, post_lang) and bool(
         best_by_code or address or supply or menu
     )
@@ -321,6 +326,8 @@ def score(
         offer_cues.add("context.supply")
     if menu:
         offer_cues.add("menu")
+    if shop:
+        offer_cues.add("shop")
     if verdict == "sale" and not offer_cues:
         # Signals are what separate an advert from drug talk: naming several drugs is not one.
         # A bare link (a shortener, a news site) is no contact detail either.
@@ -528,6 +535,32 @@ def _menu(text: str, matches: list[Match], post_lang: str | None) -> list[str]:
     words = [w.span() for w in _WORD.finditer(text) if not w.group().isdigit()]
     inside = sum(1 for a, b in words if any(s <= a and b <= e for s, e in spans))
     return sorted(shown) if 2 * inside >= len(words) else []
+
+
+SHOP_CHARS = 60  # a profile or channel name is short
+_NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _shop_name(
+    text: str, matches: list[Match], signals: list[Signal], post_lang: str | None
+) -> list[str]:
+    """The place names of a post that is nothing but drug terms and places (numbers, emoji and
+    punctuation aside), or []: "Portsmouth Cannabis", "Hashplader kbh" name a dealer's shop;
+    a sentence, or a word that is no place, makes it something else."""
+    if len(text) > SHOP_CHARS or re.search(r"[.!?](?=\s+\S)", text):
+        return []
+    spans = [(m.start, m.end) for m in matches] + [(x.start, x.end) for x in signals]
+    rest = [t for t in _NAME_TOKEN.finditer(text) if not any(a <= t.start() < b for a, b in spans)]
+    if not rest or len(rest) > 3:
+        return []
+    from narcolex.detect.places import is_place
+
+    words = [t.group() for t in rest]
+    for n in (len(words), 1):  # one place of several words ("Tor Bella"), or each word one
+        groups = [" ".join(words)] if n > 1 else words
+        if all(is_place(g, post_lang) for g in groups):
+            return groups
+    return []
 
 
 _BESIDE_CODES = ("signal.offer", "signal.delivery", "signal.contact", "signal.price")
