@@ -208,6 +208,30 @@ def test_monitoring_page_shows_a_month_to_analysts_only(web: Server, tmp_path: P
     assert signed_in(web, "contributor").get("/monitor").status_code == 403
 
 
+def test_a_resent_token_form_makes_no_second_token(web: Server) -> None:
+    # Reloading the page that showed a new token sends its form again: refused, nothing made.
+    client = signed_in(web, "admin")
+    html = client.get("/admin").text
+    once = re.search(r'name="once" value="([^"]+)"', html)
+    assert once, "no one-time field in the form"
+    form = {"csrf_token": csrf_of(html), "once": once.group(1)}
+    first = client.post("/admin/users/reader/token", data=form)
+    secret = re.search(r'id="secret"[^>]*>\s*(nlx_[\w-]+)', first.text)
+    assert first.status_code == 200 and secret, first.text[-400:]
+    again = client.post("/admin/users/reader/token", data=form)
+    assert again.status_code == 409 and 'id="secret"' not in again.text
+    assert "already sent" in again.text
+    db = open_db(web.db_url)
+    with db.reader() as s:
+        from narcolex.store import queries
+
+        before = len(queries.tokens(s, "reader"))
+    assert client.post("/admin/users/reader/token", data=form).status_code == 409
+    with db.reader() as s:
+        assert len(queries.tokens(s, "reader")) == before  # the resent form made nothing
+    db.dispose()
+
+
 def test_help_page_is_open_to_everyone(web: Server) -> None:
     from html import escape
 

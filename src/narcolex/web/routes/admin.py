@@ -3,6 +3,7 @@ set-password links, and the audit log with filters."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -53,10 +54,31 @@ async def _show(p: Page, status: int = 200, **context: Any) -> HTMLResponse:
     data = await run_in_threadpool(load)
     context.setdefault("error", None)
     context.setdefault("secret", None)
+    once = secrets.token_urlsafe(12)
+    session = p.request.state.web_session
+    session[ONCE_KEY] = [*session.get(ONCE_KEY, []), once][-ONCE_KEPT:]
     return render(
         p, "admin.html", status=status, filters=audit_filters, roles=taxonomy.ROLES,
-        **data, **context,
+        once=once, **data, **context,
     )  # fmt: skip
+
+
+# Forms that create a secret carry a one-time value of the page that showed them: sent again
+# (a reload of the page that showed the secret), they are refused instead of making a second
+# token or link that nobody sees.
+ONCE_KEY = "admin_once"
+ONCE_KEPT = 32
+
+
+def _first_send(p: Page, form: Any) -> bool:
+    session = p.request.state.web_session
+    kept = list(session.get(ONCE_KEY, []))
+    sent = form.get("once")
+    if not isinstance(sent, str) or sent not in kept:
+        return False
+    kept.remove(sent)
+    session[ONCE_KEY] = kept
+    return True
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -65,8 +87,13 @@ async def admin(p: Viewer) -> HTMLResponse:
     return await _show(p)
 
 
-async def _act(p: Page, action: Any, shown: str | None = None) -> HTMLResponse:
-    """Run one admin write; show its one-time secret (if any) or its error on the page."""
+async def _act(p: Page, action: Any, shown: str | None = None, form: Any = None) -> HTMLResponse:
+    """Run one admin write; show its one-time secret (if any) or its error on the page. A
+    write that makes a secret (`form` given) runs once per page that offered it."""
+    if form is not None and not _first_send(p, form):
+        return await _show(p, 409, error=p.gettext(
+            "This form was already sent and its secret shown once; nothing new was made. "
+            "Use the buttons below to make another."))  # fmt: skip
     try:
         secret = await run_in_threadpool(action)
     except NarcolexError as exc:
@@ -90,12 +117,12 @@ async def add_user(p: Viewer, form: Annotated[Any, Depends(checked_form)]) -> HT
             return f"{base}/set-password/{secret}"
 
     label = p.gettext("One-time set-password link for %(name)s") % {"name": name.strip()}
-    return await _act(p, write, label)
+    return await _act(p, write, label, form)
 
 
 @router.post("/admin/users/{name}/password-link", response_class=HTMLResponse)
 async def password_link(
-    p: Viewer, name: str, _form: Annotated[Any, Depends(checked_form)]
+    p: Viewer, name: str, form: Annotated[Any, Depends(checked_form)]
 ) -> HTMLResponse:
     p.need("admin")
     base = str(p.request.base_url).rstrip("/")
@@ -106,12 +133,12 @@ async def password_link(
             return f"{base}/set-password/{passwords.create_link(s, name, actor=p.actor.name)}"
 
     label = p.gettext("One-time set-password link for %(name)s") % {"name": name}
-    return await _act(p, write, label)
+    return await _act(p, write, label, form)
 
 
 @router.post("/admin/users/{name}/token", response_class=HTMLResponse)
 async def create_token(
-    p: Viewer, name: str, _form: Annotated[Any, Depends(checked_form)]
+    p: Viewer, name: str, form: Annotated[Any, Depends(checked_form)]
 ) -> HTMLResponse:
     p.need("admin")
 
@@ -121,7 +148,7 @@ async def create_token(
             return tokens.create_token(s, name, actor=p.actor.name)[1]
 
     label = p.gettext("API token for %(name)s") % {"name": name}
-    return await _act(p, write, label)
+    return await _act(p, write, label, form)
 
 
 @router.post("/admin/users/{name}/disable", response_class=HTMLResponse)
