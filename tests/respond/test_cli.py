@@ -82,8 +82,9 @@ def test_help_command_text_and_json():
     assert result.exit_code == 0 and "020-91 91 91" in result.output
     data = json.loads(run("respond", "help", "--country", "SE", "--json").output)
     assert data["resources"][0]["sources"] and data["resources"][0]["checked"] == "2026-12-07"
-    gap = run("respond", "help", "--country", "LV", "--lang", "lv")
-    assert gap.exit_code == 0 and "no sourced resource" in gap.output
+    lv = run("respond", "help", "--country", "LV", "--lang", "lv")  # a gap until issue 17
+    assert lv.exit_code == 0 and "67037333" in lv.output
+    assert "no sourced resource" not in lv.output
     assert run("respond", "help", "--country", "XX").exit_code != 0
 
 
