@@ -54,6 +54,17 @@ def content_hash(terms: list[dict[str, Any]], sources: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def respond_hash(documents: dict[str, Any]) -> str:
+    """sha256 over the response content released with the terms (help resources, legal
+    grounds, search interventions), canonically serialised.
+
+    Kept apart from `content_hash` (terms and sources), which releases and bundles made before
+    the response content was part of a release are verified with; the manifest carries both,
+    so a signed manifest covers the response files too."""
+    payload = json.dumps(documents, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def counts(records: list[dict[str, Any]]) -> dict[str, Any]:
     by_sub: Counter[str] = Counter()
     for r in records:
