@@ -99,3 +99,26 @@ def test_referral_command_needs_the_secret(findings, tmp_path):
     assert "example_handle" in out.read_text(encoding="utf-8")
     no_handles = run("respond", "referral", findings, "--posts", POSTS, "--no-handles", env=env)
     assert "example_handle" not in no_handles.output
+
+
+def test_findings_and_posts_from_pasted_text():
+    """The web form takes findings as JSON lines, a JSON array or the API's {"items": …}."""
+    from narcolex.errors import InputError
+    from narcolex.respond.inputs import MAX_FINDINGS, findings_from_text, posts_from_text
+
+    row = {"id": 7, "verdict": "sale", "score": 0.9, "substances": [], "signals": [],
+           "matches": []}  # fmt: skip
+    line = json.dumps(row)
+    assert findings_from_text(f"{line}\n\n{line}\n")[1]["id"] == "7"
+    assert len(findings_from_text(f"[{line}, {line}]")) == 2
+    assert len(findings_from_text(json.dumps({"items": [row]}))) == 1
+    assert len(findings_from_text(json.dumps(row, indent=2))) == 1  # one pretty-printed object
+    with pytest.raises(InputError, match="not a finding row"):
+        findings_from_text('{"id": 1}')
+    with pytest.raises(InputError, match=r"findings:2: not valid JSON"):
+        findings_from_text(f"{line}\n{{oops")
+    with pytest.raises(InputError, match="at most"):
+        findings_from_text("\n".join([line] * (MAX_FINDINGS + 1)))
+    assert posts_from_text('{"id": 7, "url": "https://example.org/7"}')["7"]["url"]
+    with pytest.raises(InputError, match="needs an `id`"):
+        posts_from_text('{"text": "x"}')
