@@ -82,8 +82,9 @@ def test_help_command_text_and_json():
     assert result.exit_code == 0 and "020-91 91 91" in result.output
     data = json.loads(run("respond", "help", "--country", "SE", "--json").output)
     assert data["resources"][0]["sources"] and data["resources"][0]["checked"] == "2026-12-07"
-    gap = run("respond", "help", "--country", "LV", "--lang", "lv")
-    assert gap.exit_code == 0 and "no sourced resource" in gap.output
+    lv = run("respond", "help", "--country", "LV", "--lang", "lv")  # a gap until issue 17
+    assert lv.exit_code == 0 and "67037333" in lv.output
+    assert "no sourced resource" not in lv.output
     assert run("respond", "help", "--country", "XX").exit_code != 0
 
 
@@ -98,3 +99,26 @@ def test_referral_command_needs_the_secret(findings, tmp_path):
     assert "example_handle" in out.read_text(encoding="utf-8")
     no_handles = run("respond", "referral", findings, "--posts", POSTS, "--no-handles", env=env)
     assert "example_handle" not in no_handles.output
+
+
+def test_findings_and_posts_from_pasted_text():
+    """The web form takes findings as JSON lines, a JSON array or the API's {"items": …}."""
+    from narcolex.errors import InputError
+    from narcolex.respond.inputs import MAX_FINDINGS, findings_from_text, posts_from_text
+
+    row = {"id": 7, "verdict": "sale", "score": 0.9, "substances": [], "signals": [],
+           "matches": []}  # fmt: skip
+    line = json.dumps(row)
+    assert findings_from_text(f"{line}\n\n{line}\n")[1]["id"] == "7"
+    assert len(findings_from_text(f"[{line}, {line}]")) == 2
+    assert len(findings_from_text(json.dumps({"items": [row]}))) == 1
+    assert len(findings_from_text(json.dumps(row, indent=2))) == 1  # one pretty-printed object
+    with pytest.raises(InputError, match="not a finding row"):
+        findings_from_text('{"id": 1}')
+    with pytest.raises(InputError, match=r"findings:2: not valid JSON"):
+        findings_from_text(f"{line}\n{{oops")
+    with pytest.raises(InputError, match="at most"):
+        findings_from_text("\n".join([line] * (MAX_FINDINGS + 1)))
+    assert posts_from_text('{"id": 7, "url": "https://example.org/7"}')["7"]["url"]
+    with pytest.raises(InputError, match="needs an `id`"):
+        posts_from_text('{"text": "x"}')

@@ -90,20 +90,48 @@ def test_loader_rejects_unsourced_or_unreachable_resources(tmp_path):
     with pytest.raises(ContentError, match="phone number or an address"):
         rc.load(root)
     root = _copy(tmp_path / "d")
-    _edit(root, "help", lambda d: d["gaps"].pop("LV"))
+    _edit(
+        root,
+        "help",
+        lambda d: d.update(resources=[r for r in d["resources"] if r["country"] != "LV"]),
+    )
     with pytest.raises(ContentError, match="LV must have resources or be listed as a gap"):
         rc.load(root)
 
 
-def test_former_gaps_lu_ro_si_have_sourced_resources_and_lv_stays_a_gap():
-    """Issue 17: LU, RO and SI were gaps; each now lists a sourced service, LV is still honest."""
+def test_former_gaps_lu_ro_si_lv_have_sourced_resources():
+    """Issue 17: LU, RO, SI and LV were gaps; each now lists a sourced service."""
     content = rc.bundled()
-    for cc in ("LU", "RO", "SI"):
+    for cc in ("LU", "RO", "SI", "LV"):
         answer = resources(cc)
         assert not answer.gap and answer.resources, cc
         assert all(r.sources for r in answer.resources)
-    assert set(content.help.gaps) == {"LV"}
+    assert not content.help.gaps
     assert "0800 870 070" in resources("RO", "ro").text()
+
+
+def test_every_eu_and_efta_country_has_at_least_one_sourced_resource():
+    """Issue 17: help for young users covers all 27 EU and 4 EFTA states, none left as a gap."""
+    content = rc.bundled()
+    per_country = {cc: resources(cc).resources for cc in rc.EU_EFTA}
+    assert len(per_country) == 31
+    missing = sorted(cc for cc, found in per_country.items() if not found)
+    assert missing == []
+    assert {r.country for r in content.help.resources} == set(rc.EU_EFTA)
+
+
+def test_latvia_lists_the_spkc_addiction_line_with_its_sources():
+    """LV: the national addiction line of the Centre for Disease Prevention and Control, with
+    the LSM article that documents it (drugs among its topics) and the check date."""
+    lv = resources("LV", "lv")
+    assert lv.country_name == "Latvia" and not lv.gap
+    (line,) = lv.resources
+    assert line.phone == "67037333" and "lv" in line.languages
+    assert "drugs" in (line.audience or "")
+    urls = {s.url for s in line.sources}
+    assert any(u.startswith("https://eng.lsm.lv/article/") for u in urls)
+    assert line.checked == "2026-12-07"
+    assert "67037333" in lv.text()
 
 
 def test_at_and_sk_list_a_drug_specific_service_beside_the_youth_line():

@@ -162,16 +162,18 @@ def to_filter_regex(release: Release) -> str:
     return to_document(lexicon_records(release.snapshot["terms"]), version=release.version)
 
 
-def respond_files() -> dict[str, bytes]:
+def respond_files(release: Release | None = None) -> dict[str, bytes]:
     """The response content released with the package (help resources, legal grounds, search
-    interventions), as JSON. It is read from the installed content, not the release snapshot."""
-    from narcolex.package.respond_content import as_documents
+    interventions), as JSON: the copy stored in the release, so an old release's export never
+    changes when the content files do. A release made before that copy existed gets the
+    installed content (there is no other)."""
+    from narcolex.package.respond_content import FILES, as_documents
 
+    stored = (release.snapshot or {}).get("respond") if release is not None else None
+    docs = stored if isinstance(stored, dict) else as_documents()
     return {
-        f"respond-{name.replace('_', '-')}.json": json.dumps(
-            doc, ensure_ascii=False, indent=1
-        ).encode()
-        for name, doc in as_documents().items()
+        FILES[name]: json.dumps(doc, ensure_ascii=False, indent=1).encode()
+        for name, doc in docs.items()
     }
 
 
@@ -202,7 +204,7 @@ def bundle_files(
         "terms.csv": lambda: to_csv(release).encode(),
         "terms.xlsx": lambda: to_xlsx(release),
         "package.ttl": lambda: to_skos(release).encode(),
-        **{name: (lambda data=data: data) for name, data in respond_files().items()},
+        **{name: (lambda data=data: data) for name, data in respond_files(release).items()},
     }
     files: dict[str, bytes] = {}
     for n, (name, make) in enumerate(makers.items(), start=1):

@@ -9,8 +9,13 @@ beginning is walked once. Each term comes in two dialects:
 - `pattern` uses only what RE2, Hyperscan, PCRE, Java and Python share (classes, bounded
   repeats, alternation, no lookaround; word edges are consumed characters, which filter systems
   that only ask "does it match" accept). RE2 and Hyperscan run it in time linear in the text.
-- `pattern_pcre` is the same with possessive repeats, for backtracking engines (PCRE, Java,
-  Python 3.11+): they never revisit a letter or a gap, so their time also grows linearly.
+- `pattern_pcre` is built for backtracking engines (PCRE, Java, Python 3.11+): it starts with
+  one character class (every character that can begin the term), which lets the engine skip
+  to candidate positions without entering the matcher (Python's `re` scans for a leading class
+  in C); the word edges are one-character lookarounds instead of consumed characters; every
+  repeat is bounded and possessive, so the engine never revisits a letter or a gap, and no
+  quantifier encloses another unbounded one. Its time grows linearly with the text, with a
+  small constant (bench/filter_regex.py measures it).
 
 The scanner does better (it normalizes first); this pack is for systems that cannot run it.
 """
@@ -84,15 +89,52 @@ def _char_class(ch: str) -> str:
     return f"[{body}]" if len(chars) > 1 else re.escape(chars)
 
 
+_SEPARATOR = re.compile(SEPARATORS)
+
+
 def _letters(form: str) -> list[str]:
-    """The form's characters without accents, repeats or separators ("Cóooke" -> c,o,k,e)."""
-    base = unicodedata.normalize("NFKD", form.casefold())
-    chars = [c for c in base if not unicodedata.combining(c) and not c.isspace() and c not in "-_."]
+    """The form's characters without accents, repeats or separators ("Cóooke" -> c,o,k,e).
+
+    Every separator is left to the gaps between letters ("24/7" -> 2,4,7): a letter that is
+    also a separator would be eaten by the possessive gap before it and never matched."""
     out: list[str] = []
-    for c in chars:
+    for c in _letters_with_repeats(form):
         if not out or out[-1] != c:
             out.append(c)
     return out
+
+
+def _tokens(form: str) -> list[str]:
+    """The form's letters as trie keys: a letter written twice or more ("weed") becomes the
+    letter twice ("ee"), so that a separator may also stand between the two ("w.e.e.d")."""
+    out: list[str] = []
+    for c in _letters_with_repeats(form):
+        if out and out[-1][0] == c:
+            out[-1] = c + c
+        else:
+            out.append(c)
+    return out
+
+
+def _letters_with_repeats(form: str) -> list[str]:
+    base = unicodedata.normalize("NFKD", form.casefold())
+    return [c for c in base if not unicodedata.combining(c) and not _SEPARATOR.fullmatch(c)]
+
+
+def _again(ch: str, letter: str, gap: str) -> str:
+    """After a doubled letter, the optional second one behind a separator."""
+    return f"(?:{gap}{letter})?" if len(ch) == 2 else ""
+
+
+def _again_flat(ch: str, child: dict[str, Any], gap: str, styled: bool = False) -> str:
+    """`_again` for backtracking engines: inside a form, a gap and the letter again zero or
+    more times, with no group (one-character repeats are the engine's fast path); where the
+    form may end, the optional group, so that no separator is taken past the word's end."""
+    if len(ch) != 2:
+        return ""
+    if _END_MARK in child:
+        return f"(?:{gap}{_marked_class(ch[0], styled)}{{1,{MAX_REPEAT}}}+)?"
+    return f"{gap}{_marked_class(ch[0], styled)}{{0,{MAX_REPEAT}}}+"
 
 
 def form_pattern(form: str, possessive: bool = False) -> str | None:
@@ -122,12 +164,124 @@ def _subtree(node: dict[str, Any], possessive: bool) -> str:
     for ch, child in sorted(node.items()):
         if ch == _END_MARK:
             continue
-        here = f"{_char_class(ch)}{{1,{MAX_REPEAT}}}{plus}{MARK}{plus}"
+        letter = f"{_char_class(ch[0])}{{1,{MAX_REPEAT}}}{plus}{MARK}{plus}"
+        here = letter + _again(ch, letter, gap)
         if any(k != _END_MARK for k in child):
             rest = gap + _subtree(child, possessive)
             here += f"(?:{rest})?" if _END_MARK in child else rest
         alts.append(here)
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+# The styled letters of _styled beyond the BMP all lie in this block. The leading class of a
+# `pattern_pcre` lists the block as one range instead of a literal per letter: a backtracking
+# engine tests a character against each non-BMP member in turn, and the leading class is
+# tested at every position of the text (the letter classes after it, only at candidates).
+MATH_BLOCK = ("\U0001d400", "\U0001d7ff")
+
+
+def _leading_class(chars: Iterable[str]) -> str:
+    """One class of every character that can begin a match (a superset is fine: what follows
+    checks the exact letter again)."""
+    bmp = sorted({c for c in chars if ord(c) <= 0xFFFF})
+    astral = sorted({c for c in chars if ord(c) > 0xFFFF})
+    body = "".join("\\" + c if c in "\\]^-[" else c for c in bmp)
+    low, high = MATH_BLOCK
+    if any(low <= c <= high for c in astral):
+        body += f"{low}-{high}"
+    body += "".join(re.escape(c) for c in astral if not low <= c <= high)
+    return f"[{body}]"
+
+
+def _part(ch: str, styled: bool) -> str:
+    """The characters of `ch`'s class in one plane: without the styled letters beyond the BMP,
+    or only those (a letter without styled forms, such as a digit, keeps its class)."""
+    chars = _class_chars(ch)
+    astral = "".join(c for c in chars if ord(c) > 0xFFFF)
+    if styled:
+        return astral or chars
+    return "".join(c for c in chars if ord(c) <= 0xFFFF)
+
+
+def _marked_class(ch: str, styled: bool = False) -> str:
+    """The class of `ch` (one plane, see `_part`) with the combining accents in it: one
+    possessive repeat takes a letter, its repeats and their accents ("cóóke", at most
+    MAX_REPEAT characters in all), one test fewer per letter than a separate optional mark."""
+    body = "".join("\\" + c if c in "\\]^-[" else c for c in _part(ch, styled))
+    return f"[{body}\u0300-\u036f]"
+
+
+def _pcre_subtree(node: dict[str, Any], styled: bool) -> str:
+    """`_subtree` for backtracking engines: possessive repeats of letters with their accents."""
+    gap = f"{SEPARATORS}{{0,{MAX_GAP}}}+"
+    alts = []
+    for ch, child in sorted(node.items()):
+        if ch == _END_MARK:
+            continue
+        here = f"{_marked_class(ch[0], styled)}{{1,{MAX_REPEAT}}}+"
+        here += _again_flat(ch, child, gap, styled)
+        if any(k != _END_MARK for k in child):
+            rest = gap + _pcre_subtree(child, styled)
+            here += f"(?:{rest})?" if _END_MARK in child else rest
+        alts.append(here)
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _after_first(node: dict[str, Any], symbols: list[str]) -> tuple[str, str]:
+    """(leading class, the rest): the alternatives below the trie's root and the symbol forms,
+    each continuing after its first character, which the leading class consumed and a
+    one-character lookbehind identifies.
+
+    A word in mathematical letters ("𝐜𝐨𝐤𝐞") takes its own alternatives, entered only when the
+    first letter is one: the other letter classes then hold no character beyond the BMP, which
+    a backtracking engine would compare one by one at every failed letter test (about 40% of
+    the search time on adversarial text)."""
+    first: list[str] = []
+    alts = []
+    gap = f"{SEPARATORS}{{0,{MAX_GAP}}}+"
+    for styled in (False, True):
+        for ch, child in sorted(node.items()):
+            if ch == _END_MARK or (styled and _part(ch[0], True) == _class_chars(ch[0])):
+                continue
+            chars = _part(ch[0], styled)
+            first += chars
+            check = "".join("\\" + c if c in "\\]^-[" else c for c in chars)
+            here = f"(?<=[{check}]){_marked_class(ch[0], styled)}{{0,{MAX_REPEAT - 1}}}+"
+            here += _again_flat(ch, child, gap, styled)
+            if any(k != _END_MARK for k in child):
+                rest = gap + _pcre_subtree(child, styled)
+                here += f"(?:{rest})?" if _END_MARK in child else rest
+            alts.append(here)
+    for sym in symbols:
+        head = sym[0]
+        first.append(head)
+        tail = "".join(re.escape(c) + "\ufe0f?+" for c in sym[1:])
+        alts.append(f"(?<={re.escape(head)})\ufe0f?+{tail}")
+    rest = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return _leading_class(first), rest
+
+
+def _pcre_term(words: list[list[str]], symbols: list[str]) -> str:
+    """The backtracking-engine pattern of a term with letters: the leading class, no letter
+    before it (tested first: most candidates fail here), then the rest, with no right edge
+    after '#' (hashtags glue words), else with one (no letter follows)."""
+    lead, rest = _after_first(_trie(words), symbols)
+    return f"{lead}(?<![^\\W\\d_].)(?:(?<=#.){rest}|(?<!#.){rest}(?![^\\W\\d_]))"
+
+
+def _split_forms(forms: Iterable[str]) -> tuple[list[list[str]], list[str]]:
+    """The letter sequences of the forms with a letter or digit, and the symbol forms (emoji)."""
+    words: list[list[str]] = []
+    symbols: list[str] = []
+    for form in forms:
+        letters = _letters(form)
+        if not letters:
+            continue
+        if any(c.isalnum() for c in letters):
+            words.append(_tokens(form))
+        else:
+            symbols.append("".join(c for c in letters if c != "\ufe0f"))
+    return words, list(dict.fromkeys(s for s in symbols if s))
 
 
 def forms_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
@@ -142,7 +296,7 @@ def forms_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
         if not letters:
             continue
         if any(c.isalnum() for c in letters):
-            words.append(letters)
+            words.append(_tokens(form))
         else:
             symbols.append("".join(re.escape(c) + "\ufe0f?" for c in letters if c != "\ufe0f"))
     alts = list(dict.fromkeys(symbols))
@@ -173,6 +327,8 @@ def term_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
         return None
     if not any(ch.isalpha() for ch in "".join(forms)):
         return body
+    if possessive:
+        return _pcre_term(*_split_forms(forms))
     return f"(?:{_EDGE}{body}{_END}|#{body})"
 
 

@@ -15,11 +15,12 @@ from typing import Any
 
 from narcolex.errors import ContentError, InputError
 from narcolex.package.lexicon import Lexicon, LexiconTerm
-from narcolex.package.records import OPTIONAL_FIELDS, SNAPSHOT_FIELDS, content_hash
+from narcolex.package.records import OPTIONAL_FIELDS, SNAPSHOT_FIELDS, content_hash, respond_hash
+from narcolex.package.respond_content import FILES as RESPOND_FILES
 from narcolex.package.signing import SignatureCheck, check_signature, trusted_keys
 
 REQUIRED = ("manifest.json", "terms.jsonl", "sources.json", "substances.json")
-OPTIONAL = ("CHANGELOG.md", "signature.json")
+OPTIONAL = ("CHANGELOG.md", "signature.json", *RESPOND_FILES.values())
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,34 @@ class Bundle:
     def computed_sha256(self) -> str:
         return content_hash(self.terms, self.sources)
 
+    @property
+    def respond(self) -> dict[str, Any] | None:
+        """The response content the release was made with (documents by key), when the
+        manifest records it (releases made before it was part of them do not)."""
+        if "respond_sha256" not in self.manifest:
+            return None
+        docs = {}
+        for key, name in RESPOND_FILES.items():
+            if name not in self.files:
+                raise ContentError(f"{self.path}: the manifest records {name}, which is missing")
+            docs[key] = _json(self.files, name, self.path)
+        return docs
+
+    def verify_respond(self) -> str | None:
+        """Check the response files against the manifest's respond_sha256 (a signed manifest
+        thereby covers them); None for a bundle made before they were part of a release."""
+        docs = self.respond
+        if docs is None:
+            return None
+        digest = respond_hash(docs)
+        stated = str(self.manifest.get("respond_sha256"))
+        if digest != stated:
+            raise ContentError(
+                f"{self.path}: the response content hashes to {digest[:12]}, not to the "
+                f"manifest's respond_sha256 ({stated[:12]}): the bundle is damaged or edited"
+            )
+        return digest
+
     def verify(
         self, expect_sha256: str | None = None, trusted: dict[str, Any] | None = None
     ) -> str:
@@ -58,6 +87,7 @@ class Bundle:
                 f"{self.path}: content hash {digest} is not the expected {expect_sha256}"
             )
         self.signature(trusted)
+        self.verify_respond()
         return digest
 
     def signature(self, trusted: dict[str, Any] | None = None) -> SignatureCheck:

@@ -67,6 +67,17 @@ def lexicon_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in records if not is_context_record(r)]
 
 
+def respond_hash(documents: dict[str, Any]) -> str:
+    """sha256 over the response content released with the terms (help resources, legal
+    grounds, search interventions), canonically serialised.
+
+    Kept apart from `content_hash` (terms and sources), which releases and bundles made before
+    the response content was part of a release are verified with; the manifest carries both,
+    so a signed manifest covers the response files too."""
+    payload = json.dumps(documents, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def counts(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Counts of the lexicon's terms; context words are counted apart."""
     terms = lexicon_records(records)

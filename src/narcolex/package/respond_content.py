@@ -178,6 +178,29 @@ def bundled() -> RespondContent:
     return load()
 
 
+# The response content as a release stores it and a bundle carries it: document key -> file.
+FILES: dict[str, str] = {
+    "help": "respond-help.json",
+    "legal_grounds": "respond-legal-grounds.json",
+    "interventions": "respond-interventions.json",
+}
+
+
+def from_documents(docs: dict[str, Any]) -> RespondContent:
+    """The content of a release (its snapshot's `respond` documents), checked as on load."""
+    raw = {"help": docs.get("help"), "legal": docs.get("legal_grounds"),
+           "interventions": docs.get("interventions")}  # fmt: skip
+    try:
+        content = RespondContent.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise ContentError("released response content is invalid:\n" + "\n".join(lines)) from None
+    problems = _check_refs(content)
+    if problems:
+        raise ContentError("released response content is invalid:\n" + "\n".join(problems))
+    return content
+
+
 def as_documents(c: RespondContent | None = None) -> dict[str, Any]:
     """The content as JSON-ready documents (for release bundles and the API)."""
     c = c or bundled()

@@ -49,11 +49,20 @@ async def error_page(request: Request, status: int, detail: str = "") -> Respons
 
 def install(app: FastAPI) -> None:
     """Add the pages, their static files, sessions and HTML error pages to the API's app."""
-    from narcolex.web.routes import account, admin, analysis, contribute, pages, releases, review
+    from narcolex.web.routes import (
+        account,
+        admin,
+        analysis,
+        contribute,
+        pages,
+        releases,
+        respond,
+        review,
+    )
 
     sessions = SessionStore(app.state.narcolex.dbs)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for module in (pages, account, contribute, review, releases, admin, analysis):
+    for module in (pages, account, contribute, review, releases, admin, analysis, respond):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -96,6 +96,7 @@ def import_bundle(
             notes=f"Imported from bundle of release {manifest.get('version')}.",
             actor=actor,
             version=version,
+            respond=bundle.respond,  # the bundle's own (checked in verify), not the files here
         )
         return {"release": rel.version, "content_sha256": rel.content_sha256,
                 "terms": len(terms), "matches_manifest": rel.content_sha256 == digest,

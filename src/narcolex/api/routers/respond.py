@@ -16,8 +16,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from narcolex.api.deps import Actor, State, require
+from narcolex.api.deps import Actor, AppState, State, require
 from narcolex.api.problems import ApiProblem, responses
+from narcolex.package.respond_content import RespondContent
 
 router = APIRouter(prefix="/v1", tags=["respond"])
 MAX_FINDINGS = 1000
@@ -79,15 +80,27 @@ def _pairs(body: FindingsIn) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     return list(pair(body.findings, posts, verdicts))
 
 
-@router.get("/help", responses=responses(422))
+def released_content(app: AppState, version: int | None) -> RespondContent:
+    """The response content of release `version` (default: the latest, which the service
+    scans with); the installed files while the database has no release."""
+    from narcolex.workflow.releases import released_respond_content
+
+    with app.dbs.read() as s:
+        return released_respond_content(s, version)
+
+
+@router.get("/help", responses=responses(404, 422))
 def help_(
+    app: State,
     country: Annotated[str, Query(min_length=2, max_length=2)],
     lang: Annotated[str | None, Query(min_length=2, max_length=3)] = None,
+    release: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, Any]:
-    """The help message in `lang` (English when missing) and the country's sourced resources."""
+    """The help message in `lang` (English when missing) and the country's sourced resources,
+    as released in `release` (default: the latest release)."""
     from narcolex.respond.help import resources
 
-    return resources(country, lang).to_dict()
+    return resources(country, lang, released_content(app, release)).to_dict()
 
 
 @router.get("/respond/intervention", responses=responses(422, 503))
@@ -100,15 +113,19 @@ def intervention_(
     """Whether a search for `q` should show the help message, and the message."""
     from narcolex.respond.help import intervention
 
-    return intervention(q, country, lang, scanner=app.scanners.get()).to_dict()
+    content = released_content(app, None)
+    return intervention(q, country, lang, scanner=app.scanners.get(), content=content).to_dict()
 
 
-@router.get("/respond/interventions", responses=responses())
-def intervention_map_() -> dict[str, Any]:
-    """The whole search-intervention map (messages, groups, resources per country)."""
+@router.get("/respond/interventions", responses=responses(404))
+def intervention_map_(
+    app: State, release: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
+) -> dict[str, Any]:
+    """The whole search-intervention map (messages, groups, resources per country), as
+    released in `release` (default: the latest release)."""
     from narcolex.respond.help import intervention_map
 
-    return intervention_map()
+    return intervention_map(released_content(app, release))
 
 
 @router.post("/respond/statements", responses=responses(401, 403, 422))

@@ -50,14 +50,19 @@ async def help_page(
     lang: Annotated[str | None, Query(max_length=3)] = None,
 ) -> HTMLResponse:
     """Open to everyone: a young person looking for help must not meet a login."""
-    from narcolex.package.respond_content import bundled
     from narcolex.respond.help import resources
+    from narcolex.workflow.releases import released_respond_content
 
-    countries = sorted(bundled().help.countries.items(), key=lambda kv: kv[1].name)
+    def released() -> Any:
+        with p.app.dbs.read() as s:
+            return released_respond_content(s)
+
+    content = await run_in_threadpool(released)  # as released, like /v1/help
+    countries = sorted(content.help.countries.items(), key=lambda kv: kv[1].name)
     answer, error = None, None
     if country:
         try:
-            answer = resources(country, lang or p.lang)
+            answer = resources(country, lang or p.lang, content)
         except NarcolexError as exc:
             error = str(exc)
     return render(

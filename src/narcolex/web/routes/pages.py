@@ -3,6 +3,7 @@ Try page that scans one post and marks the matched spans in place."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -23,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Page, Depends(page)]
 MAX_TRY_CHARS = 5000
 PAGE_SIZE = 50
+TRY_ID = "try-1"
 
 
 def _home_data(p: Page) -> dict[str, Any]:
@@ -155,6 +157,10 @@ async def try_post(p: Viewer, form: Annotated[Any, Depends(checked_form)]) -> HT
     with p.app.dbs.read() as s:
         labels = queries.code_labels(s, list(finding.substances), p.lang)
     result = {"finding": finding, "pieces": pieces(text, spans), "labels": labels}
+    # for "Prepare a notice": the finding and its post, as `narcolex respond` reads them
+    result["finding_json"] = json.dumps(finding.with_id(TRY_ID).to_dict(), ensure_ascii=False)
+    result["post_json"] = json.dumps({"id": TRY_ID, "text": text, "lang": lang or None},
+                                     ensure_ascii=False)  # fmt: skip
     partial = p.request.headers.get("hx-request") == "true"
     template = "try_result.html" if partial else "try.html"
     return render(p, template, text=text, lang=lang, result=result, taxonomy=taxonomy)
