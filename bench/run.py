@@ -90,9 +90,11 @@ LEET_CODE = {"O": "0", "I": "1", "E": "3", "A": "4", "S": "5", "T": "7", "B": "8
 
 def _leet_code(w: str, rng: random.Random) -> str:
     """One letter of a code written as the digit that looks like it ("4-F4", "2C-8")."""
-    idx = [i for i, c in enumerate(w) if c in LEET_CODE]
+    idx = [i for i, c in enumerate(w) if c.upper() in LEET_CODE]
+    if not idx:
+        return w
     i = rng.choice(idx)
-    return w[:i] + LEET_CODE[w[i]] + w[i + 1 :]
+    return w[:i] + LEET_CODE[w[i].upper()] + w[i + 1 :]
 
 
 def _leet(w: str, rng: random.Random) -> str:
