@@ -51,6 +51,7 @@ ROUTES: list[tuple[str, str, dict, set[str]]] = [
     ("GET", "/v1/users", {}, ADMIN),
     ("POST", "/v1/users", {"json": {"name": "new-reader", "role": "reader"}}, ADMIN),
     ("POST", "/v1/users/nobody/disable", {}, ADMIN),
+    ("POST", "/v1/users/nobody/role", {"json": {"role": "reader"}}, ADMIN),
     ("GET", "/v1/tokens", {}, ADMIN),
     ("POST", "/v1/users/nobody/tokens", {}, ADMIN),
     ("POST", "/v1/tokens/9999/revoke", {}, ADMIN),

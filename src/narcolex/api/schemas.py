@@ -198,6 +198,11 @@ class UserIn(BaseModel):
     country: str | None = Field(default=None, max_length=2)
 
 
+class RoleIn(BaseModel):
+    role: str = Field(json_schema_extra={"enum": ["admin", "curator", "contributor", "reader"]})
+    country: str | None = Field(default=None, max_length=2)
+
+
 class UserOut(BaseModel):
     name: str
     role: str

@@ -78,6 +78,23 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     print_table(table)
 
 
+@user_app.command("role")
+def user_role(
+    name: str,
+    role: str,
+    actor: AsUser,
+    country: Annotated[str | None, typer.Option(help="Contributor's country (ISO 3166).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change a user's role (admins only; the last admin stays admin)."""
+    from narcolex.workflow.users import set_role
+
+    with writing(db) as s:
+        u = set_role(s, name, role, country, actor=actor)
+        changed = f"{u.name} is now {u.role}{' (' + u.country + ')' if u.country else ''}"
+    out.print(safe(changed))
+
+
 @user_app.command("disable")
 def user_disable(name: str, actor: AsUser, db: DbOption = None) -> None:
     """Disable a user and revoke their tokens (admins only)."""

@@ -112,5 +112,30 @@ def disable_user(session: Session, name: str, actor: str = SYSTEM) -> User:
     return user
 
 
+def set_role(
+    session: Session, name: str, role: str, country: str | None = None, actor: str = SYSTEM
+) -> User:
+    """Change a user's role (admins only): a contributor is bound to a country (kept, or given
+    here); the last active admin keeps the role; an admin cannot change their own role, so
+    that no admin demotes themselves by accident. Tokens keep working, with the new role's
+    permissions once the API's token cache has let the old entry go (two seconds)."""
+    admin = acting_user(session, actor, ADMIN_ROLES)
+    role = taxonomy.validate_role(role)
+    user = get_user(session, name)
+    if user.name == admin.name:
+        raise PermissionDenied("an admin cannot change their own role; ask another admin")
+    if user.role == "admin" and role != "admin" and user.active and _active_admins(session) <= 1:
+        raise PermissionDenied(f"{name!r} is the last active admin; add another admin first")
+    cc = taxonomy.validate_country(country) if country else user.country
+    if role == "contributor" and not cc:
+        raise NarcolexError("a contributor is bound to one country: give --country CC")
+    before = user.role
+    user.role, user.country = role, cc
+    session.flush()
+    audit.record(session, admin.name, "user.role", "user", user.id, name=user.name,
+                 before=before, role=role, country=cc)  # fmt: skip
+    return user
+
+
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"

@@ -15,6 +15,7 @@ from narcolex.api.schemas import (
     Cursor,
     Id,
     Limit,
+    RoleIn,
     TokenInfo,
     TokenOut,
     TokenPage,
@@ -52,6 +53,16 @@ def add_user(body: UserIn, app: State, actor: Admin) -> dict[str, Any]:
     assert actor.name is not None
     with app.dbs.writer.transaction() as s:
         return _user(users.add_user(s, body.name, body.role, body.country, actor=actor.name))
+
+
+@router.post(
+    "/users/{name}/role", response_model=UserOut, responses=responses(401, 403, 404, 422, 429)
+)
+def set_role(name: str, body: RoleIn, app: State, actor: Admin) -> dict[str, Any]:
+    """Change a user's role (a contributor needs a country; the last admin stays admin)."""
+    assert actor.name is not None
+    with app.dbs.writer.transaction() as s:
+        return _user(users.set_role(s, name, body.role, body.country, actor=actor.name))
 
 
 @router.post(
