@@ -191,6 +191,16 @@ def test_an_innocent_phrase_cancels_the_term() -> None:
     assert s.scan("snow 2g 80e dm me").matches
 
 
+def test_an_innocent_phrase_cancels_every_reading_of_the_span() -> None:
+    # The English entry knows "weed killer"; a Norwegian entry of the same spelling does not:
+    # the post still wrote "weed killer", so neither reading counts.
+    en = LexiconTerm(98, "weed", "en", "slang", ("cannabis",), "medium", innocent=("weed killer",))
+    no = LexiconTerm(99, "weed", "no", "slang", ("cannabis",), "medium")
+    s = Scanner.from_lexicon(Lexicon(terms=(en, no), version="innocent"))
+    assert not s.scan("Weed killer 5 L concentrate, 12.99 EUR, free delivery").matches
+    assert s.scan("weed 5g 40e dm me").matches
+
+
 def test_innocent_phrases_travel_from_content_to_the_lexicon(tmp_path: Path) -> None:
     root = write_content(
         tmp_path / "c",

@@ -202,16 +202,11 @@ class Scanner:
         return out
 
     def _without_innocent(self, text: str, raw: list[RawMatch]) -> list[RawMatch]:
-        """Matches with the readings whose innocent phrase surrounds them taken away ("snow
-        shovel", "crack repair kit"): a match with no reading left is no match."""
-        out = []
-        for r in raw:
-            keep = tuple(i for i in r.terms if not self._inside_innocent(text, r, i))
-            if keep == r.terms:
-                out.append(r)
-            elif keep:
-                out.append(RawMatch(r.start, r.end, keep, r.emoji))
-        return out
+        """Matches inside an innocent phrase of one of their readings taken away ("snow
+        shovel", "crack repair kit"): the phrase is what the post wrote, so it cancels every
+        reading of the span, whichever language's entry lists it ("weed killer" is no Norwegian
+        weed either)."""
+        return [r for r in raw if not any(self._inside_innocent(text, r, i) for i in r.terms)]
 
     def _inside_innocent(self, text: str, r: RawMatch, i: int) -> bool:
         phrases = self._terms[i].innocent
