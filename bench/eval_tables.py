@@ -1,8 +1,8 @@
-"""Both evaluation tables of the README in one command: `python bench/eval_tables.py`.
+"""The evaluation tables of the README in one command: `python bench/eval_tables.py`.
 
-The development set (bench/dev_eval.py, read from ../shared/data/dev at run time) and the
-social-media quotes (bench/social_eval.py, bench/data/social_quotes.jsonl), per file and per
-language.
+The development set (bench/dev_eval.py, read from ../shared/data/dev at run time), the
+social-media quotes (bench/social_eval.py, bench/data/social_quotes.jsonl) and the legal-goods
+listings (bench/legal_goods_eval.py, bench/data/legal_goods.jsonl), per file and per language.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    for script in ("dev_eval.py", "social_eval.py"):
+    for script in ("dev_eval.py", "social_eval.py", "legal_goods_eval.py"):
         print(
             f"$ python bench/{script} {' '.join(sys.argv[1:2]) if script == 'dev_eval.py' else ''}"
         )
