@@ -161,3 +161,24 @@ def test_cli_clean_content_exits_zero(tmp_path: Path):
 def test_bundled_content_is_clean():
     """The shipped package passes every rule (issue 18): the test suite runs `kb lint`."""
     assert [str(p) for p in lint(load_content())] == []
+
+
+def test_context_words_are_checked_like_terms(tmp_path: Path):
+    """Context words ship in releases, so their citations meet the same rules as terms'."""
+    context = {"term": "arrested", "kind": "phrase", "denotes": ["context.report"],
+               "ambiguity": "high", "confidence": "medium"}  # fmt: skip
+    content = _content(tmp_path, [_term("blow", ["dict-entry"])], [POLICE])
+    root = Path(content.root)
+    (root / "context").mkdir()
+
+    def with_context(sources: list[str]):
+        doc = {"lang": "en", "terms": [{**context, "sources": sources}]}
+        (root / "context" / "en.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+        return load_content(root)
+
+    assert _rules(lint(with_context(["dict-home"]))) == [
+        ("home-page", "terms[0] ('arrested')"),
+        ("unlocatable-source", "source 'police-report'"),
+    ]
+    # a context word's locator makes a source without URL findable
+    assert lint(with_context(["police-report#p. 2"])) == []

@@ -88,8 +88,13 @@ def _where(t: ContentTerm) -> str:
     return f"terms[{t.index}] ({t.entry.term!r})"
 
 
+def _entries(content: Content) -> tuple[ContentTerm, ...]:
+    """Terms and context words: both are released and both cite sources."""
+    return (*content.terms, *content.context)
+
+
 def _validated(content: Content) -> Iterator[ContentTerm]:
-    return (t for t in content.terms if t.entry.effective_status == "validated")
+    return (t for t in _entries(content) if t.entry.effective_status == "validated")
 
 
 def check_references(content: Content) -> Iterator[Problem]:
@@ -120,7 +125,7 @@ def check_sources(content: Content) -> Iterator[Problem]:
     located: set[str] = set()
     cited_by_proposed: set[str] = set()
     cited_by_validated: set[str] = set()
-    for t in content.terms:
+    for t in _entries(content):
         validated = t.entry.effective_status == "validated"
         for ref in (*t.entry.sources, *(r for i in t.entry.innocent for r in i.sources)):
             (cited_by_validated if validated else cited_by_proposed).add(source_id(ref))
