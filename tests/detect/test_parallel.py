@@ -79,3 +79,25 @@ def test_forked_helpers_scan_with_the_callers_scanner_without_rebuilding_it(
         scanner.scan(t) for t in items
     ]
     assert _BUILT.value == 0
+
+
+def test_an_error_that_cannot_be_pickled_still_reaches_the_caller(
+    scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper's results are sent by a thread of their own; an error it cannot pickle must
+    still stop scan_many (with the error's text), not leave the caller waiting."""
+
+    class Local(Exception):  # a class inside a function cannot be pickled
+        pass
+
+    scan_item = Scanner.scan_item
+
+    def failing(self: Scanner, item: object) -> object:
+        if item == "boom":
+            raise Local("the post that failed")
+        return scan_item(self, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Scanner, "scan_item", failing)
+    items = ["weed 5g", "hello", "boom"] + ["hello"] * 300  # in the first batch: a helper's
+    with pytest.raises(RuntimeError, match="the post that failed"):
+        list(scanner.scan_many(items, workers=2, chunksize=8))
