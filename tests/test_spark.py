@@ -115,3 +115,31 @@ def test_cli_spark_scan_parquet(spark: SparkSession, tmp_path: Path) -> None:
     want = [scanner.scan_item(p).to_dict() for p in posts]  # the lang column is used
     assert sorted(table.to_pylist(), key=lambda r: int(r["id"])) == want
     assert not spark.sparkContext._jsc.sc().isStopped()  # the caller's session keeps running
+
+
+def test_python_workers_keep_the_compiled_release_between_jobs(
+    spark: SparkSession, data: list, bundled: dict[str, dict]
+) -> None:
+    """Compiling the bundled release takes seconds: a Python worker builds its scanner on its
+    first task and finds it cached on later ones (Spark reuses its Python workers), so a
+    second job compiles nothing."""
+    import narcolex.spark as narcolex_spark
+
+    key, _ = narcolex_spark._release_payload(None)
+
+    def probe(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import os
+
+        from narcolex import spark as in_worker
+
+        for _ in batches:
+            pass
+        yield pa.RecordBatch.from_pylist(
+            [{"pid": os.getpid(), "cached": key in in_worker._SCANNERS}]
+        )
+
+    df = spark.createDataFrame(data, "id string, text string, lang string")
+    assert len(scan_dataframe(df).collect()) == len(data)  # a job after the `bundled` one
+    probed = df.mapInArrow(probe, "pid bigint, cached boolean").collect()
+    assert len(probed) == df.rdd.getNumPartitions() == 2
+    assert all(r["cached"] for r in probed), probed

@@ -1,0 +1,103 @@
+"""scan_many in several processes: the same findings as one process on the bench corpora, and
+helpers that start scanning at once (forked with the caller's compiled scanner)."""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing as mp
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from narcolex.detect.engine import Scanner
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _bench_module(name: str) -> ModuleType:
+    """bench/<name>.py as a module (the corpus generators of the speed benchmarks)."""
+    if str(BENCH) not in sys.path:  # traffic.py imports run.py as `run`
+        sys.path.append(str(BENCH))
+    spec = importlib.util.spec_from_file_location(f"narcolex_bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def evasion_corpus() -> tuple[Scanner, list[str]]:
+    """bench/run.py's evasion corpus (1,000 posts, one in five obfuscated) and its scanner."""
+    run = _bench_module("run")
+    rng = random.Random(run.SEED)
+    lexicon = run.make_lexicon(rng)
+    planted, clean = run.make_corpus(rng, lexicon, 1000)
+    texts = [p[0] for p in planted] + clean
+    random.Random(run.SEED).shuffle(texts)
+    return Scanner.from_lexicon(lexicon), texts
+
+
+def test_two_workers_find_what_one_process_finds_on_the_bench_corpora(
+    default_scanner: Scanner, evasion_corpus: tuple[Scanner, list[str]]
+) -> None:
+    traffic = _bench_module("traffic")
+    generated = traffic.generated_traffic(default_scanner.lexicon, 800, random.Random(1))
+    for scanner, texts in ((default_scanner, generated), evasion_corpus):
+        alone = [scanner.scan(t) for t in texts]
+        assert sum(bool(f.matches) for f in alone) > len(texts) // 10  # not only clean posts
+        assert list(scanner.scan_many(texts, workers=2, chunksize=50)) == alone
+    items = [{"id": str(i), "text": t} for i, t in enumerate(generated)]
+    rows = [f.to_dict() for f in default_scanner.scan_many(items, workers=2, chunksize=64)]
+    assert rows == [f.to_dict() for f in default_scanner.scan_many(items)]
+
+
+_BUILT = mp.get_context("fork").Value("i", 0) if "fork" in mp.get_all_start_methods() else None
+
+
+@pytest.mark.skipif(_BUILT is None, reason="helpers are forked only where fork exists")
+def test_forked_helpers_scan_with_the_callers_scanner_without_rebuilding_it(
+    scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper that rebuilt the scanner from its lexicon would hash and compile the whole
+    release before its first post (0.3 s for the bundled one): the cost that kept two workers
+    from beating one on short runs."""
+    assert _BUILT is not None
+    init = Scanner.__init__
+
+    def counting_init(self: Scanner, *args: object, **kwargs: object) -> None:
+        with _BUILT.get_lock():
+            _BUILT.value += 1
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Scanner, "__init__", counting_init)
+    _BUILT.value = 0
+    items = ["cocaine 80€ dm me", "hello there", "weed 5g"] * 200
+    assert list(scanner.scan_many(items, workers=3, chunksize=16)) == [
+        scanner.scan(t) for t in items
+    ]
+    assert _BUILT.value == 0
+
+
+def test_an_error_that_cannot_be_pickled_still_reaches_the_caller(
+    scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper's results are sent by a thread of their own; an error it cannot pickle must
+    still stop scan_many (with the error's text), not leave the caller waiting."""
+
+    class Local(Exception):  # a class inside a function cannot be pickled
+        pass
+
+    scan_item = Scanner.scan_item
+
+    def failing(self: Scanner, item: object) -> object:
+        if item == "boom":
+            raise Local("the post that failed")
+        return scan_item(self, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Scanner, "scan_item", failing)
+    items = ["weed 5g", "hello", "boom"] + ["hello"] * 300  # in the first batch: a helper's
+    with pytest.raises(RuntimeError, match="the post that failed"):
+        list(scanner.scan_many(items, workers=2, chunksize=8))
