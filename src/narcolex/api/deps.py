@@ -75,6 +75,13 @@ def state(request: Request) -> AppState:
     return request.app.state.narcolex
 
 
+async def _state(request: Request) -> AppState:
+    """`state` as a dependency. It is async because FastAPI runs a plain `def` dependency in
+    the thread pool: a thread hop per request that, under load, waits for the GIL (the event
+    loop holds it for up to the 5 ms switch interval) and cost more than the scan itself."""
+    return request.app.state.narcolex
+
+
 _bearer = HTTPBearer(auto_error=False, description="An API token (`narcolex token create`).")
 
 
@@ -173,4 +180,4 @@ def require(permission: str) -> Callable[..., Actor]:
     return check
 
 
-State = Annotated[AppState, Depends(state)]
+State = Annotated[AppState, Depends(_state)]
