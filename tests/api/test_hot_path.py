@@ -1,6 +1,7 @@
 """What keeps a scan request cheap (bench/http_load.py measures it; these pin the causes):
 no thread-pool hop on the scan and health routes, the page middleware skipped on API paths,
-and the long-lived heap frozen out of the garbage collector after a scanner is loaded."""
+the long-lived heap frozen out of the garbage collector after a scanner is loaded, and one
+database look (not one per waiting request) when a cached token or the release check is due."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from narcolex.api.database import open_databases
+from narcolex.api.deps import Actor, TokenCache
 from narcolex.api.routers import health, scan
 from narcolex.api.scanning import ScannerCache, settle_heap
+from narcolex.errors import PermissionDenied
 from narcolex.store.engine import open_db
 from narcolex.web import PagesOnly
 from narcolex.workflow.setup import initialise
@@ -106,6 +109,78 @@ def test_loading_a_scanner_freezes_the_heap(db_url: str, mini_content: Any) -> N
         assert cache.refresh() is False  # same release: no rebuild, no second collection
         assert gc.get_freeze_count() == frozen
         assert cache.get().scan("hello").verdict == "clean"
+    finally:
+        gc.unfreeze()
+        dbs.dispose()
+
+
+def test_an_expired_token_is_looked_up_once_for_all_waiting_requests() -> None:
+    cache = TokenCache(ttl=60)
+    calls: list[str] = []
+
+    async def lookup() -> Actor:
+        calls.append("lookup")
+        await asyncio.sleep(0.05)  # the thread-pool database query
+        return Actor("platform", "reader")
+
+    async def burst() -> list[Actor]:
+        return await asyncio.gather(*(cache.fetch("nlx_secret", lookup) for _ in range(20)))
+
+    assert asyncio.run(burst()) == [Actor("platform", "reader")] * 20
+    assert calls == ["lookup"]
+    assert cache.get("nlx_secret") == Actor("platform", "reader")
+    cache.clear()  # a revocation in this worker
+    assert cache.get("nlx_secret") is None
+
+
+def test_a_failed_token_lookup_fails_every_waiter_and_is_not_kept() -> None:
+    cache = TokenCache(ttl=60)
+
+    async def denied() -> Actor:
+        await asyncio.sleep(0.01)
+        raise PermissionDenied("invalid or revoked token")
+
+    async def burst() -> list[object]:
+        return await asyncio.gather(
+            *(cache.fetch("nlx_bad", denied) for _ in range(5)), return_exceptions=True
+        )
+
+    assert all(isinstance(r, PermissionDenied) for r in asyncio.run(burst()))
+    assert cache.get("nlx_bad") is None
+
+    async def allowed() -> Actor:
+        return Actor("again", "reader")
+
+    assert asyncio.run(cache.fetch("nlx_bad", allowed)) == Actor("again", "reader")
+
+
+@pytest.mark.db
+def test_one_request_looks_for_a_new_release_while_the_others_scan(
+    db_url: str, mini_content: Any
+) -> None:
+    db = open_db(db_url)
+    initialise(db, content_root=mini_content)
+    db.dispose()
+    dbs = open_databases(db_url)
+    try:
+        cache = ScannerCache(dbs, check_seconds=3600)
+        assert cache.refresh()
+        loaded = cache.get()
+        cache.check_seconds = 0  # every call is due for a look
+        looks: list[int] = []
+        real_get = cache.get
+
+        def counted_get() -> Any:
+            looks.append(1)
+            return real_get()
+
+        cache.get = counted_get  # type: ignore[method-assign]
+
+        async def burst() -> list[Any]:
+            return await asyncio.gather(*(cache.current() for _ in range(20)))
+
+        assert asyncio.run(burst()) == [loaded] * 20
+        assert len(looks) == 1
     finally:
         gc.unfreeze()
         dbs.dispose()

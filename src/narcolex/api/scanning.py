@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from narcolex.api.database import Databases
@@ -39,6 +40,7 @@ class ScannerCache:
         self._sha: str | None = None
         self.version: int | None = None
         self._checked = 0.0
+        self._looking = False
         self._build_lock = threading.Lock()
 
     @property
@@ -58,10 +60,21 @@ class ScannerCache:
             ).first()
         return (int(row[0]), str(row[1])) if row else None
 
-    def due(self) -> bool:
-        """Whether the next `get` will look at the database (callers on the event loop then
-        call it in a thread)."""
-        return self._scanner is None or time.monotonic() - self._checked >= self.check_seconds
+    async def current(self) -> Scanner:
+        """`get()` for callers on the event loop: the loaded scanner at once, except for one
+        caller per `check_seconds`, which looks for a newer release in a thread. Requests
+        arriving meanwhile keep the loaded scanner instead of each hopping to a thread to run
+        the same query (when a check fell due under load, a worker's whole queue did)."""
+        scanner = self._scanner
+        if scanner is not None and (
+            self._looking or time.monotonic() - self._checked < self.check_seconds
+        ):
+            return scanner
+        self._looking = True
+        try:
+            return await run_in_threadpool(self.get)
+        finally:
+            self._looking = False
 
     def get(self) -> Scanner:
         """The scanner for the newest release (checked at most every `check_seconds`)."""

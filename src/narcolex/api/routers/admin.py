@@ -61,7 +61,9 @@ def disable_user(name: str, app: State, actor: Admin) -> dict[str, Any]:
     """Disable a user and revoke their tokens."""
     assert actor.name is not None
     with app.dbs.writer.transaction() as s:
-        return _user(users.disable_user(s, name, actor=actor.name))
+        out = _user(users.disable_user(s, name, actor=actor.name))
+    app.tokens.clear()  # this worker at once; the others within the token cache time
+    return out
 
 
 @router.get("/tokens", response_model=TokenPage, responses=responses(401, 403, 422, 429))
@@ -109,13 +111,15 @@ def revoke_token(token_id: Id, app: State, actor: Admin) -> dict[str, Any]:
     with app.dbs.writer.transaction() as s:
         t = tokens.revoke_token(s, token_id, actor=actor.name)
         owner = s.get(User, t.user_id)
-        return {
+        out = {
             "id": t.id,
             "user": owner.name if owner else "",
             "prefix": t.prefix,
             "created_at": t.created_at.isoformat(timespec="seconds"),
             "revoked_at": t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else None,
         }
+    app.tokens.clear()  # this worker at once; the others within the token cache time
+    return out
 
 
 def _when(value: str | None, name: str) -> datetime | None:
