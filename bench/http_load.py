@@ -87,6 +87,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def sockets_per_child(root: int) -> dict[int, int]:
+    """Open sockets of each child process of `root` (Linux /proc; empty elsewhere): the
+    difference before and after connecting says how the connections split over the workers."""
+    out: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = entry.read_text()
+            if int(raw[raw.rindex(")") + 2 :].split()[1]) != root:
+                continue
+            fds = list((entry.parent / "fd").iterdir())
+        except OSError:
+            continue
+        out[int(entry.parent.name)] = sum(
+            1 for fd in fds if os.path.exists(fd) and os.readlink(fd).startswith("socket:")
+        )
+    return out
+
+
 def tree_cpu(root: int) -> float:
     """CPU seconds (user + system) used so far by process `root` and its descendants (Linux
     /proc; 0.0 elsewhere)."""
@@ -171,7 +189,12 @@ def _scan(client: httpx.AsyncClient, doc: dict) -> httpx.Request:
 
 
 async def load(
-    url: str, token: str, posts: list[str], args: argparse.Namespace, server: int
+    url: str,
+    token: str,
+    posts: list[str],
+    warm: list[str],
+    args: argparse.Namespace,
+    server: int,
 ) -> dict:
     headers = {"Authorization": f"Bearer {token}"}
     # One httpx client per connection: httpcore's pool looks at every connection of a pool on
@@ -198,16 +221,31 @@ async def load(
         rng = random.Random(SEED)
         queries = ["koks", "gras", "weed", "coke", "mdma", "kokain", "molly", "snow", "ket", "h"]
         searches = [search(rng.choice(queries)) for _ in range(args.search)]
-        # Warm-up, not counted: all 32 connections open (spread over the workers), and every
-        # worker has seen the post mix, batches and searches once.
-        await drive(c, [_scan(client, {"text": posts[-1 - i]}) for i in range(320)], 32)
-        await drive(c, [batch(-1 - i) for i in range(8)], 4)
+        # Connections are opened one after another: opened all at once, whichever worker
+        # wakes first accepts most of them (splits of 30:2 were seen), and a closed loop then
+        # measures one busy worker beside an idle one.
+        before = sockets_per_child(server)
+        for _ in range(CONNECTIONS):
+            opener = c.get_nowait()
+            await opener.get("/healthz")
+            c.put_nowait(opener)
+        after = sockets_per_child(server)
+        split = sorted((n - before.get(pid, 0) for pid, n in after.items()), reverse=True)
+        # Warm-up, not counted, on other posts of the same mix: every worker has loaded what
+        # a scan loads on first use (the word-frequency table of each language it meets costs
+        # 0.1-0.5 s, once per process), and has seen batches and searches.
+        w = len(warm) // 100
+        await drive(c, [_scan(client, {"text": t}) for t in warm[:320]], 32)
+        await drive(
+            c, [_scan(client, {"items": [{"text": t} for t in warm[i::w]]}) for i in range(w)], 4
+        )
         await drive(c, [search(q) for q in queries * 6], 32)
         gc.collect()
         return {
             "single scan": await drive(c, singles, 32, server),
             "batch scan (100 posts)": await drive(c, batches, 4, server),
             "term search": await drive(c, searches, 32, server),
+            "split": [n for n in split if n > 0],
         }
 
 
@@ -239,11 +277,13 @@ def table(
     args: argparse.Namespace,
     load: tuple[float, float],
 ) -> str:
+    split = results.get("split", [])
     lines = [
         f"`python bench/http_load.py --workers {args.workers}` on {platform.machine()} with "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite, bundled package "
         f"(load generator on the same machine; 1-minute load average {load[0]:.1f} before the "
-        f"HTTP runs, {load[1]:.1f} after).",
+        f"HTTP runs, {load[1]:.1f} after; the {CONNECTIONS} connections split "
+        f"{':'.join(map(str, split)) or 'unknown'} over the workers).",
         "",
         "| scenario | clients | requests | errors | requests/s | posts/s | p50 ms | p95 ms | "
         "p99 ms | server CPU µs/req | client CPU µs/req |",
@@ -251,6 +291,8 @@ def table(
     ]
     clients = {"single scan": 32, "batch scan (100 posts)": 4, "term search": 32}
     for name, r in results.items():
+        if name not in clients:
+            continue
         posts = r["rps"] * (100 if name.startswith("batch") else 1)
         posts_cell = f"{posts:,.0f}" if "scan" in name else ""
         lines.append(
@@ -301,6 +343,7 @@ def main() -> None:
             scanner = Scanner(lexicon_of(latest(s)))
         db.dispose()
         posts = make_posts(scanner, 10_000, random.Random(SEED))
+        warm = make_posts(scanner, 3_000, random.Random(SEED + 1))
 
         port = free_port()
         env = {**os.environ, "NARCOLEX_DATABASE_URL": url_db}
@@ -327,7 +370,7 @@ def main() -> None:
             before = os.getloadavg()[0]
             gc.freeze()  # the scanner and the posts: no collection walks them while measuring
             with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-                results = runner.run(load(base, secret, posts, args, server.pid))
+                results = runner.run(load(base, secret, posts, warm, args, server.pid))
             machine = (before, os.getloadavg()[0])
         finally:
             server.terminate()
