@@ -172,3 +172,18 @@ def test_disabling_a_user_takes_effect_within_the_token_cache_time(server: Serve
         assert time.monotonic() - started < 5, "a disabled user kept access beyond the cache time"
         time.sleep(0.2)
     assert temp.get("/v1/releases").status_code == 401
+
+
+def test_revoking_a_token_takes_effect_at_once_in_the_worker_that_revoked_it(
+    server: Server,
+) -> None:
+    # The fixture's server has one worker: the revoke clears its token cache, so the very
+    # next request is refused (other workers: within the token cache time, test above).
+    admin = server.client("admin")
+    assert admin.post("/v1/users", json={"name": "temp2", "role": "reader"}).status_code == 201
+    made = admin.post("/v1/users/temp2/tokens").json()
+    temp = server.client()
+    temp.headers["Authorization"] = f"Bearer {made['token']}"
+    assert temp.get("/v1/releases").status_code == 200  # now cached as valid
+    assert admin.post(f"/v1/tokens/{made['id']}/revoke").status_code == 200
+    assert temp.get("/v1/releases").status_code == 401

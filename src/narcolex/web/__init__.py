@@ -17,7 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from narcolex import errors
 from narcolex.api.problems import ApiProblem, status_of
@@ -47,6 +49,25 @@ async def error_page(request: Request, status: int, detail: str = "") -> Respons
     return render(p, template, status=status, detail=detail, status_code=status)
 
 
+class PagesOnly:
+    """Pure ASGI middleware that runs a `call_next`-style `dispatch` for page paths only.
+
+    Starlette's BaseHTTPMiddleware costs a task group and memory streams per request; the
+    /v1 routes, health checks and static files need none of the session, language or
+    security-header work, so they go straight to the app and do not pay for it."""
+
+    def __init__(self, app: ASGIApp, dispatch: Callable[..., Awaitable[Response]]) -> None:
+        self.app = app
+        self.pages = BaseHTTPMiddleware(app, dispatch=dispatch)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and is_web(path) and not path.startswith("/static/"):
+            await self.pages(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     """Add the pages, their static files, sessions and HTML error pages to the API's app."""
     from narcolex.web.routes import (
@@ -65,12 +86,9 @@ def install(app: FastAPI) -> None:
     for module in (pages, account, contribute, review, releases, admin, analysis, respond):
         app.include_router(module.router)
 
-    @app.middleware("http")
     async def web_session(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if not is_web(request.url.path) or request.url.path.startswith("/static/"):
-            return await call_next(request)
         data = await run_in_threadpool(sessions.load, request)
         before = dict(data)
         chosen = request.query_params.get("lang")
@@ -84,6 +102,8 @@ def install(app: FastAPI) -> None:
             response.headers.setdefault(name, value)
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    app.add_middleware(PagesOnly, dispatch=web_session)
 
     @app.exception_handler(PageError)
     async def _page_error(request: Request, exc: PageError) -> Response:

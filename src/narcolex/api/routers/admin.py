@@ -62,7 +62,9 @@ def set_role(name: str, body: RoleIn, app: State, actor: Admin) -> dict[str, Any
     """Change a user's role (a contributor needs a country; the last admin stays admin)."""
     assert actor.name is not None
     with app.dbs.writer.transaction() as s:
-        return _user(users.set_role(s, name, body.role, body.country, actor=actor.name))
+        out = _user(users.set_role(s, name, body.role, body.country, actor=actor.name))
+    app.tokens.clear()  # a demoted admin loses the rights at once in this worker
+    return out
 
 
 @router.post(
@@ -72,7 +74,9 @@ def disable_user(name: str, app: State, actor: Admin) -> dict[str, Any]:
     """Disable a user and revoke their tokens."""
     assert actor.name is not None
     with app.dbs.writer.transaction() as s:
-        return _user(users.disable_user(s, name, actor=actor.name))
+        out = _user(users.disable_user(s, name, actor=actor.name))
+    app.tokens.clear()  # this worker at once; the others within the token cache time
+    return out
 
 
 @router.get("/tokens", response_model=TokenPage, responses=responses(401, 403, 422, 429))
@@ -120,13 +124,15 @@ def revoke_token(token_id: Id, app: State, actor: Admin) -> dict[str, Any]:
     with app.dbs.writer.transaction() as s:
         t = tokens.revoke_token(s, token_id, actor=actor.name)
         owner = s.get(User, t.user_id)
-        return {
+        out = {
             "id": t.id,
             "user": owner.name if owner else "",
             "prefix": t.prefix,
             "created_at": t.created_at.isoformat(timespec="seconds"),
             "revoked_at": t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else None,
         }
+    app.tokens.clear()  # this worker at once; the others within the token cache time
+    return out
 
 
 def _when(value: str | None, name: str) -> datetime | None:

@@ -13,8 +13,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
-    """The process is alive (no dependency is checked)."""
+async def healthz() -> Health:
+    """The process is alive (no dependency is checked; async: no thread hop)."""
     return Health(status="ok")
 
 

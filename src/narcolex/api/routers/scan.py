@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from narcolex.api.deps import Actor, State, require
+from narcolex.api.deps import Actor, require, state
 from narcolex.api.problems import ApiProblem, responses
 from narcolex.api.schemas import BatchOut, FindingOut, ScanRequest
 
@@ -22,15 +22,15 @@ router = APIRouter(prefix="/v1", tags=["scan"])
 )
 async def scan(
     body: ScanRequest,
-    app: State,
+    request: Request,
     _actor: Annotated[Actor, Depends(require("scan"))],
 ) -> Response:
     """Scan `{"text": …}` (one finding) or `{"items": [{id, text, lang…}]}` (`{"items": […]}`)."""
+    app = state(request)  # not the State dependency: one dependency level less per request
     limits = app.settings
     # A clean post takes microseconds: scanning it on the event loop is cheaper than a thread
     # hop. Batches, and the once-a-second look for a new release, go to a thread.
-    due = app.scanners.due()
-    scanner = await run_in_threadpool(app.scanners.get) if due else app.scanners.get()
+    scanner = await app.scanners.current()
     # Findings are built by to_dict() to the documented schema (schemathesis checks it), so
     # they go out as JSON directly rather than through a second validation per request.
     headers = {"X-Narcolex-Release": str(app.scanners.version)}

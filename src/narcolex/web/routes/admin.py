@@ -161,6 +161,7 @@ async def disable(
         assert p.actor.name is not None
         with p.app.dbs.writer.transaction() as s:
             users.disable_user(s, name, actor=p.actor.name)
+        p.app.tokens.clear()  # the API's token cache: this worker at once
 
     return await _act(p, write)
 
@@ -177,5 +178,6 @@ async def revoke(
         assert p.actor.name is not None
         with p.app.dbs.writer.transaction() as s:
             tokens.revoke_token(s, token_id, actor=p.actor.name)
+        p.app.tokens.clear()  # the API's token cache: this worker at once
 
     return await _act(p, write)
