@@ -253,6 +253,7 @@ def test_leet_inside_a_code_reads_the_code_and_never_another_code() -> None:
         T(92, "4-FA", "und", "amphetamine", kind="abbreviation"),
         T(93, "2C-B", "und", "hallucinogens", kind="abbreviation"),
         T(94, "4-HO-MET", "und", "hallucinogens", kind="abbreviation"),
+        T(95, "T-20", "und", "benzodiazepines", kind="abbreviation"),
     )
 
     def terms(text: str) -> set[str]:
@@ -263,6 +264,9 @@ def test_leet_inside_a_code_reads_the_code_and_never_another_code() -> None:
     assert "4-HO-MET" in terms("4-H0-MET for sale")
     # the code's own digits stay digits: "A-FA" is no spelling of 4-FA
     assert "4-FA" not in terms("A-FA for sale")
+    # a spelling with no letter left is a number: a price is no code
+    assert "T-20" in terms("T-20 for sale")
+    assert "T-20" not in terms("80g for 720 euro")
     # a digit of the code's name is no quantity
     cues = {x.surface for x in s.scan("2C-8 blotters, dm me", lang="en").signal_details}
     assert not any(c.startswith("8") for c in cues), cues

@@ -93,8 +93,10 @@ LEET_CODE_MAX = 6  # letters of a code that get a digit spelling (longer codes: 
 def leet_code_spellings(form: str) -> list[str]:
     """A code name with one of its letters written as the digit that looks like it ("4-F4"
     for 4-FA, "2C-8" for 2C-B, "4-H0-MET"), and with all of them at once: read only where
-    the code has a letter, so a code's own digits never become letters. The caller drops a
-    spelling that is another term's form (one code never turns into another)."""
+    the code has a letter, so a code's own digits never become letters. A spelling keeps at
+    least one letter: all digits, it is a number ("7-20" for T-20 reads every "720 euro").
+    The caller drops a spelling that is another term's form (one code never turns into
+    another)."""
     if len(form) > 24 or not _HAS_DIGIT_AND_LETTER.match(form):
         return []
     spots = [i for i, c in enumerate(form) if c.lower() in _DIGIT_FOR][:LEET_CODE_MAX]
@@ -108,7 +110,7 @@ def leet_code_spellings(form: str) -> list[str]:
         for i in spots:
             chars[i] = _DIGIT_FOR[form[i].lower()]
         out.append("".join(chars))
-    return out
+    return [o for o in out if any(c.isalpha() for c in o)]
 
 
 _LAST_WORD = re.compile(r"(?<= )([A-Za-z]{3,})$")
