@@ -184,3 +184,21 @@ def test_oversized_bodies_get_413(server: Server) -> None:
     assert chunked.status_code == 413
     assert chunked.headers["content-type"].startswith("application/problem+json")
     assert _state(server) == before
+
+
+def test_a_nul_character_is_refused_on_every_database(server: Server) -> None:
+    """PostgreSQL cannot store NUL (SQLite can): refused at the edge, alike on both, and a
+    NUL in a body's text is the request's fault, never a 500."""
+    before = _state(server)
+    admin = server.client("admin")
+    r = admin.get("/v1/audit?action=user%00.role")
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "NUL" in r.json()["detail"]
+    assert admin.get("/v1/terms?q=coca%00ine").status_code == 422
+    assert admin.get("/v1/audit?action=user.role").status_code == 200
+    assert _state(server) == before
+    # in a body's text: the workflow refuses control characters, alike on both databases
+    r = server.client("curator").post("/v1/terms/1/comments", json={"body": "seen\u0000 here"})
+    assert r.status_code == 400 and "U+0000" in r.json()["detail"], r.text
+    assert _state(server) == before

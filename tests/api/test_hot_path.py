@@ -22,6 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from narcolex.api.database import open_databases
 from narcolex.api.deps import Actor, TokenCache
 from narcolex.api.routers import health, scan
+from narcolex.api import scanning
 from narcolex.api.scanning import ScannerCache, settle_heap
 from narcolex.errors import PermissionDenied
 from narcolex.store.engine import open_db
@@ -95,7 +96,13 @@ def test_settle_heap_frees_what_was_frozen_and_freezes_what_lives() -> None:
 
 
 @pytest.mark.db
-def test_loading_a_scanner_freezes_the_heap(db_url: str, mini_content: Any) -> None:
+def test_loading_a_scanner_freezes_the_heap(
+    db_url: str, mini_content: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settled: list[int] = []
+    monkeypatch.setattr(
+        scanning, "settle_heap", lambda: (settled.append(1), settle_heap())[1]
+    )
     db = open_db(db_url)
     initialise(db, content_root=mini_content)
     db.dispose()
@@ -106,8 +113,11 @@ def test_loading_a_scanner_freezes_the_heap(db_url: str, mini_content: Any) -> N
         assert cache.refresh() is True
         frozen = gc.get_freeze_count()
         assert frozen > 0
-        assert cache.refresh() is False  # same release: no rebuild, no second collection
-        assert gc.get_freeze_count() == frozen
+        # same release: no rebuild, no second collection (the count of frozen objects may
+        # only fall, as the database driver frees some of them by reference counting)
+        assert cache.refresh() is False
+        assert settled == [1]
+        assert gc.get_freeze_count() <= frozen
         assert cache.get().scan("hello").verdict == "clean"
     finally:
         gc.unfreeze()

@@ -90,6 +90,15 @@ class RequestContext:
             await self._reject(scope, send, rid, limit, status)
             self._log(scope, rid, status["code"], started)
             return
+        if _has_nul(scope):
+            # PostgreSQL cannot store a NUL character (SQLite can): refused here, the same on
+            # every database, before a filter or a path value reaches a query.
+            detail = "the URL contains a NUL character (%00), which no value may hold"
+            await _problem(
+                send, rid, 422, "invalid-request", "Unprocessable Content", detail, status
+            )
+            self._log(scope, rid, status["code"], started)
+            return
         seen = {"bytes": 0, "over": False}
 
         async def counted_receive() -> Message:
@@ -124,32 +133,10 @@ class RequestContext:
     async def _reject(
         self, scope: Scope, send: Send, rid: str, limit: int, status: dict[str, Any]
     ) -> None:
-        if status["sent"]:
-            return
-        status["sent"] = True
-        status["code"] = 413
-        body = json.dumps(
-            {
-                "type": "urn:narcolex:problem:payload-too-large",
-                "title": "Content Too Large",
-                "status": 413,
-                "detail": f"the request body exceeds {limit} bytes for {scope['path']}",
-                "request_id": rid,
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"x-request-id", rid.encode("latin-1")),
-                    (b"connection", b"close"),
-                ],
-            }
+        detail = f"the request body exceeds {limit} bytes for {scope['path']}"
+        await _problem(
+            send, rid, 413, "payload-too-large", "Content Too Large", detail, status, close=True
         )
-        await send({"type": "http.response.body", "body": body})
 
     @staticmethod
     def _log(scope: Scope, rid: str, code: int, started: float) -> None:
@@ -166,3 +153,45 @@ class RequestContext:
                 "actor": state.get("actor"),
             },
         )
+
+
+def _has_nul(scope: Scope) -> bool:
+    query = scope.get("query_string", b"").lower()
+    return "\x00" in scope["path"] or b"%00" in query or b"\x00" in query
+
+
+async def _problem(
+    send: Send,
+    rid: str,
+    code: int,
+    kind: str,
+    title: str,
+    detail: str,
+    status: dict[str, Any],
+    *,
+    close: bool = False,
+) -> None:
+    """An RFC 9457 problem sent before the app saw the request (the app's own errors go
+    through api/problems.py)."""
+    if status["sent"]:
+        return
+    status["sent"] = True
+    status["code"] = code
+    body = json.dumps(
+        {
+            "type": f"urn:narcolex:problem:{kind}",
+            "title": title,
+            "status": code,
+            "detail": detail,
+            "request_id": rid,
+        }
+    ).encode()
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", rid.encode("latin-1")),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": code, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

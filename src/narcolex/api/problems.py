@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from narcolex import errors
@@ -166,6 +166,16 @@ def install(app: FastAPI) -> None:
         return problem_response(
             request, 503, "the database is busy or unreachable; try again",
             "database-unavailable", {"Retry-After": "5"},
+        )  # fmt: skip
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot hold (a NUL character in a body's text on PostgreSQL,
+        # a number out of its column's range): the request's fault, and nothing was written.
+        log.warning("database refused a value: %s", exc.orig.__class__.__name__)
+        return problem_response(
+            request, 422, "a value in the request cannot be stored (a NUL character, or a "
+            "number out of range)", "invalid-input",
         )  # fmt: skip
 
     @app.exception_handler(SQLAlchemyError)
