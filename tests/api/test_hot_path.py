@@ -19,10 +19,10 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from narcolex.api import scanning
 from narcolex.api.database import open_databases
 from narcolex.api.deps import Actor, TokenCache
 from narcolex.api.routers import health, scan
-from narcolex.api import scanning
 from narcolex.api.scanning import ScannerCache, settle_heap
 from narcolex.errors import PermissionDenied
 from narcolex.store.engine import open_db
