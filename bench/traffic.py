@@ -253,6 +253,7 @@ def _spark_rates(texts: list[str], lex: Lexicon) -> tuple[float, float]:
 
     rates = []
     data = [(str(i), t) for i, t in enumerate(texts)]
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this interpreter
     for master in ("local[1]", "local[2]"):
         spark = (
             SparkSession.builder.master(master).config("spark.ui.enabled", "false")

@@ -143,3 +143,29 @@ def test_python_workers_keep_the_compiled_release_between_jobs(
     probed = df.mapInArrow(probe, "pid bigint, cached boolean").collect()
     assert len(probed) == df.rdd.getNumPartitions() == 2
     assert all(r["cached"] for r in probed), probed
+
+
+def test_cli_local_workers_use_this_interpreter(tmp_path: Path) -> None:
+    """Run from a virtual environment that is not activated (`python3` on PATH is another
+    interpreter, without narcolex), `spark-scan --master local[1]` still scans."""
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "posts.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": "1", "text": POSTS[0]}]), src)
+    out = tmp_path / "findings"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYSPARK")}
+    here = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join(d for d in env["PATH"].split(os.pathsep) if d != here)
+    code = (
+        "import sys; from narcolex.cli import app; "
+        "sys.argv = ['narcolex', *sys.argv[1:]]; app()"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, "spark-scan", str(src), str(out), "--master", "local[1]"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = pq.read_table(out).to_pylist()
+    assert rows == [Scanner.default().scan(POSTS[0], id="1").to_dict()]

@@ -7,6 +7,8 @@ where the master comes from spark-submit and `--master` is left out.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -41,6 +43,11 @@ def register(app: typer.Typer) -> None:
         from narcolex.spark import scan_parquet
 
         joined = SparkSession.getActiveSession()  # a session of the caller's is left running
+        under_submit = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started this process
+        if joined is None and (master or ("" if under_submit else "local")).startswith("local"):
+            # Local Python workers start `python3` from PATH, which in an unactivated virtual
+            # environment is another interpreter, without narcolex: use this one instead.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = SparkSession.builder.appName("narcolex spark-scan")
         if master:
             builder = builder.master(master)
