@@ -158,10 +158,7 @@ def test_cli_local_workers_use_this_interpreter(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYSPARK")}
     here = str(Path(sys.executable).parent)
     env["PATH"] = os.pathsep.join(d for d in env["PATH"].split(os.pathsep) if d != here)
-    code = (
-        "import sys; from narcolex.cli import app; "
-        "sys.argv = ['narcolex', *sys.argv[1:]]; app()"
-    )
+    code = "import sys; from narcolex.cli import app; sys.argv = ['narcolex', *sys.argv[1:]]; app()"
     run = subprocess.run(
         [sys.executable, "-c", code, "spark-scan", str(src), str(out), "--master", "local[1]"],
         env=env, capture_output=True, text=True, timeout=300,

@@ -100,9 +100,7 @@ def test_loading_a_scanner_freezes_the_heap(
     db_url: str, mini_content: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settled: list[int] = []
-    monkeypatch.setattr(
-        scanning, "settle_heap", lambda: (settled.append(1), settle_heap())[1]
-    )
+    monkeypatch.setattr(scanning, "settle_heap", lambda: (settled.append(1), settle_heap())[1])
     db = open_db(db_url)
     initialise(db, content_root=mini_content)
     db.dispose()
