@@ -61,6 +61,10 @@ def _fast_detector() -> Any:
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     known = set(ident.nb_classes)
     ident.set_languages([code for code in taxonomy.LANGUAGES if code in known])
+    # The identifier keeps the full model (97 languages, 28 MB) to allow un-restricting; this
+    # one is never widened again, so it keeps only the restricted copy (a fifth of the size).
+    if getattr(ident, "_full_model", None) is not None:
+        ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
     return ident
 
 
