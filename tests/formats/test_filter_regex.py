@@ -162,3 +162,19 @@ def test_document_lists_both_dialects():
         version=3,
     )
     assert '"pattern_pcre"' in doc and '"release": 3' in doc
+
+
+def test_a_repeat_is_never_given_back_as_the_right_edge():
+    """The portable dialect consumes its right edge; it must not take the form's last letter
+    (or digit) back for one: "U-49900x" is no U-49900 followed by an edge "0", "coke3x" no coke
+    followed by "3" (leet e). Both dialects agree."""
+    cases = {
+        "U-49900": {"U-49900x": False, "xU-49900": False, "U-49900 x": True, "U-499000": True},
+        "coke": {"coke3x": False, "cokex": False, "coke3": True, "coke1g": True, "coke_": True},
+    }
+    for term, texts in cases.items():
+        portable = re.compile(term_pattern([term]))
+        pcre = re.compile(term_pattern([term], possessive=True))
+        for text, want in texts.items():
+            assert bool(portable.search(text)) is want, (term, text)
+            assert bool(pcre.search(text)) is want, (term, text)

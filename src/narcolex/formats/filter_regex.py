@@ -155,9 +155,10 @@ def _trie(forms: Iterable[list[str]]) -> dict[str, Any]:
     return root
 
 
-def _subtree(node: dict[str, Any], possessive: bool) -> str:
+def _subtree(node: dict[str, Any], possessive: bool, ends: bool = False) -> str:
     """The alternatives below a trie node: forms that share a beginning share its pattern,
-    so a backtracking engine walks a common prefix once, not once per variant."""
+    so a backtracking engine walks a common prefix once, not once per variant. With `ends`,
+    every place where a form ends carries its right edge (`_end_after`)."""
     plus = "+" if possessive else ""
     gap = f"{SEPARATORS}{{0,{MAX_GAP}}}{plus}"
     alts = []
@@ -166,11 +167,29 @@ def _subtree(node: dict[str, Any], possessive: bool) -> str:
             continue
         letter = f"{_char_class(ch[0])}{{1,{MAX_REPEAT}}}{plus}{MARK}{plus}"
         here = letter + _again(ch, letter, gap)
+        edge = _end_after(ch[0]) if ends else ""
         if any(k != _END_MARK for k in child):
-            rest = gap + _subtree(child, possessive)
-            here += f"(?:{rest})?" if _END_MARK in child else rest
+            rest = gap + _subtree(child, possessive, ends)
+            if _END_MARK not in child:
+                here += rest
+            else:
+                here += f"(?:{rest}|{edge})" if edge else f"(?:{rest})?"
+        else:
+            here += edge
         alts.append(here)
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+@cache
+def _end_after(ch: str) -> str:
+    """The right edge after a form's last letter `ch`, as consumed characters: the end, or a
+    non-letter that the letter's own class could not have taken. A consumed edge may otherwise
+    be a repeat given back ("U-49900x" read as U-4990 and the edge "0", "coke3x" as coke and
+    the edge "3"), where the possessive dialect, which never gives back, sees a letter follow."""
+    chars = _class_chars(ch)
+    body = "".join("\\" + c if c in "\\]^-[" else c for c in chars)
+    free = "".join(c for c in "0123456789_" if c not in chars)
+    return f"(?:$|[^\\w{body}]" + (f"|[{free}])" if free else ")")
 
 
 # The styled letters of _styled beyond the BMP all lie in this block. The leading class of a
@@ -284,11 +303,14 @@ def _split_forms(forms: Iterable[str]) -> tuple[list[list[str]], list[str]]:
     return words, list(dict.fromkeys(s for s in symbols if s))
 
 
-def forms_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
+def forms_pattern(
+    forms: Iterable[str], possessive: bool = False, ends: bool = False
+) -> str | None:
     """One body for several written forms of a term (a letter trie), or None if all are empty.
 
     Emoji and other forms without a letter or digit are matched literally (with an optional
-    variation selector) and joined as alternatives.
+    variation selector) and joined as alternatives. `ends` puts the right edge into the body,
+    after each form (portable dialect).
     """
     words, symbols = [], []
     for form in forms:
@@ -299,9 +321,9 @@ def forms_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
             words.append(_tokens(form))
         else:
             symbols.append("".join(re.escape(c) + "\ufe0f?" for c in letters if c != "\ufe0f"))
-    alts = list(dict.fromkeys(symbols))
+    alts = [s + _END if ends else s for s in dict.fromkeys(symbols)]
     if words:
-        alts.insert(0, _subtree(_trie(words), possessive))
+        alts.insert(0, _subtree(_trie(words), possessive, ends))
     if not alts:
         return None
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
@@ -329,7 +351,7 @@ def term_pattern(forms: Iterable[str], possessive: bool = False) -> str | None:
         return body
     if possessive:
         return _pcre_term(*_split_forms(forms))
-    return f"(?:{_EDGE}{body}{_END}|#{body})"
+    return f"(?:{_EDGE}{forms_pattern(forms, ends=True)}|#{body})"
 
 
 def patterns(terms: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
