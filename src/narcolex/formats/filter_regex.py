@@ -303,9 +303,7 @@ def _split_forms(forms: Iterable[str]) -> tuple[list[list[str]], list[str]]:
     return words, list(dict.fromkeys(s for s in symbols if s))
 
 
-def forms_pattern(
-    forms: Iterable[str], possessive: bool = False, ends: bool = False
-) -> str | None:
+def forms_pattern(forms: Iterable[str], possessive: bool = False, ends: bool = False) -> str | None:
     """One body for several written forms of a term (a letter trie), or None if all are empty.
 
     Emoji and other forms without a letter or digit are matched literally (with an optional
