@@ -182,3 +182,13 @@ def test_context_words_are_checked_like_terms(tmp_path: Path):
     ]
     # a context word's locator makes a source without URL findable
     assert lint(with_context(["police-report#p. 2"])) == []
+
+
+def test_an_innocent_phrase_may_not_be_the_term_itself(tmp_path: Path):
+    """Such a phrase would cancel every match of the term."""
+    same = {"kind": "phrase", "text": "Snow", "sources": ["dict-entry"]}
+    longer = {"kind": "phrase", "text": "snow shovel", "sources": ["dict-entry"]}
+    content = _content(tmp_path, [_term("snow", ["dict-entry"], innocent=[same, longer])])
+    assert _rules(lint(content)) == [("innocent-is-form", "terms[0] ('snow')")]
+    ok = _content(tmp_path / "b", [_term("snow", ["dict-entry"], innocent=[longer])])
+    assert lint(ok) == []

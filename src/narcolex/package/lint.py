@@ -220,7 +220,30 @@ def check_source_files(content: Content) -> Iterator[Problem]:
             )
 
 
-CHECKS = (check_references, check_sources, check_confidence, check_duplicates, check_source_files)
+def check_innocent(content: Content) -> Iterator[Problem]:
+    """An innocent phrase that is the term itself (or one of its variants) cancels every match
+    of it: the term could never be found. (Spellings are compared as the scanner keys them,
+    so a Cyrillic phrase for a Latin term is the same phrase.)"""
+    for t in _entries(content):
+        forms = {term_key(f) for f in (t.entry.term, *t.entry.variants)}
+        for reading in t.entry.innocent:
+            if reading.kind == "phrase" and term_key(reading.text) in forms:
+                yield Problem(
+                    t.file,
+                    _where(t),
+                    "innocent-is-form",
+                    f"the innocent phrase {reading.text!r} is a form of the term itself",
+                )
+
+
+CHECKS = (
+    check_references,
+    check_sources,
+    check_confidence,
+    check_duplicates,
+    check_source_files,
+    check_innocent,
+)
 
 
 def _order(p: Problem) -> tuple[str, int, str, str]:
