@@ -310,16 +310,9 @@ def forms_pattern(forms: Iterable[str], possessive: bool = False, ends: bool = F
     variation selector) and joined as alternatives. `ends` puts the right edge into the body,
     after each form (portable dialect).
     """
-    words, symbols = [], []
-    for form in forms:
-        letters = _letters(form)
-        if not letters:
-            continue
-        if any(c.isalnum() for c in letters):
-            words.append(_tokens(form))
-        else:
-            symbols.append("".join(re.escape(c) + "\ufe0f?" for c in letters if c != "\ufe0f"))
-    alts = [s + _END if ends else s for s in dict.fromkeys(symbols)]
+    words, raw = _split_forms(forms)
+    symbols = ["".join(re.escape(c) + "\ufe0f?" for c in sym) for sym in raw]
+    alts = [s + _END if ends else s for s in symbols]
     if words:
         alts.insert(0, _subtree(_trie(words), possessive, ends))
     if not alts:

@@ -161,14 +161,19 @@ def load(root: Path | str | None = None) -> RespondContent:
     """Read and check the response content of `root` (default: the bundled folder)."""
     base = Path(root) if root else content_root()
     raw = {name: _read(base / f"{name}.yaml") for name in ("help", "legal", "interventions")}
+    return _checked(raw, "response content")
+
+
+def _checked(raw: dict[str, Any], what: str) -> RespondContent:
+    """`raw` validated and its references checked; every problem named in one error."""
     try:
         content = RespondContent.model_validate(raw)
     except ValidationError as exc:
         lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise ContentError("response content is invalid:\n" + "\n".join(lines)) from None
+        raise ContentError(f"{what} is invalid:\n" + "\n".join(lines)) from None
     problems = _check_refs(content)
     if problems:
-        raise ContentError("response content is invalid:\n" + "\n".join(problems))
+        raise ContentError(f"{what} is invalid:\n" + "\n".join(problems))
     return content
 
 
@@ -190,15 +195,7 @@ def from_documents(docs: dict[str, Any]) -> RespondContent:
     """The content of a release (its snapshot's `respond` documents), checked as on load."""
     raw = {"help": docs.get("help"), "legal": docs.get("legal_grounds"),
            "interventions": docs.get("interventions")}  # fmt: skip
-    try:
-        content = RespondContent.model_validate(raw)
-    except ValidationError as exc:
-        lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise ContentError("released response content is invalid:\n" + "\n".join(lines)) from None
-    problems = _check_refs(content)
-    if problems:
-        raise ContentError("released response content is invalid:\n" + "\n".join(problems))
-    return content
+    return _checked(raw, "released response content")
 
 
 def as_documents(c: RespondContent | None = None) -> dict[str, Any]:
