@@ -192,3 +192,19 @@ def test_an_innocent_phrase_may_not_be_the_term_itself(tmp_path: Path):
     assert _rules(lint(content)) == [("innocent-is-form", "terms[0] ('snow')")]
     ok = _content(tmp_path / "b", [_term("snow", ["dict-entry"], innocent=[longer])])
     assert lint(ok) == []
+
+
+def test_a_signal_phrase_may_not_hide_a_drug_name(tmp_path: Path):
+    """The scanner keeps the longest match: an offer phrase that spells out the drug would
+    leave the post with the offer and without the drug."""
+    drug = _term("kokain", ["dict-entry"], ambiguity="low", variants=["here"])
+    offer = {"term": "summer offer", "kind": "phrase", "denotes": ["signal.offer"],
+             "ambiguity": "medium", "sources": ["dict-entry"]}  # fmt: skip
+    hides = {**offer, "variants": ["summer offer on kokain"]}
+    content = _content(tmp_path, [drug, hides])
+    problems = lint(content)
+    assert _rules(problems) == [("hides-substance", "terms[1] ('summer offer')")]
+    assert "'kokain'" in problems[0].reason
+    # an everyday word of the phrase's own language is meant to be hidden ("shop here")
+    shop_here = {**offer, "term": "shop here"}
+    assert lint(_content(tmp_path / "b", [drug, offer, shop_here])) == []

@@ -26,6 +26,7 @@ from narcolex.package.content import (
     source_id,
     source_locator,
 )
+from narcolex.taxonomy import is_substance
 from narcolex.textkey import term_key
 
 
@@ -236,6 +237,51 @@ def check_innocent(content: Content) -> Iterator[Problem]:
                 )
 
 
+def _drug_names(content: Content) -> dict[str, str]:
+    """Keys of the forms that name a drug for sure enough to be evidence on their own (low or
+    medium ambiguity, not a generic word such as "drugs"), with the term each belongs to."""
+    out: dict[str, str] = {}
+    for t in content.terms:
+        e = t.entry
+        named = [c for c in e.denotes if is_substance(c) and c != "drugs.generic"]
+        if named and e.ambiguity in ("low", "medium"):
+            for form in (e.term, *e.variants):
+                out.setdefault(term_key(form), e.term)
+    return out
+
+
+def check_hidden(content: Content) -> Iterator[Problem]:
+    """A sale-signal phrase that contains a drug's name ("summer offer on coke" filed as an
+    offer word) hides it: the scanner keeps the longest match, so the post keeps the offer cue
+    and loses its drug. Such a form is the signal word plus the drug, both already terms, or
+    the entry should denote the drug too. An everyday word of the phrase's own language
+    ("here" in "shop here", a Polish slang spelling of heroin) is meant to be hidden."""
+    from wordfreq import zipf_frequency
+
+    names = _drug_names(content)
+    for t in content.terms:
+        if not _is_signal_word(t):
+            continue
+        for form in (t.entry.term, *t.entry.variants):
+            words = term_key(form).split()
+            inner = {
+                " ".join(words[i:j])
+                for i in range(len(words))
+                for j in range(i + 1, len(words) + 1)
+                if j - i < len(words)
+            }
+            for key in sorted(inner & names.keys()):
+                if zipf_frequency(key, t.lang, wordlist="small") >= 3.0:
+                    continue  # an everyday word of the phrase's language ("shop here")
+                yield Problem(
+                    t.file,
+                    _where(t),
+                    "hides-substance",
+                    f"the signal form {form!r} contains the drug name {key!r} (term "
+                    f"{names[key]!r}): drop the form or let the entry denote the drug",
+                )
+
+
 CHECKS = (
     check_references,
     check_sources,
@@ -243,6 +289,7 @@ CHECKS = (
     check_duplicates,
     check_source_files,
     check_innocent,
+    check_hidden,
 )
 
 
