@@ -114,6 +114,7 @@ class Scanner:
             raw = [r for r in raw if not self._native_word(text, r)]
             raw = self._without_innocent(text, raw)
             raw = [r for r in raw if not self._code_as_word(text, r, lang)]
+            raw = [r for r in raw if not self._bare_word(text, r, lang)]
         if not raw:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
@@ -335,6 +336,25 @@ class Scanner:
             self._terms[i].lang == "und" and self._terms[i].kind == "abbreviation" for i in r.terms
         ):
             return False  # strain and brand names are written as words ("Cheese", "Soma")
+        lang = post_lang or detect_language(text)
+        z, _ = commonest(surface, (lang,) if lang else ("en",))
+        return z >= commonness.MEDIUM
+
+    def _bare_word(self, text: str, r: RawMatch, post_lang: str | None) -> bool:
+        """A term spelled with diacritics ("šit", "péro", "kübar") found written without them
+        ("sit", "pero", "kubar"): sellers drop diacritics, but the bare spelling is also a word
+        of its own, and where it is an everyday word of the post's language (English when
+        that is unknown) it is that word ("sit down", Spanish "pero"), not the term."""
+        surface = text[r.start : r.end]
+        if not surface.isascii() or not surface.isalpha():
+            return False
+        key = surface.casefold()
+        for i in r.terms:
+            t = self._terms[i]
+            if any(f.isascii() and f.casefold() == key for f in (t.term, *t.variants)):
+                return False  # a reading spelled just so: the post wrote the term as it is
+            if t.lang == "und":
+                return False  # a language-free name keeps its spellings
         lang = post_lang or detect_language(text)
         z, _ = commonest(surface, (lang,) if lang else ("en",))
         return z >= commonness.MEDIUM
