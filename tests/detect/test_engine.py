@@ -297,6 +297,26 @@ def test_slang_of_another_language_is_weak_when_the_language_is_unknown() -> Non
     assert sc.scan("A+ vendor, here", lang="pl").verdict == "sale"
 
 
+def test_a_bare_spelling_that_is_an_everyday_word_is_that_word() -> None:
+    # "šit" written without its diacritic is English "sit" and Spanish "pero" is no Czech
+    # "péro"; a bare spelling that is no everyday word of the post's language still matches,
+    # since sellers drop diacritics, and so does a term spelled bare in the lexicon itself.
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "šit", "sr", "slang", ("cannabis.resin",), ambiguity="medium"),
+            LexiconTerm(2, "péro", "cs", "slang", ("methamphetamine",), ambiguity="medium"),
+            LexiconTerm(3, "extáze", "cs", "street_name", ("mdma",), ambiguity="low"),
+            LexiconTerm(4, "kubar", "tr", "slang", ("cannabis.resin",), ambiguity="medium"),
+        )
+    )
+    sc = Scanner.from_lexicon(lex)
+    assert sc.scan("Sit back and relax, free delivery tonight", lang="en").matches == ()
+    assert sc.scan("Por uno sí, pero hoy son 80 euros", lang="es").matches == ()
+    assert [m.term for m in sc.scan("extaze skladem", lang="cs").matches] == ["extáze"]
+    assert [m.term for m in sc.scan("šit 5g", lang="sr").matches] == ["šit"]
+    assert [m.term for m in sc.scan("kubar var", lang="tr").matches] == ["kubar"]
+
+
 def test_a_quantity_in_a_title_is_bound_to_the_product_named_there(scanner: Scanner) -> None:
     title = "grass - indoor grown, organic, hand trimmed - 28g 180€"
     f = scanner.scan(title)
