@@ -32,6 +32,7 @@ from narcolex.taxonomy import is_context, is_substance
 
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
+_SIGNAL_ONLY_EXPLANATION = "clean: only sale-context words, no substance term."
 _CLEAN: dict[str | None, Finding] = {}
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
@@ -110,6 +111,13 @@ class Scanner:
         capped = len(raw) > self.limits.matches
         if capped:
             raw = raw[: self.limits.matches]
+        if raw and not self._names_substance(raw):
+            # Cost follows evidence: sale-context words alone make a clean post in any
+            # language, so no language identification, signals or score (see _signal_only).
+            finding = self._signal_only(text, raw, lang, id)
+            if capped and finding.matches:
+                return _truncated(finding, f"only the first {self.limits.matches} matches")
+            return finding
         if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
             raw = [r for r in raw if not self._native_word(text, r)]
             raw = self._without_innocent(text, raw)
@@ -131,6 +139,27 @@ class Scanner:
             return _truncated(finding, f"only the first {self.limits.matches} matches")
         return finding
 
+    def _names_substance(self, raw: list[RawMatch]) -> bool:
+        """Some reading of some match denotes a substance (not only sale-context words)."""
+        substance = self._substance
+        return any(substance[i] for r in raw for i in r.terms)
+
+    def _signal_only(
+        self, text: str, raw: list[RawMatch], lang: str | None, id: str | None
+    ) -> Finding:
+        """The clean finding of a post whose matches are all sale-context words ("shop",
+        "DM", "poruka"): no reading names a substance, so no language, signal or score can
+        make it anything but clean. The words stay in the finding as matches (monitoring
+        counts them as sightings, the try page shows them), after the language-free filters
+        only: the filter of codes written as everyday words needs the post's language, and
+        whether "dm" is a code or a word changes nothing in a clean post."""
+        raw = [r for r in raw if not self._native_word(text, r)]
+        raw = self._without_innocent(text, raw)
+        if not raw:
+            return _clean_finding(lang, id)
+        matches = tuple(self._match(text, r, lang) for r in raw)
+        return Finding("clean", 0.0, lang, (), (), matches, _SIGNAL_ONLY_EXPLANATION, id)
+
     def _assess(
         self, text: str, raw: list[RawMatch], post_lang: str | None, id: str | None
     ) -> Finding:
@@ -138,7 +167,7 @@ class Scanner:
         matches = [self._match(text, r, post_lang) for r in raw]
         subs = [m for m in matches if m.substances]
         if not subs:
-            expl = "clean: only sale-context words, no substance term."
+            expl = _SIGNAL_ONLY_EXPLANATION  # substance readings were filtered away
             return Finding("clean", 0.0, post_lang, (), (), tuple(matches), expl, id)
         signals = [
             Signal(code, m.surface, m.start, m.end, "lexicon")
