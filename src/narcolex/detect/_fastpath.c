@@ -289,18 +289,224 @@ static PyTypeObject PrefilterType = {
     .tp_new = PyType_GenericNew,
 };
 
+/*
+ * FeatureCounter: the byte n-gram counting of py3langid's naive Bayes first pass, in C.
+ *
+ * py3langid finds its features with a deterministic automaton over the UTF-8 bytes of the
+ * text: a state's transitions are one 256-entry row of `nextmove` (rows are shared between
+ * states: `rows[state]` says which), and `output[state]` is the feature that the state
+ * completes, or -1. Its Python loop over the bytes was most of the first pass's time.
+ *
+ * FeatureCounter(nextmove, rows, output): `nextmove` and `rows` are buffers of unsigned 16-
+ * or 32-bit integers (held, not copied: the model is tens of megabytes), `output` a sequence
+ * of ints. count(data) returns None when no feature occurs, else (features, counts): native
+ * Py_ssize_t and float32 arrays as bytes, each feature once, in the order of its first
+ * occurrence (the order py3langid's Counter gives, so that the score sums in the same order).
+ */
+typedef struct {
+    PyObject_HEAD
+    Py_buffer nextmove;
+    Py_buffer rows;
+    int has_views;
+    int32_t *output;           /* feature completed in each state, -1 for none */
+    Py_ssize_t nstates;
+    int32_t nfeatures;
+    int32_t *slot;             /* feature -> its index in the current count, or -1 */
+} FeatureCounter;
+
+static void FeatureCounter_dealloc(FeatureCounter *self) {
+    if (self->has_views) {
+        PyBuffer_Release(&self->nextmove);
+        PyBuffer_Release(&self->rows);
+    }
+    PyMem_Free(self->output);
+    PyMem_Free(self->slot);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline Py_ssize_t item_at(const Py_buffer *b, Py_ssize_t i) {
+    return b->itemsize == 2 ? (Py_ssize_t)((const uint16_t *)b->buf)[i]
+                            : (Py_ssize_t)((const uint32_t *)b->buf)[i];
+}
+
+static int FeatureCounter_init(FeatureCounter *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"nextmove", "rows", "output", NULL};
+    PyObject *nm_obj, *rows_obj, *out_obj;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &nm_obj, &rows_obj, &out_obj))
+        return -1;
+    if (self->has_views) {
+        PyErr_SetString(PyExc_RuntimeError, "FeatureCounter is initialised once");
+        return -1;
+    }
+    if (PyObject_GetBuffer(nm_obj, &self->nextmove, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (PyObject_GetBuffer(rows_obj, &self->rows, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        PyBuffer_Release(&self->nextmove);
+        return -1;
+    }
+    self->has_views = 1;
+    const Py_buffer *bufs[2] = {&self->nextmove, &self->rows};
+    for (int b = 0; b < 2; b++) {
+        const char *f = bufs[b]->format ? bufs[b]->format : "B";
+        if (*f == '@' || *f == '=') f++;
+        int ok = (bufs[b]->itemsize == 2 && (*f == 'H')) ||
+                 (bufs[b]->itemsize == 4 && (*f == 'I' || *f == 'L'));
+        if (!ok || f[1] != '\0') {
+            PyErr_SetString(PyExc_TypeError, "nextmove and rows: unsigned 16- or 32-bit items");
+            return -1;
+        }
+    }
+    Py_ssize_t nm_len = self->nextmove.len / self->nextmove.itemsize;
+    Py_ssize_t nstates = self->rows.len / self->rows.itemsize;
+    PyObject *seq = PySequence_Fast(out_obj, "output must be a sequence of ints");
+    if (!seq) return -1;
+    if (PySequence_Fast_GET_SIZE(seq) != nstates || nstates == 0) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "output needs one entry per state (rows)");
+        return -1;
+    }
+    self->output = PyMem_Malloc((size_t)nstates * sizeof(int32_t));
+    if (!self->output) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    long maxf = -1;
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < nstates; i++) {
+        long f = PyLong_AsLong(items[i]);
+        if (f == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        if (f < -1 || f > INT32_MAX - 1) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_ValueError, "output entries must be features or -1");
+            return -1;
+        }
+        self->output[i] = (int32_t)f;
+        if (f > maxf) maxf = f;
+    }
+    Py_DECREF(seq);
+    /* Every row must lie inside nextmove and every transition lead to a state: the walk
+     * then never reads out of bounds, whatever the bytes. */
+    for (Py_ssize_t i = 0; i < nstates; i++) {
+        if ((item_at(&self->rows, i) + 1) * 256 > nm_len) {
+            PyErr_SetString(PyExc_ValueError, "a state's row lies outside nextmove");
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < nm_len; i++) {
+        if (item_at(&self->nextmove, i) >= nstates) {
+            PyErr_SetString(PyExc_ValueError, "a transition leads to no state");
+            return -1;
+        }
+    }
+    self->nstates = nstates;
+    self->nfeatures = (int32_t)(maxf + 1);
+    self->slot = PyMem_Malloc((size_t)(self->nfeatures ? self->nfeatures : 1) * sizeof(int32_t));
+    if (!self->slot) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int32_t f = 0; f < self->nfeatures; f++) self->slot[f] = -1;
+    return 0;
+}
+
+static PyObject *FeatureCounter_count(FeatureCounter *self, PyObject *arg) {
+    if (!self->slot) {
+        PyErr_SetString(PyExc_RuntimeError, "FeatureCounter is not initialised");
+        return NULL;
+    }
+    Py_buffer data;
+    if (PyObject_GetBuffer(arg, &data, PyBUF_SIMPLE) < 0) return NULL;
+    const unsigned char *p = data.buf;
+    Py_ssize_t n = data.len;
+    /* At most one new feature per byte. */
+    Py_ssize_t *feats = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    float *counts = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(float));
+    if (!feats || !counts) {
+        PyMem_Free(feats);
+        PyMem_Free(counts);
+        PyBuffer_Release(&data);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t k = 0;
+    Py_ssize_t state = 0;
+    const int wide_nm = self->nextmove.itemsize == 4;
+    const int wide_rows = self->rows.itemsize == 4;
+    const void *nm = self->nextmove.buf;
+    const void *rows = self->rows.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t base = (wide_rows ? (Py_ssize_t)((const uint32_t *)rows)[state]
+                                     : (Py_ssize_t)((const uint16_t *)rows)[state]) << 8;
+        Py_ssize_t at = base + p[i];
+        state = wide_nm ? (Py_ssize_t)((const uint32_t *)nm)[at]
+                        : (Py_ssize_t)((const uint16_t *)nm)[at];
+        int32_t f = self->output[state];
+        if (f >= 0) {
+            int32_t s = self->slot[f];
+            if (s < 0) {
+                self->slot[f] = (int32_t)k;
+                feats[k] = f;
+                counts[k] = 1.0f;
+                k++;
+            } else {
+                counts[s] += 1.0f;
+            }
+        }
+    }
+    PyBuffer_Release(&data);
+    for (Py_ssize_t j = 0; j < k; j++) self->slot[feats[j]] = -1;
+    PyObject *result;
+    if (k == 0) {
+        result = Py_NewRef(Py_None);
+    } else {
+        result = Py_BuildValue("(y#y#)", (const char *)feats, (Py_ssize_t)(k * sizeof(Py_ssize_t)),
+                               (const char *)counts, (Py_ssize_t)(k * sizeof(float)));
+    }
+    PyMem_Free(feats);
+    PyMem_Free(counts);
+    return result;
+}
+
+static PyMethodDef FeatureCounter_methods[] = {
+    {"count", (PyCFunction)FeatureCounter_count, METH_O,
+     "count(data) -> None or (features, counts): Py_ssize_t and float32 arrays as bytes"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject FeatureCounterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "narcolex.detect._fastpath.FeatureCounter",
+    .tp_basicsize = sizeof(FeatureCounter),
+    .tp_dealloc = (destructor)FeatureCounter_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "py3langid's byte n-gram feature counting (first-pass language id), in C.",
+    .tp_methods = FeatureCounter_methods,
+    .tp_init = (initproc)FeatureCounter_init,
+    .tp_new = PyType_GenericNew,
+};
+
 static struct PyModuleDef fastpath_module = {
     PyModuleDef_HEAD_INIT, "_fastpath",
-    "The scanner's clean-post fast path (see matcher.py).", -1, NULL,
+    "The scanner's clean-post fast path (see matcher.py) and first-pass language id's "
+    "feature counting (see langid.py).", -1, NULL,
 };
 
 PyMODINIT_FUNC PyInit__fastpath(void) {
-    if (PyType_Ready(&PrefilterType) < 0) return NULL;
+    if (PyType_Ready(&PrefilterType) < 0 || PyType_Ready(&FeatureCounterType) < 0) return NULL;
     PyObject *m = PyModule_Create(&fastpath_module);
     if (!m) return NULL;
     Py_INCREF(&PrefilterType);
     if (PyModule_AddObject(m, "Prefilter", (PyObject *)&PrefilterType) < 0) {
         Py_DECREF(&PrefilterType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&FeatureCounterType);
+    if (PyModule_AddObject(m, "FeatureCounter", (PyObject *)&FeatureCounterType) < 0) {
+        Py_DECREF(&FeatureCounterType);
         Py_DECREF(m);
         return NULL;
     }
