@@ -59,8 +59,9 @@ class Scanner:
         self._terms = main.terms
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
         self._innocent: dict[int, re.Pattern[str]] = {}
-        # The C prefilter's check, called straight from scan: on a clean ASCII post (most of
-        # what a platform scans) the layers of Python calls around it cost more than it does.
+        # The C prefilter's check, called straight from scan: on a clean post (most of what a
+        # platform scans, in any script) the layers of Python calls around it cost more than it
+        # does.
         self._fast_check = self.compiled.fast.check if self.compiled.fast is not None else None
 
     # -- construction -------------------------------------------------------------------------
