@@ -59,6 +59,7 @@ class Scanner:
         self._terms = main.terms
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
         self._innocent: dict[int, re.Pattern[str]] = {}
+        self._last_context: tuple[str | None, tuple[RawMatch, ...]] = (None, ())
         # The C prefilter's check, called straight from scan: on a clean post (most of what a
         # platform scans, in any script) the layers of Python calls around it cost more than it
         # does.
@@ -219,7 +220,16 @@ class Scanner:
             return []
         terms = self._context.terms
         out = []
-        for r in self._context.find(text):
+        # An offer is assessed twice (without, then with its language, see scan); where the
+        # context words are does not depend on the language: found once per post. The entry
+        # is swapped atomically and keyed by the text object it holds (see _pattern_signals).
+        last = self._last_context
+        if last[0] is text:
+            found = last[1]
+        else:
+            found = tuple(self._context.find(text))
+            self._last_context = (text, found)
+        for r in found:
             ts = [
                 terms[i]
                 for i in r.terms

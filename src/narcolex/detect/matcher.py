@@ -305,7 +305,7 @@ class CompiledLexicon:
             return []
         cands: list[tuple[int, int, tuple[int, ...], bool]] = []
         spaced = SKELETON_SPACED.search(skel) is not None
-        for v in normalize(text, spaced=spaced):
+        for v in _readings(text, spaced):
             cands.extend(self._find_variant(v, text))
         if not cands:
             return []
@@ -410,6 +410,25 @@ class CompiledLexicon:
             os_, oe = v.span_to_original(s - 1, e - 1)
             out.append((os_, oe, idx, False))
         return out
+
+
+_LAST_READINGS: tuple[str | None, bool, tuple[Variant, ...]] = (None, False, ())
+
+
+def _readings(text: str, spaced: bool) -> tuple[Variant, ...]:
+    """normalize(text, spaced=spaced), remembered for the post being scanned: the scanner
+    runs the lexicon's automaton and then the context words' automaton over the same post,
+    and normalization is the larger part of either. One entry, swapped atomically, keyed by
+    the text object itself (held here, so that its identity cannot be reused), so that
+    threads sharing a scanner never read another post's readings; the readings are only
+    read, never changed, by the matchers."""
+    global _LAST_READINGS
+    last = _LAST_READINGS
+    if last[0] is text and last[1] == spaced:
+        return last[2]
+    out = tuple(normalize(text, spaced=spaced))
+    _LAST_READINGS = (text, spaced, out)
+    return out
 
 
 def prefilter_view(text: str) -> str:
