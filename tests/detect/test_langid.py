@@ -76,7 +76,7 @@ def test_first_pass_gives_py3langids_answer() -> None:
     """The first pass with its C feature counting answers exactly as py3langid does: the same
     language and the same probability, on every kind of text."""
     fast = langid._fast_detector()
-    ident = langid._py3langid()
+    ident = langid.load_py3langid()  # py3langid itself, on its own copy of the model
     assert fast is not None and ident is not None
     for text in _texts_of_every_kind():
         code, p = fast.classify(text)
@@ -106,7 +106,7 @@ def test_feature_counter_refuses_a_model_it_could_read_out_of_bounds() -> None:
 def test_first_pass_without_the_c_module_is_py3langid(monkeypatch: pytest.MonkeyPatch) -> None:
     """An install without a compiler has no FeatureCounter: py3langid itself answers."""
     monkeypatch.setattr(langid, "_FeatureCounter", None)
-    ident = langid._py3langid()
+    ident = langid.load_py3langid()
     plain = langid.FirstPass(ident)
     for text in _texts_of_every_kind()[:40]:
         assert plain.classify(text) == ident.classify(text)

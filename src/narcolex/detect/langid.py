@@ -59,9 +59,8 @@ def _detector() -> tuple[Any, dict[Any, str]]:
     return detector, back
 
 
-@lru_cache(maxsize=1)
-def _py3langid() -> Any:
-    """py3langid's identifier restricted to the project's languages (probabilities
+def load_py3langid() -> Any:
+    """A new py3langid identifier restricted to the project's languages (probabilities
     normalised), or None when it is not installed."""
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -87,11 +86,17 @@ class FirstPass:
     Without the C module, the identifier itself answers."""
 
     def __init__(self, ident: Any) -> None:
-        self.ident = ident
         self.classes: list[str] = list(ident.nb_classes)
+        self._ptc = ident.nb_ptc  # float16, one row per feature, one column per class
+        self._pc = ident.nb_pc
         self._counter = None
+        self.ident: Any = ident
         if _FeatureCounter is not None:
             self._counter = _FeatureCounter(ident.tk_nextmove, ident.tk_row, ident.tk_output)
+            # The counter holds the automaton's arrays; the identifier's lists for its Python
+            # loop (a row offset and an output per state: about 7 MB of int objects) are no
+            # longer needed here, so it is not kept.
+            self.ident = None
         # A label present twice (a language in two scripts) is one answer: the later column's
         # probability is added to the first one's, as py3langid does.
         first: dict[str, int] = {}
@@ -117,7 +122,7 @@ class FirstPass:
         else:
             feats = np.frombuffer(found[0], dtype=np.intp)
             counts = np.frombuffer(found[1], dtype=np.float32)
-            scores = np.log1p(counts) @ self.ident.nb_ptc[feats] + self.ident.nb_pc
+            scores = np.log1p(counts) @ self._ptc[feats] + self._pc
         # The softmax is tempered by the square root of the length in bytes.
         scores *= 1.0 / math.sqrt(len(data) or 1)
         np.exp(scores - scores.max(), out=scores)
@@ -139,7 +144,7 @@ class FirstPass:
 @lru_cache(maxsize=1)
 def _fast_detector() -> FirstPass | None:
     """The first pass (py3langid restricted to the project's languages), or None."""
-    ident = _py3langid()
+    ident = load_py3langid()
     return None if ident is None else FirstPass(ident)
 
 
