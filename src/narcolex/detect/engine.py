@@ -33,6 +33,7 @@ from narcolex.taxonomy import is_context, is_substance
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
 _SIGNAL_ONLY_EXPLANATION = "clean: only sale-context words, no substance term."
+_READING_CACHE = 50_000  # (readings, language) pairs whose chosen reading is remembered
 _CLEAN: dict[str | None, Finding] = {}
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
@@ -60,6 +61,7 @@ class Scanner:
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
         self._innocent: dict[int, re.Pattern[str]] = {}
         self._last_context: tuple[str | None, tuple[RawMatch, ...]] = (None, ())
+        self._reading: dict[tuple[tuple[int, ...], str | None], int] = {}  # see _match
         # The C prefilter's check, called straight from scan: on a clean post (most of what a
         # platform scans, in any script) the layers of Python calls around it cost more than it
         # does.
@@ -313,7 +315,15 @@ class Scanner:
             amb = -_AMBIGUITY_RANK.get(t.ambiguity, 1)
             return (lang_rank, 0 if has_substance else 1, amb, 0 if t.lang == "en" else 1)
 
-        t = self._terms[min(r.terms, key=rank)]
+        # The reading depends only on the readings and the language: chosen once for each
+        # (a form such as "coke" has readings in many languages, and posts repeat forms).
+        key = (r.terms, post_lang)
+        best = self._reading.get(key)
+        if best is None:
+            best = min(r.terms, key=rank)
+            if len(self._reading) < _READING_CACHE:
+                self._reading[key] = best
+        t = self._terms[best]
         surface = text[r.start : r.end]
         ambiguity, note = self._measured_ambiguity(t, surface, post_lang)
         return Match(
