@@ -232,3 +232,34 @@ def test_c_fast_path_agrees_with_the_python_prefilter_on_the_dev_set() -> None:
                 answered += 1
                 assert got == int(c._might_match(text, prefilter_view(text))), text
     assert answered > 0
+
+
+def test_c_prefilter_refuses_a_table_it_could_read_out_of_bounds() -> None:
+    """The code point table comes from Python: sizes, starts and code points are checked
+    once when the prefilter is built, so that no post can make it read outside them."""
+    from array import array
+
+    fastpath = pytest.importorskip("narcolex.detect._fastpath")
+    from narcolex.detect.normalize import _U32, _WORD_SKELETON_ASCII, word_skeleton_pages
+
+    assert _WORD_SKELETON_ASCII is not None
+    table, lone = _WORD_SKELETON_ASCII, bytes(256)
+    pages, starts, pool, flags = word_skeleton_pages()
+    good = fastpath.Prefilter([" coke "], table, lone, (pages, starts, pool, flags))
+    assert good.check("кока coke") == 1 and good.check("кока") == 0
+    bad_starts = array(_U32, starts)
+    bad_starts[-1] = len(pool) // 4 + 1  # past the end of the pool
+    bad_points = array(_U32, pool)
+    bad_points[0] = 0x110000  # not a code point
+    for wrong in (
+        (pages, starts[:-4], pool, flags),  # one start missing
+        (pages, starts, pool, flags[:-1]),  # one flag missing
+        (pages, bad_starts.tobytes(), pool, flags),
+        (pages, starts, bad_points.tobytes(), flags),
+        ((0x1100, *pages[1:]), starts, pool, flags),  # a page beyond U+10FFFF
+        ((0, *pages[:-1]), starts, pool, flags),  # page 0 twice
+    ):
+        with pytest.raises(ValueError):
+            fastpath.Prefilter([" coke "], table, lone, wrong)
+    with pytest.raises(TypeError):
+        fastpath.Prefilter([b" coke "], table, lone)  # keys are str
