@@ -198,7 +198,7 @@ def word_skeleton_pages() -> tuple[tuple[int, ...], bytes, bytes, bytes]:
     classes that the Python prefilter uses (WORD_SKELETON; whitespace, word characters and
     letters as its regular expressions read them), so that both read every code point alike.
     Built once per process (about 0.05 s), with tables of its own: WORD_SKELETON and FOLD
-    keep what they compute, and 19,000 code points that the Python path never meets would
+    keep what they compute, and 18,176 code points that the Python path never meets would
     stay there (about 5 MB)."""
     table = _WordSkeletonTable(_FoldTable())  # the same code, computing from scratch
     starts = array(_U32, [0])
