@@ -343,7 +343,7 @@ def main() -> None:
             b, s = _rates((base, fn), traffic)
             print(f"{'  other exact matcher: ' + name:<46} {b:>10.0f} {s:>10.0f} {s / b:>6.2f}x")
     fast = "C fast path" if scanner.compiled.fast is not None else "Python prefilter (no C)"
-    print(f"(clean ASCII posts are rejected by the {fast})")
+    print(f"(clean posts are rejected by the {fast})")
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"\nscan_many (posts/s, each corpus x10 so that start-up is amortised; {cores} cores)")

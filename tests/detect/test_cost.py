@@ -25,3 +25,33 @@ def test_an_offer_finds_its_pattern_signals_once(
     assert after.verdict == "sale" and after.lang is not None
     assert after == before
     assert len(calls) == 1
+
+
+def test_a_post_is_normalized_once_for_both_automata(
+    monkeypatch: pytest.MonkeyPatch, lexicon: Lexicon
+) -> None:
+    """The lexicon's and the context words' automata read the same readings of the post, and
+    an offer assessed twice finds its context words once; the finding is the one it was."""
+    from narcolex.detect import matcher
+    from narcolex.package.lexicon import LexiconTerm
+
+    ctx = LexiconTerm(90, "write me", "en", "phrase", ("context.address",), "medium", "high")
+    scanner = Scanner.from_lexicon(Lexicon(terms=(*lexicon.terms, ctx), version="test+ctx"))
+    assert scanner._context is not None
+    text = "cocaine 1g 80€, discreet delivery, write me on telegram for more today"
+    before = scanner.scan(text)
+    readings: list[str] = []
+    real_normalize = matcher.normalize
+    monkeypatch.setattr(
+        matcher, "normalize", lambda t, **kw: readings.append(t) or real_normalize(t, **kw)
+    )
+    monkeypatch.setattr(matcher, "_LAST_READINGS", (None, False, ()))
+    finds: list[str] = []
+    real_find = scanner._context.find
+    monkeypatch.setattr(scanner._context, "find", lambda t: finds.append(t) or real_find(t))
+    fresh = "".join(text)  # a new text object: nothing remembered for it
+    after = scanner.scan(fresh)
+    assert after.verdict == "sale" and after.lang is not None  # assessed twice
+    assert after == before
+    assert len(readings) == 1
+    assert len(finds) == 1

@@ -506,6 +506,32 @@ def test_language_is_not_identified_for_context_words_alone(langid_calls: list[s
     assert len(calls) == 1
 
 
+def test_sale_words_alone_are_clean_before_any_language_is_needed(
+    langid_calls: list[str],
+) -> None:
+    """A post whose matches are all sale-context words is clean at once: even a code that
+    might be an everyday word ("dm"), which would need the post's language to tell, costs no
+    identification; the words stay in the finding as matches, with the same explanation."""
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "DM", "und", "abbreviation", ("signal.contact",), "medium", "high"),
+            LexiconTerm(2, "shop", "en", "phrase", ("signal.offer",), "high", "high"),
+            LexiconTerm(3, "cocaine", "en", "inn", ("cocaine",), "low", "high"),
+        )
+    )
+    s = Scanner.from_lexicon(lex)
+    f = s.scan("send me a dm about the shop opening hours tomorrow", id="p1")
+    assert (f.verdict, f.score, f.lang, f.substances, f.signals) == ("clean", 0.0, None, (), ())
+    assert [m.surface for m in f.matches] == ["dm", "shop"]
+    assert f.explanation == "clean: only sale-context words, no substance term."
+    assert f.id == "p1"
+    assert langid_calls == []
+    given = s.scan("send me a dm about the shop opening hours tomorrow", lang="en")
+    assert (given.verdict, given.lang, len(given.matches)) == ("clean", "en", 2)
+    s.scan("dm me for cocaine prices, the shop is open")  # a substance: assessed as before
+    assert langid_calls != []
+
+
 def test_language_identification_ignores_links_handles_and_tags() -> None:
     from narcolex.detect.langid import detect_language
 

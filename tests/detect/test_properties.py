@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,12 +118,148 @@ def test_c_fast_path_agrees_with_the_python_prefilter(lexicon, text: str) -> Non
     assert c.fast.check(text) == int(c._might_match(text, prefilter_view(text)))
 
 
-def test_c_fast_path_leaves_non_ascii_posts_to_python(lexicon) -> None:  # type: ignore[no-untyped-def]
+# Every script the C prefilter reads from its code point table, and what its checks react to
+# there: look-alike capitals standing alone, tripled and doubled letters of other alphabets,
+# combining marks, ligatures, fullwidth and mathematical letters, spaces of other kinds, emoji.
+WIDE_PIECES = [
+    *PIECES, "Е", "Ｅ", "𝐄", "Ε", "К", "K", "ххх", "ссс", "ааа", "222", "٣٣٣", "ііі", "ⅲ", "ｉｉｉ",
+    "ﬃ", "ǅ", "Ǆ", "\u00a0", "\u2028", "\u3000", "д д д", "a б c", "🙂 🙂 🙂", "ččč", "аа",
+    "бб", "\u0301", "x\u0301x\u0301x", "Ⓔ", "²", "½", "Ⅻ", "‼", "！", "＠", "€", "İİİ", "ß",
+    "прода@м", "нарк€", "кокаин", "κοκαΐνη", "👨‍🌾", "❄", "\ufe0f",
+]  # fmt: skip
+# Code point ranges inside normalize.SKELETON_PAGES, mixed at random.
+WIDE_RANGES = [(0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF),
+               (0x600, 0x6FF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x218F),
+               (0x2460, 0x24FF), (0x3000, 0x303F), (0xFB00, 0xFB4F), (0xFE00, 0xFE0F),
+               (0xFF00, 0xFFEF), (0x1D400, 0x1D7FF), (0x1F300, 0x1FAFF),
+               (0xE0000, 0xE007F)]  # fmt: skip
+wide_texts = st.lists(
+    st.one_of(
+        st.sampled_from(WIDE_PIECES),
+        *(
+            st.text(st.characters(min_codepoint=lo, max_codepoint=hi), max_size=4)
+            for lo, hi in WIDE_RANGES
+        ),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _outside_table(text: str) -> bool:
+    from narcolex.detect.normalize import SKELETON_PAGES
+
+    return any(ord(c) >> 8 not in SKELETON_PAGES for c in text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(wide_texts)
+def test_c_fast_path_agrees_with_the_python_prefilter_in_any_script(lexicon, text: str) -> None:  # type: ignore[no-untyped-def]
+    from narcolex.detect.matcher import CompiledLexicon, prefilter_view
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None, "the C extension is not built (pip install -e . needs gcc)"
+    got = c.fast.check(text)
+    if got < 0:  # the pieces hold lone surrogates, which are not in the table
+        assert _outside_table(text)
+    else:
+        assert got == int(c._might_match(text, prefilter_view(text)))
+
+
+@SETTINGS
+@given(st.text())
+def test_c_fast_path_answers_or_leaves_the_post_to_python(lexicon, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Any Unicode: the C check gives the Python prefilter's answer, or -1 exactly when a
+    code point lies outside its table."""
+    from narcolex.detect.matcher import CompiledLexicon, prefilter_view
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None
+    got = c.fast.check(text)
+    if got < 0:
+        assert _outside_table(text)
+    else:
+        assert got == int(c._might_match(text, prefilter_view(text)))
+
+
+def test_c_fast_path_leaves_code_points_outside_its_table_to_python(lexicon) -> None:  # type: ignore[no-untyped-def]
     from narcolex.detect.matcher import CompiledLexicon
 
     c = CompiledLexicon(lexicon)
     assert c.fast is not None
-    assert c.fast.check("сосаіnе") == -1
-    assert c.fast.check("café") == -1
+    assert c.fast.check("сосаіnе") == 1
+    assert c.fast.check("café") == 0
     assert c.fast.check("") == 0
+    assert c.fast.check("Привет, как дела?") == 0
+    assert c.fast.check("E вот") == 1  # a one-letter term standing alone
+    assert c.fast.check("\U00020000 coke") == -1  # CJK extension B: not in the table
+    assert c.fast.check("coke, \ud800") == 1  # the term is found before the surrogate
+    assert c.fast.check("\ud800 hello") == -1
     assert [m.start for m in c.find("nice café, coke")] == [11]
+    assert [m.start for m in c.find("\U00020000 coke")] == [2]
+
+
+def test_c_fast_path_agrees_with_the_python_prefilter_on_the_dev_set() -> None:
+    """Every post of the development set (../shared/data/dev, when present) and the bundled
+    release: the C check gives the Python prefilter's answer wherever it answers."""
+    import json
+    from pathlib import Path
+
+    from narcolex.detect.matcher import prefilter_view
+
+    dev = next(
+        (
+            p / "shared" / "data" / "dev"
+            for p in Path(__file__).resolve().parents
+            if (p / "shared" / "data" / "dev").is_dir()
+        ),
+        None,
+    )
+    if dev is None:
+        pytest.skip("no ../shared/data/dev next to the repository")
+    c = Scanner.default().compiled
+    assert c.fast is not None
+    answered = 0
+    for f in sorted(dev.glob("*.jsonl")):
+        with f.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                text = json.loads(line)["text"]
+                got = c.fast.check(text)
+                if got < 0:
+                    assert _outside_table(text)
+                    continue
+                answered += 1
+                assert got == int(c._might_match(text, prefilter_view(text))), text
+    assert answered > 0
+
+
+def test_c_prefilter_refuses_a_table_it_could_read_out_of_bounds() -> None:
+    """The code point table comes from Python: sizes, starts and code points are checked
+    once when the prefilter is built, so that no post can make it read outside them."""
+    from array import array
+
+    fastpath = pytest.importorskip("narcolex.detect._fastpath")
+    from narcolex.detect.normalize import _U32, _WORD_SKELETON_ASCII, word_skeleton_pages
+
+    assert _WORD_SKELETON_ASCII is not None
+    table, lone = _WORD_SKELETON_ASCII, bytes(256)
+    pages, starts, pool, flags = word_skeleton_pages()
+    good = fastpath.Prefilter([" coke "], table, lone, (pages, starts, pool, flags))
+    assert good.check("кока coke") == 1 and good.check("кока") == 0
+    bad_starts = array(_U32, starts)
+    bad_starts[-1] = len(pool) // 4 + 1  # past the end of the pool
+    bad_points = array(_U32, pool)
+    bad_points[0] = 0x110000  # not a code point
+    for wrong in (
+        (pages, starts[:-4], pool, flags),  # one start missing
+        (pages, starts, pool, flags[:-1]),  # one flag missing
+        (pages, bad_starts.tobytes(), pool, flags),
+        (pages, starts, bad_points.tobytes(), flags),
+        ((0x1100, *pages[1:]), starts, pool, flags),  # a page beyond U+10FFFF
+        ((0, *pages[:-1]), starts, pool, flags),  # page 0 twice
+    ):
+        with pytest.raises(ValueError):
+            fastpath.Prefilter([" coke "], table, lone, wrong)
+    with pytest.raises(TypeError):
+        fastpath.Prefilter([b" coke "], table, lone)  # keys are str

@@ -32,6 +32,8 @@ from narcolex.taxonomy import is_context, is_substance
 
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
+_SIGNAL_ONLY_EXPLANATION = "clean: only sale-context words, no substance term."
+_READING_CACHE = 50_000  # (readings, language) pairs whose chosen reading is remembered
 _CLEAN: dict[str | None, Finding] = {}
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
@@ -58,8 +60,11 @@ class Scanner:
         self._terms = main.terms
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
         self._innocent: dict[int, re.Pattern[str]] = {}
-        # The C prefilter's check, called straight from scan: on a clean ASCII post (most of
-        # what a platform scans) the layers of Python calls around it cost more than it does.
+        self._last_context: tuple[str | None, tuple[RawMatch, ...]] = (None, ())
+        self._reading: dict[tuple[tuple[int, ...], str | None], int] = {}  # see _match
+        # The C prefilter's check, called straight from scan: on a clean post (most of what a
+        # platform scans, in any script) the layers of Python calls around it cost more than it
+        # does.
         self._fast_check = self.compiled.fast.check if self.compiled.fast is not None else None
 
     # -- construction -------------------------------------------------------------------------
@@ -110,6 +115,13 @@ class Scanner:
         capped = len(raw) > self.limits.matches
         if capped:
             raw = raw[: self.limits.matches]
+        if raw and not self._names_substance(raw):
+            # Cost follows evidence: sale-context words alone make a clean post in any
+            # language, so no language identification, signals or score (see _signal_only).
+            finding = self._signal_only(text, raw, lang, id)
+            if capped and finding.matches:
+                return _truncated(finding, f"only the first {self.limits.matches} matches")
+            return finding
         if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
             raw = [r for r in raw if not self._native_word(text, r)]
             raw = self._without_innocent(text, raw)
@@ -132,6 +144,27 @@ class Scanner:
             return _truncated(finding, f"only the first {self.limits.matches} matches")
         return finding
 
+    def _names_substance(self, raw: list[RawMatch]) -> bool:
+        """Some reading of some match denotes a substance (not only sale-context words)."""
+        substance = self._substance
+        return any(substance[i] for r in raw for i in r.terms)
+
+    def _signal_only(
+        self, text: str, raw: list[RawMatch], lang: str | None, id: str | None
+    ) -> Finding:
+        """The clean finding of a post whose matches are all sale-context words ("shop",
+        "DM", "poruka"): no reading names a substance, so no language, signal or score can
+        make it anything but clean. The words stay in the finding as matches (monitoring
+        counts them as sightings, the try page shows them), after the language-free filters
+        only: the filter of codes written as everyday words needs the post's language, and
+        whether "dm" is a code or a word changes nothing in a clean post."""
+        raw = [r for r in raw if not self._native_word(text, r)]
+        raw = self._without_innocent(text, raw)
+        if not raw:
+            return _clean_finding(lang, id)
+        matches = tuple(self._match(text, r, lang) for r in raw)
+        return Finding("clean", 0.0, lang, (), (), matches, _SIGNAL_ONLY_EXPLANATION, id)
+
     def _assess(
         self, text: str, raw: list[RawMatch], post_lang: str | None, id: str | None
     ) -> Finding:
@@ -139,7 +172,7 @@ class Scanner:
         matches = [self._match(text, r, post_lang) for r in raw]
         subs = [m for m in matches if m.substances]
         if not subs:
-            expl = "clean: only sale-context words, no substance term."
+            expl = _SIGNAL_ONLY_EXPLANATION  # substance readings were filtered away
             return Finding("clean", 0.0, post_lang, (), (), tuple(matches), expl, id)
         signals = [
             Signal(code, m.surface, m.start, m.end, "lexicon")
@@ -190,7 +223,16 @@ class Scanner:
             return []
         terms = self._context.terms
         out = []
-        for r in self._context.find(text):
+        # An offer is assessed twice (without, then with its language, see scan); where the
+        # context words are does not depend on the language: found once per post. The entry
+        # is swapped atomically and keyed by the text object it holds (see _pattern_signals).
+        last = self._last_context
+        if last[0] is text:
+            found = last[1]
+        else:
+            found = tuple(self._context.find(text))
+            self._last_context = (text, found)
+        for r in found:
             ts = [
                 terms[i]
                 for i in r.terms
@@ -274,7 +316,15 @@ class Scanner:
             amb = -_AMBIGUITY_RANK.get(t.ambiguity, 1)
             return (lang_rank, 0 if has_substance else 1, amb, 0 if t.lang == "en" else 1)
 
-        t = self._terms[min(r.terms, key=rank)]
+        # The reading depends only on the readings and the language: chosen once for each
+        # (a form such as "coke" has readings in many languages, and posts repeat forms).
+        key = (r.terms, post_lang)
+        best = self._reading.get(key)
+        if best is None:
+            best = min(r.terms, key=rank)
+            if len(self._reading) < _READING_CACHE:
+                self._reading[key] = best
+        t = self._terms[best]
         surface = text[r.start : r.end]
         ambiguity, note = self._measured_ambiguity(t, surface, post_lang)
         return Match(

@@ -5,21 +5,29 @@ in an English one; a Polish slang word in an English post is probably an English
 label offers, so it runs lazily: for posts with an ambiguous or language-specific signal term,
 and for every `sale` finding, never for clean posts.
 
-Two passes: py3langid (a naive Bayes over byte n-grams, about five times faster than lingua)
-answers when it is sure (FAST_CONFIDENCE); the rest go to lingua, built once per process on
-first use in low-accuracy mode (about 45 MB instead of 430 MB), whose guesses on short texts
-are only used when confident. On the 3,000 dev tweets the first pass answers 61% of the posts
-and agrees with lingua on 99% of those both answer; the dev-set evaluation table is unchanged
-(`python bench/traffic.py --langid` prints both).
+Two passes: py3langid (a naive Bayes over byte n-grams, several times faster than lingua; its
+byte automaton walked in C, see FirstPass) answers when it is sure (FAST_CONFIDENCE); the rest
+go to lingua, built once per process on first use in low-accuracy mode (about 45 MB instead
+of 430 MB), whose guesses on short texts are only used when confident. On the 3,000 dev
+tweets the first pass answers 61% of the posts and agrees with lingua on 99% of those both
+answer; the dev-set evaluation table is unchanged (`python bench/traffic.py --langid` prints
+both).
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
 from narcolex import taxonomy
+
+try:  # the C feature counting is optional, like the rest of the fast path
+    from narcolex.detect._fastpath import FeatureCounter as _FeatureCounter
+except ImportError:  # pragma: no cover - installs without a compiler
+    _FeatureCounter = None
 
 MIN_CHARS = 20  # shorter texts give no reliable language
 MIN_CONFIDENCE = 0.8  # low-accuracy mode (45 MB instead of 430 MB) guesses on short texts
@@ -51,9 +59,9 @@ def _detector() -> tuple[Any, dict[Any, str]]:
     return detector, back
 
 
-@lru_cache(maxsize=1)
-def _fast_detector() -> Any:
-    """py3langid restricted to the project's languages, or None when it is not installed."""
+def load_py3langid() -> Any:
+    """A new py3langid identifier restricted to the project's languages (probabilities
+    normalised), or None when it is not installed."""
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError:  # pragma: no cover - a declared dependency; lingua alone still works
@@ -66,6 +74,78 @@ def _fast_detector() -> Any:
     if getattr(ident, "_full_model", None) is not None:
         ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
     return ident
+
+
+class FirstPass:
+    """py3langid's answer with its byte automaton walked in C (narcolex.detect._fastpath).
+
+    The identifier's Python loop over the text's bytes was about a third of its time on the
+    dev tweets; the scoring after it is the identifier's own arithmetic (numpy, the same
+    operations in the same order on the same float32 and float16 arrays), so code and
+    probability are py3langid's (tests/detect/test_langid.py compares them on many texts).
+    Without the C module, the identifier itself answers."""
+
+    def __init__(self, ident: Any) -> None:
+        self.classes: list[str] = list(ident.nb_classes)
+        self._ptc = ident.nb_ptc  # float16, one row per feature, one column per class
+        self._pc = ident.nb_pc
+        self._counter = None
+        self.ident: Any = ident
+        if _FeatureCounter is not None:
+            self._counter = _FeatureCounter(ident.tk_nextmove, ident.tk_row, ident.tk_output)
+            # The counter holds the automaton's arrays; the identifier's lists for its Python
+            # loop (a row offset and an output per state: about 7 MB of int objects) are no
+            # longer needed here, so it is not kept.
+            self.ident = None
+        # A label present twice (a language in two scripts) is one answer: the later column's
+        # probability is added to the first one's, as py3langid does.
+        first: dict[str, int] = {}
+        self._aliases: list[tuple[int, int]] = []
+        for i, c in enumerate(self.classes):
+            if c in first:
+                self._aliases.append((first[c], i))
+            else:
+                first.setdefault(c, i)
+
+    def probabilities(self, text: str) -> Any:
+        """One probability per column of `classes` (float32, summing to 1)."""
+        import numpy as np
+
+        if self._counter is None:  # installs without a compiler
+            return self.ident._decide(text)
+        if text.isupper():  # py3langid reads all-capital text in lower case
+            text = text.lower()
+        data = unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
+        found = self._counter.count(data)
+        if found is None:  # no feature: every language alike
+            scores = np.zeros(len(self.classes), dtype=np.float32)
+        else:
+            feats = np.frombuffer(found[0], dtype=np.intp)
+            counts = np.frombuffer(found[1], dtype=np.float32)
+            scores = np.log1p(counts) @ self._ptc[feats] + self._pc
+        # The softmax is tempered by the square root of the length in bytes.
+        scores *= 1.0 / math.sqrt(len(data) or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
+        for i, j in self._aliases:
+            scores[i] += scores[j]
+            scores[j] = 0.0
+        return scores
+
+    def classify(self, text: str) -> tuple[str, float]:
+        """(language, probability) of the most probable language, as py3langid.classify."""
+        if self._counter is None:  # installs without a compiler
+            return self.ident.classify(text)
+        scores = self.probabilities(text)
+        best = int(scores.argmax())
+        return self.classes[best], float(scores[best])
+
+
+@lru_cache(maxsize=1)
+def _fast_detector() -> FirstPass | None:
+    """The first pass (py3langid restricted to the project's languages), or None."""
+    ident = load_py3langid()
+    return None if ident is None else FirstPass(ident)
 
 
 # Links, handles, hashtags, digits, emoji and punctuation carry no language; removed, they

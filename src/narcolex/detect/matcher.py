@@ -36,6 +36,7 @@ from narcolex.detect.normalize import (
     skeleton,
     squeeze_key,
     word_skeleton,
+    word_skeleton_pages,
 )
 from narcolex.package.lexicon import Lexicon, LexiconTerm
 
@@ -226,16 +227,22 @@ class CompiledLexicon:
             if len(a):
                 a.make_automaton()
         self._has_main = len(self.main) > 0
-        # The same prefilter for ASCII posts, in C (see _fastpath.c); not built when every
-        # post takes the full path anyway or none can match.
+        # The same prefilter in C (see _fastpath.c), for ASCII posts and for posts whose code
+        # points are all in normalize.SKELETON_PAGES; not built when every post takes the
+        # full path anyway or none can match.
         self.fast = None
         usable = self._has_main and not self.always_full
         if usable and _FastPrefilter is not None and _WORD_SKELETON_ASCII is not None:
-            keys = [k.encode("ascii") for k in (*skeletons, *SKELETON_TRIPLE_KEYS) if k.isascii()]
             capitals = bytes(
                 int(chr(b).isupper() and word_skeleton(chr(b)) in self._lone) for b in range(256)
             )
-            self.fast = _FastPrefilter(keys, _WORD_SKELETON_ASCII, capitals)
+            self.fast = _FastPrefilter(
+                [*skeletons, *SKELETON_TRIPLE_KEYS],
+                _WORD_SKELETON_ASCII,
+                capitals,
+                word_skeleton_pages(),
+                "".join(sorted(self._lone)),
+            )
 
     @staticmethod
     def _prefilter_key(key: str, mode: str) -> str:
@@ -291,14 +298,14 @@ class CompiledLexicon:
             return []
         if fast is None:
             fast = self.fast.check(text) if self.fast is not None else -1
-        if fast == 0:  # an ASCII post that no term can match: most posts end here
+        if fast == 0:  # a post that no term can match: most posts end here
             return []
         skel = prefilter_view(text)
         if fast < 0 and not self._might_match(text, skel):
             return []
         cands: list[tuple[int, int, tuple[int, ...], bool]] = []
         spaced = SKELETON_SPACED.search(skel) is not None
-        for v in normalize(text, spaced=spaced):
+        for v in _readings(text, spaced):
             cands.extend(self._find_variant(v, text))
         if not cands:
             return []
@@ -403,6 +410,25 @@ class CompiledLexicon:
             os_, oe = v.span_to_original(s - 1, e - 1)
             out.append((os_, oe, idx, False))
         return out
+
+
+_LAST_READINGS: tuple[str | None, bool, tuple[Variant, ...]] = (None, False, ())
+
+
+def _readings(text: str, spaced: bool) -> tuple[Variant, ...]:
+    """normalize(text, spaced=spaced), remembered for the post being scanned: the scanner
+    runs the lexicon's automaton and then the context words' automaton over the same post,
+    and normalization is the larger part of either. One entry, swapped atomically, keyed by
+    the text object itself (held here, so that its identity cannot be reused), so that
+    threads sharing a scanner never read another post's readings; the readings are only
+    read, never changed, by the matchers."""
+    global _LAST_READINGS
+    last = _LAST_READINGS
+    if last[0] is text and last[1] == spaced:
+        return last[2]
+    out = tuple(normalize(text, spaced=spaced))
+    _LAST_READINGS = (text, spaced, out)
+    return out
 
 
 def prefilter_view(text: str) -> str:
