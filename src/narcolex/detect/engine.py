@@ -39,6 +39,22 @@ _CLEAN: dict[str | None, Finding] = {}
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
 
 
+class _PostLanguage:
+    """The post's language: the caller's, or identified on first use and kept, since a post
+    may need it for several matches and again to label an offer (one identification costs
+    more than all the rest of most scans)."""
+
+    __slots__ = ("_known", "_lang", "_text")
+
+    def __init__(self, text: str, lang: str | None) -> None:
+        self._text, self._lang, self._known = text, lang, lang is not None
+
+    def __call__(self) -> str | None:
+        if not self._known:
+            self._lang, self._known = detect_language(self._text), True
+        return self._lang
+
+
 class Scanner:
     """Scans posts against one compiled lexicon (a release)."""
 
@@ -122,22 +138,22 @@ class Scanner:
             if capped and finding.matches:
                 return _truncated(finding, f"only the first {self.limits.matches} matches")
             return finding
+        language = _PostLanguage(text, lang)  # identified once, when first needed
         if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
             raw = [r for r in raw if not self._native_word(text, r)]
             raw = self._without_innocent(text, raw)
-            raw = [r for r in raw if not self._code_as_word(text, r, lang)]
-            raw = [r for r in raw if not self._bare_word(text, r, lang)]
+            raw = [r for r in raw if not self._code_as_word(text, r, language)]
+            raw = [r for r in raw if not self._bare_word(text, r, language)]
         if not raw:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
-        detected = False
         if post_lang is None and self._needs_language(raw):
-            post_lang, detected = detect_language(text), True
+            post_lang = language()
         finding = self._assess(text, raw, post_lang, id)
-        if finding.verdict == "sale" and lang is None and not detected:
+        if finding.verdict == "sale" and lang is None and post_lang is None:
             # Offers are what moderators and monitoring act on: they always get a language
             # (and the score is recomputed with it, as for any post whose language is known).
-            guess = detect_language(text)
+            guess = language()
             if guess is not None:
                 finding = self._assess(text, raw, guess, id)
         if capped:
@@ -376,7 +392,7 @@ class Scanner:
                 return "medium", f"a word of {where}, Zipf {z:.1f}"
         return t.ambiguity, ""
 
-    def _code_as_word(self, text: str, r: RawMatch, post_lang: str | None) -> bool:
+    def _code_as_word(self, text: str, r: RawMatch, language: _PostLanguage) -> bool:
         """A language-free code ("DOM", "DOC") written as a word of running text ("dom") in
         a language where that word is common: a word, not the code."""
         surface = text[r.start : r.end]
@@ -386,11 +402,11 @@ class Scanner:
             self._terms[i].lang == "und" and self._terms[i].kind == "abbreviation" for i in r.terms
         ):
             return False  # strain and brand names are written as words ("Cheese", "Soma")
-        lang = post_lang or detect_language(text)
+        lang = language()
         z, _ = commonest(surface, (lang,) if lang else ("en",))
         return z >= commonness.MEDIUM
 
-    def _bare_word(self, text: str, r: RawMatch, post_lang: str | None) -> bool:
+    def _bare_word(self, text: str, r: RawMatch, language: _PostLanguage) -> bool:
         """A term spelled with diacritics ("šit", "péro", "kübar") found written without them
         ("sit", "pero", "kubar"): sellers drop diacritics, but the bare spelling is also a word
         of its own, and where it is an everyday word of the post's language (English when
@@ -405,7 +421,7 @@ class Scanner:
                 return False  # a reading spelled just so: the post wrote the term as it is
             if t.lang == "und":
                 return False  # a language-free name keeps its spellings
-        lang = post_lang or detect_language(text)
+        lang = language()
         z, _ = commonest(surface, (lang,) if lang else ("en",))
         return z >= commonness.MEDIUM
 
