@@ -101,3 +101,46 @@ def test_an_error_that_cannot_be_pickled_still_reaches_the_caller(
     items = ["weed 5g", "hello", "boom"] + ["hello"] * 300  # in the first batch: a helper's
     with pytest.raises(RuntimeError, match="the post that failed"):
         list(scanner.scan_many(items, workers=2, chunksize=8))
+
+
+def test_a_kept_pool_scans_call_after_call_with_the_same_helpers(
+    evasion_corpus: tuple[Scanner, list[str]],
+) -> None:
+    """Helpers kept between calls (Scanner.pool): every call finds what one process finds, a
+    call stopped early leaves nothing behind for the next, and one pool runs one call at a
+    time."""
+    scanner, texts = evasion_corpus
+    alone = [scanner.scan(t) for t in texts]
+    with scanner.pool(workers=2, chunksize=20) as pool:
+        helpers = [p.pid for p in pool._procs]
+        assert len(helpers) == 1
+        assert list(pool.scan_many(texts)) == alone
+        early = pool.scan_many(texts)
+        assert [next(early) for _ in range(30)] == alone[:30]  # helpers hold batches now
+        with pytest.raises(RuntimeError, match="one scan_many at a time"):
+            next(pool.scan_many(texts))
+        early.close()  # their results are received and dropped
+        assert list(pool.scan_many(texts[::-1])) == alone[::-1]
+        assert [p.pid for p in pool._procs] == helpers  # the same process all along
+    assert pool._procs == []
+
+
+@pytest.mark.skipif(_BUILT is None, reason="helpers are forked only where fork exists")
+def test_a_kept_pool_survives_a_failed_post(
+    scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in a helper stops that call; the pool's next call starts clean."""
+    scan_item = Scanner.scan_item
+
+    def failing(self: Scanner, item: object) -> object:
+        if item == "boom":
+            raise ValueError("the post that failed")
+        return scan_item(self, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Scanner, "scan_item", failing)
+    items = ["weed 5g", "hello", "boom"] + ["weed 5g", "hello"] * 100
+    with scanner.pool(workers=2, chunksize=8) as pool:
+        with pytest.raises(ValueError, match="the post that failed"):
+            list(pool.scan_many(items))
+        good = [t for t in items if t != "boom"]
+        assert list(pool.scan_many(good)) == [scanner.scan(t) for t in good]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narcolex.config import ScanLimits
 from narcolex.detect import commonness
@@ -29,6 +29,9 @@ from narcolex.errors import InputError
 from narcolex.package.bundle import read_bundle
 from narcolex.package.lexicon import Lexicon, LexiconTerm
 from narcolex.taxonomy import is_context, is_substance
+
+if TYPE_CHECKING:
+    from narcolex.detect.parallel import WorkerPool
 
 _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
@@ -442,6 +445,14 @@ class Scanner:
         from narcolex.detect.parallel import scan_in_processes
 
         yield from scan_in_processes(self, items, workers, chunksize)
+
+    def pool(self, workers: int = 2, chunksize: int = 64) -> WorkerPool:
+        """Helper processes kept for several `scan_many` calls: `with scanner.pool(2) as p:
+        for batch in batches: p.scan_many(batch)`. `scan_many(workers=N)` starts and stops
+        its helpers on every call; a kept pool pays the start once (see detect.parallel)."""
+        from narcolex.detect.parallel import WorkerPool
+
+        return WorkerPool(self, workers, chunksize)
 
 
 _LAST_SIGNALS: tuple[str | None, tuple[Signal, ...]] = (None, ())
