@@ -29,6 +29,7 @@ from narcolex.errors import InputError
 from narcolex.package.bundle import read_bundle
 from narcolex.package.lexicon import Lexicon, LexiconTerm
 from narcolex.taxonomy import is_context, is_substance
+from narcolex.textkey import fold
 
 if TYPE_CHECKING:
     from narcolex.detect.parallel import WorkerPool
@@ -418,12 +419,17 @@ class Scanner:
         if not surface.isascii() or not surface.isalpha():
             return False
         key = surface.casefold()
+        bare = False
         for i in r.terms:
             t = self._terms[i]
-            if any(f.isascii() and f.casefold() == key for f in (t.term, *t.variants)):
+            forms = (t.term, *t.variants)
+            if any(f.isascii() and f.casefold() == key for f in forms):
                 return False  # a reading spelled just so: the post wrote the term as it is
             if t.lang == "und":
                 return False  # a language-free name keeps its spellings
+            bare = bare or any(not f.isascii() and fold(f) == key for f in forms)
+        if not bare:
+            return False  # another spelling (doubled letters, leet...), not a dropped diacritic
         lang = language()
         z, _ = commonest(surface, (lang,) if lang else ("en",))
         return z >= commonness.MEDIUM
