@@ -3,6 +3,7 @@ helpers that start scanning at once (forked with the caller's compiled scanner).
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import multiprocessing as mp
 import random
@@ -122,7 +123,13 @@ def test_a_kept_pool_scans_call_after_call_with_the_same_helpers(
         early.close()  # their results are received and dropped
         assert list(pool.scan_many(texts[::-1])) == alone[::-1]
         assert [p.pid for p in pool._procs] == helpers  # the same process all along
-    assert pool._procs == []
+        procs = list(pool._procs)
+    assert pool._procs == [] and not any(p.is_alive() for p in procs)
+    dropped = scanner.pool(workers=2)
+    procs = list(dropped._procs)
+    del dropped  # collected without close(): its helpers stop all the same
+    gc.collect()
+    assert procs and not any(p.is_alive() for p in procs)
 
 
 @pytest.mark.skipif(_BUILT is None, reason="helpers are forked only where fork exists")

@@ -16,6 +16,7 @@ import multiprocessing.connection
 import queue
 import sys
 import threading
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -76,11 +77,13 @@ class WorkerPool:
                 self._conns.append(here)
                 self._procs.append(proc)
         except BaseException:
-            self.close()
+            _stop(self._conns, self._procs)
             raise
         finally:
             if not frozen_before:  # an application that froze its heap itself keeps it so
                 gc.unfreeze()
+        # A pool dropped without close() still stops its helpers when it is collected.
+        self._stop = weakref.finalize(self, _stop, self._conns, self._procs)
 
     def scan_many(self, items: Iterable[PostLike]) -> Iterator[Finding]:
         """Findings for `items` in input order; one call at a time per pool."""
@@ -95,21 +98,27 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop the helpers (each finishes the batch it holds)."""
-        for conn in self._conns:
-            with contextlib.suppress(OSError):
-                conn.send(None)
-            conn.close()
-        for proc in self._procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.terminate()
-        self._conns, self._procs = [], []
+        self._stop()
 
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stop(conns: list[Any], procs: list[Any]) -> None:
+    """Tell each helper to stop, wait for it (5 s at most), and empty the lists in place."""
+    for conn in conns:
+        with contextlib.suppress(OSError):
+            conn.send(None)
+        conn.close()
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.terminate()
+    conns.clear()
+    procs.clear()
 
 
 def _fan_out(
