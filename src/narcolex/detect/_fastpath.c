@@ -439,6 +439,50 @@ static inline int is_lone_follower(Py_UCS4 c) {
     return c == ',' || c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
 }
 
+/* The word shapes of the skeleton that both checks read, fed one skeleton character at a
+ * time: DOUBLES_MIN disjoint doubled letters in one word (normalize.py: letters doubled to
+ * dodge a filter; a pair is not the start of the next one), three single-letter words in a
+ * row ("c o k e"), and runs of spaces fed to the automaton as one. */
+typedef struct {
+    int last_space;       /* the last character fed was a space: runs are fed as one */
+    Py_ssize_t wordlen;   /* letters since the last skeleton space */
+    int singles;          /* single-letter words in a row */
+    int doubles;          /* doubled letters in the current word */
+    Py_UCS4 prev_k;       /* the previous skeleton character */
+} SkelWords;
+
+#define SKEL_WORDS_START {1, 0, 0, 0, ' '}
+
+/* 1: the full path must run; -1: a repeated space, not fed to the automaton; 0: feed k. */
+static inline int skel_word_step(SkelWords *w, Py_UCS4 k) {
+    if (k != ' ' && k == w->prev_k) {
+        if (++w->doubles >= 3) return 1;
+        w->prev_k = 0;
+    } else {
+        w->prev_k = k;
+    }
+    if (k == ' ') {
+        w->doubles = 0;
+        if (w->wordlen == 1) {
+            if (++w->singles >= 3) return 1;
+        } else if (w->wordlen > 1) {
+            w->singles = 0;
+        }
+        w->wordlen = 0;
+        if (w->last_space) return -1;
+        w->last_space = 1;
+    } else {
+        w->wordlen++;
+        w->last_space = 0;
+    }
+    return 0;
+}
+
+/* The end of the post: a last single-letter word completes a run of three. */
+static inline int skel_word_end(const SkelWords *w) {
+    return w->wordlen == 1 && w->singles + 1 >= 3;
+}
+
 /* An ASCII post: one byte, one skeleton byte. */
 static int check_ascii(const Prefilter *self, const unsigned char *p, Py_ssize_t n) {
     const int ncls = self->ncls;
@@ -447,14 +491,10 @@ static int check_ascii(const Prefilter *self, const unsigned char *p, Py_ssize_t
     /* The skeleton starts with one space (word start for the first word). */
     int32_t s = delta[self->cls[(unsigned char)' ']];
     if (out[s]) return 1;
-    int last_space = 1;      /* the last byte fed was a space: runs are fed as one */
-    Py_ssize_t wordlen = 0;  /* letters since the last skeleton space */
-    int singles = 0;         /* single-letter words in a row: c o k e */
+    SkelWords w = SKEL_WORDS_START;
     int prev_alnum = 0;      /* in the original: letter or digit before a symbol run */
     int symbol_run = 0;      /* symbols right after a letter or digit: h@sh */
     int i_run = 0;           /* i or I in a row in the original: kiiiller */
-    unsigned char prev_k = ' '; /* the previous skeleton byte */
-    int doubles = 0;         /* doubled letters in the current word: ccoccaiinne */
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (c == '#') return 1;  /* hashtags are segmented on the full path */
@@ -479,34 +519,15 @@ static int check_ascii(const Prefilter *self, const unsigned char *p, Py_ssize_t
             prev_alnum = 0;
         }
         unsigned char k = self->skel[c];
-        if (k != ' ' && k == prev_k) {
-            /* DOUBLES_MIN disjoint doubled letters in one word (normalize.py): letters
-             * doubled to dodge a filter. A pair is not the start of the next one. */
-            if (++doubles >= 3) return 1;
-            prev_k = 0;
-        } else {
-            prev_k = k;
-        }
-        if (k == ' ') {
-            doubles = 0;
-            if (wordlen == 1) {
-                if (++singles >= 3) return 1;
-            } else if (wordlen > 1) {
-                singles = 0;
-            }
-            wordlen = 0;
-            if (last_space) continue;
-            last_space = 1;
-        } else {
-            wordlen++;
-            last_space = 0;
-        }
+        int step = skel_word_step(&w, k);
+        if (step > 0) return 1;
+        if (step < 0) continue;
         s = delta[(size_t)s * ncls + self->cls[k]];
         if (out[s]) return 1;
     }
-    if (wordlen == 1 && singles + 1 >= 3) return 1;
+    if (skel_word_end(&w)) return 1;
     /* ... and ends with one space (word end for the last word). */
-    if (!last_space) s = delta[(size_t)s * ncls + self->cls[(unsigned char)' ']];
+    if (!w.last_space) s = delta[(size_t)s * ncls + self->cls[(unsigned char)' ']];
     return out[s] ? 1 : 0;
 }
 
@@ -527,12 +548,13 @@ static int check_wide(const Prefilter *self, int kind, const void *data, Py_ssiz
     const unsigned char *cls = self->cls;
     int32_t s = delta[cls[(unsigned char)' ']];
     if (out[s]) return 1;
-    int last_space = 1, singles = 0, prev_word = 0, symbol_run = 0, i_run = 0, doubles = 0;
+    SkelWords w = SKEL_WORDS_START;
+    int prev_word = 0, symbol_run = 0, i_run = 0;
     int prev_space = 1;       /* the previous code point of the original is a space (or none) */
     int triple = 0;           /* a character other than space or i three times in a row */
     int wide = 0;             /* the skeleton has a character outside ASCII */
-    Py_ssize_t wordlen = 0, run = 0;
-    Py_UCS4 prev_k = ' ', run_k = ' ';
+    Py_ssize_t run = 0;
+    Py_UCS4 run_k = ' ';
     Py_ssize_t at = n ? slot_of(self, PyUnicode_READ(kind, data, 0)) : 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (at < 0) return -1;
@@ -571,26 +593,9 @@ static int check_wide(const Prefilter *self, int kind, const void *data, Py_ssiz
         prev_space = (f & FLAG_SPACE) != 0;
         for (uint32_t q = k0; q < k1; q++) {
             Py_UCS4 k = self->pool[q];
-            if (k != ' ' && k == prev_k) {
-                if (++doubles >= 3) return 1;
-                prev_k = 0;
-            } else {
-                prev_k = k;
-            }
-            if (k == ' ') {
-                doubles = 0;
-                if (wordlen == 1) {
-                    if (++singles >= 3) return 1;
-                } else if (wordlen > 1) {
-                    singles = 0;
-                }
-                wordlen = 0;
-                if (last_space) continue;
-                last_space = 1;
-            } else {
-                wordlen++;
-                last_space = 0;
-            }
+            int step = skel_word_step(&w, k);
+            if (step > 0) return 1;
+            if (step < 0) continue;
             if (k == run_k) {
                 if (++run >= 3 && k != ' ' && k != 'i') triple = 1;
             } else {
@@ -607,8 +612,8 @@ static int check_wide(const Prefilter *self, int kind, const void *data, Py_ssiz
         }
         at = next_at;
     }
-    if (wordlen == 1 && singles + 1 >= 3) return 1;
-    if (!last_space) s = delta[(size_t)s * ncls + cls[(unsigned char)' ']];
+    if (skel_word_end(&w)) return 1;
+    if (!w.last_space) s = delta[(size_t)s * ncls + cls[(unsigned char)' ']];
     if (out[s]) return 1;
     return wide && triple ? 1 : 0;
 }
