@@ -82,6 +82,18 @@ def test_forked_helpers_scan_with_the_callers_scanner_without_rebuilding_it(
     assert _BUILT.value == 0
 
 
+def _fail_on_boom(monkeypatch: pytest.MonkeyPatch, error: type[Exception]) -> None:
+    """Scanner.scan_item raises `error` on the post "boom" (in helpers forked afterwards too)."""
+    scan_item = Scanner.scan_item
+
+    def failing(self: Scanner, item: object) -> object:
+        if item == "boom":
+            raise error("the post that failed")
+        return scan_item(self, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Scanner, "scan_item", failing)
+
+
 def test_an_error_that_cannot_be_pickled_still_reaches_the_caller(
     scanner: Scanner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,14 +103,7 @@ def test_an_error_that_cannot_be_pickled_still_reaches_the_caller(
     class Local(Exception):  # a class inside a function cannot be pickled
         pass
 
-    scan_item = Scanner.scan_item
-
-    def failing(self: Scanner, item: object) -> object:
-        if item == "boom":
-            raise Local("the post that failed")
-        return scan_item(self, item)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Scanner, "scan_item", failing)
+    _fail_on_boom(monkeypatch, Local)
     items = ["weed 5g", "hello", "boom"] + ["hello"] * 300  # in the first batch: a helper's
     with pytest.raises(RuntimeError, match="the post that failed"):
         list(scanner.scan_many(items, workers=2, chunksize=8))
@@ -137,14 +142,7 @@ def test_a_kept_pool_survives_a_failed_post(
     scanner: Scanner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An error in a helper stops that call; the pool's next call starts clean."""
-    scan_item = Scanner.scan_item
-
-    def failing(self: Scanner, item: object) -> object:
-        if item == "boom":
-            raise ValueError("the post that failed")
-        return scan_item(self, item)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Scanner, "scan_item", failing)
+    _fail_on_boom(monkeypatch, ValueError)
     items = ["weed 5g", "hello", "boom"] + ["weed 5g", "hello"] * 100
     with scanner.pool(workers=2, chunksize=8) as pool:
         with pytest.raises(ValueError, match="the post that failed"):
