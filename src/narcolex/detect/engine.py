@@ -82,6 +82,7 @@ class Scanner:
         self._innocent: dict[int, re.Pattern[str]] = {}
         self._last_context: tuple[str | None, tuple[RawMatch, ...]] = (None, ())
         self._reading: dict[tuple[tuple[int, ...], str | None], int] = {}  # see _match
+        self._spellings: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # _bare_word
         # The C prefilter's check, called straight from scan: on a clean post (most of what a
         # platform scans, in any script) the layers of Python calls around it cost more than it
         # does.
@@ -146,8 +147,12 @@ class Scanner:
         if raw:  # a look-alike spelling, not a native word of a Cyrillic or Greek post
             raw = [r for r in raw if not self._native_word(text, r)]
             raw = self._without_innocent(text, raw)
-            raw = [r for r in raw if not self._code_as_word(text, r, language)]
-            raw = [r for r in raw if not self._bare_word(text, r, language)]
+            raw = [
+                r
+                for r in raw
+                if not self._code_as_word(text, r, language)
+                and not self._bare_word(text, r, language)
+            ]
         if not raw:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
@@ -406,9 +411,7 @@ class Scanner:
             self._terms[i].lang == "und" and self._terms[i].kind == "abbreviation" for i in r.terms
         ):
             return False  # strain and brand names are written as words ("Cheese", "Soma")
-        lang = language()
-        z, _ = commonest(surface, (lang,) if lang else ("en",))
-        return z >= commonness.MEDIUM
+        return _common_in_post(surface, language)
 
     def _bare_word(self, text: str, r: RawMatch, language: _PostLanguage) -> bool:
         """A term spelled with diacritics ("šit", "péro", "kübar") found written without them
@@ -421,18 +424,29 @@ class Scanner:
         key = surface.casefold()
         bare = False
         for i in r.terms:
-            t = self._terms[i]
-            forms = (t.term, *t.variants)
-            if any(f.isascii() and f.casefold() == key for f in forms):
-                return False  # a reading spelled just so: the post wrote the term as it is
-            if t.lang == "und":
+            if self._terms[i].lang == "und":
                 return False  # a language-free name keeps its spellings
-            bare = bare or any(not f.isascii() and fold(f) == key for f in forms)
+            spelled, folded = self._spellings_of(i)
+            if key in spelled:
+                return False  # a reading spelled just so: the post wrote the term as it is
+            bare = bare or key in folded
         if not bare:
             return False  # another spelling (doubled letters, leet...), not a dropped diacritic
-        lang = language()
-        z, _ = commonest(surface, (lang,) if lang else ("en",))
-        return z >= commonness.MEDIUM
+        return _common_in_post(surface, language)
+
+    def _spellings_of(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
+        """A term's ASCII forms (casefolded) and its other forms with their diacritics folded
+        away ("šit" -> "sit"): worked out once per term, on its first match."""
+        got = self._spellings.get(i)
+        if got is None:
+            t = self._terms[i]
+            forms = (t.term, *t.variants)
+            got = (
+                frozenset(f.casefold() for f in forms if f.isascii()),
+                frozenset(fold(f) for f in forms if not f.isascii()),
+            )
+            self._spellings[i] = got
+        return got
 
     def scan_item(self, item: PostLike) -> Finding:
         """Scan a post given as text, a mapping with `text` (and `id`, `lang`), or a tuple."""
@@ -459,6 +473,14 @@ class Scanner:
         from narcolex.detect.parallel import WorkerPool
 
         return WorkerPool(self, workers, chunksize)
+
+
+def _common_in_post(surface: str, language: _PostLanguage) -> bool:
+    """`surface` is a real word (Zipf >= MEDIUM) of the post's language, English when that is
+    unknown: what makes a code or a bare spelling an everyday word rather than the term."""
+    lang = language()
+    z, _ = commonest(surface, (lang,) if lang else ("en",))
+    return z >= commonness.MEDIUM
 
 
 _LAST_SIGNALS: tuple[str | None, tuple[Signal, ...]] = (None, ())
