@@ -109,7 +109,7 @@ class FirstPass:
             if c in first:
                 self._aliases.append((first[c], i))
             else:
-                first.setdefault(c, i)
+                first[c] = i
 
     def probabilities(self, text: str) -> Any:
         """One probability per column of `classes` (float32, summing to 1)."""

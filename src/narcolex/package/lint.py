@@ -256,7 +256,7 @@ def check_hidden(content: Content) -> Iterator[Problem]:
     and loses its drug. Such a form is the signal word plus the drug, both already terms, or
     the entry should denote the drug too. An everyday word of the phrase's own language
     ("here" in "shop here", a Polish slang spelling of heroin) is meant to be hidden."""
-    from wordfreq import zipf_frequency
+    from narcolex.detect import commonness
 
     names = _drug_names(content)
     for t in content.terms:
@@ -271,7 +271,7 @@ def check_hidden(content: Content) -> Iterator[Problem]:
                 if j - i < len(words)
             }
             for key in sorted(inner & names.keys()):
-                if zipf_frequency(key, t.lang, wordlist="small") >= 3.0:
+                if commonness.zipf(key, t.lang) >= commonness.MEDIUM:
                     continue  # an everyday word of the phrase's language ("shop here")
                 yield Problem(
                     t.file,
