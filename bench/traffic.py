@@ -125,15 +125,16 @@ def langid_table() -> None:
     agrees with lingua, and how often each is right by the rows' own `lang` labels."""
     from narcolex.detect import langid
 
-    rows = []
     with (DEV_DIR / "tweets15_eu.jsonl").open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     fast = langid._fast_detector()
-    both = agree = fast_n = fast_ok = lingua_n = lingua_ok = 0
+    # (text read, first pass's code and probability, lingua's answer, label) per row, once
+    seen: list[tuple[str | None, str | None, float, str | None, str]] = []
     t_fast = t_lingua = 0.0
     for r in rows:
-        text = " ".join(langid._NOT_LANGUAGE.sub(" ", r["text"][:600]).split())[:300]
-        if len(text) < langid.MIN_CHARS:
+        text = langid.language_text(r["text"])
+        if text is None:
+            seen.append((None, None, 0.0, None, r["lang"]))
             continue
         t = time.perf_counter()
         code, p = fast.classify(text)
@@ -141,56 +142,49 @@ def langid_table() -> None:
         t = time.perf_counter()
         ling = langid._lingua(text)
         t_lingua += time.perf_counter() - t
+        seen.append((text, code, p, ling, r["lang"]))
+    n = len(rows)
+    both = agree = fast_n = fast_ok = lingua_n = lingua_ok = 0
+    for _, code, p, ling, label in seen:
         first = code if p >= langid.FAST_CONFIDENCE else None
         fast_n += first is not None
-        fast_ok += first == r["lang"]
+        fast_ok += first == label
         lingua_n += ling is not None
-        lingua_ok += ling == r["lang"]
+        lingua_ok += ling == label
         if first and ling:
             both += 1
             agree += first == ling
-    n = len(rows)
     print(f"dev tweets: {n}; first pass (py3langid, p >= {langid.FAST_CONFIDENCE}) answers "
           f"{fast_n / n:.1%}, right {fast_ok / max(1, fast_n):.1%} of those (row labels), agrees "
           f"with lingua on {agree / max(1, both):.1%} of the {both} both answer\nlingua answers "
           f"{lingua_n / n:.1%}, right {lingua_ok / max(1, lingua_n):.1%}\ntime per post "
           f"{t_fast / n * 1e6:.0f} us against {t_lingua / n * 1e6:.0f} us")  # fmt: skip
-    threshold_table(rows, n)
-    restricted_lingua_table(rows, n)
+    threshold_table(seen, n)
+    restricted_lingua_table(seen, n)
 
 
-def threshold_table(rows: list[dict], n: int) -> None:
+def threshold_table(seen: list[tuple], n: int) -> None:
     """detect_language's answers for other first-pass thresholds: how many posts the first
     pass answers (lingua gets the rest), and how many answers are right by the rows' labels;
     "same" is the agreement with the answers at the threshold in use."""
     from narcolex.detect import langid
 
-    fast = langid._fast_detector()
-    seen = []
-    for r in rows:
-        text = " ".join(langid._NOT_LANGUAGE.sub(" ", r["text"][:600]).split())[:300]
-        if len(text) < langid.MIN_CHARS:
-            seen.append((None, 0.0, None, r["lang"]))
-            continue
-        code, p = fast.classify(text)
-        seen.append((code, p, langid._lingua(text), r["lang"]))
-
     def answers(threshold: float) -> list[str | None]:
-        return [c if c is not None and p >= threshold else ling for c, p, ling, _ in seen]
+        return [c if c is not None and p >= threshold else ling for _, c, p, ling, _ in seen]
 
     now = answers(langid.FAST_CONFIDENCE)
     head = "first-pass threshold  first pass  answered  right (all)  same as"
     print(f"\n  {head} {langid.FAST_CONFIDENCE}")
     for threshold in (0.9, 0.8, 0.7, 0.6, 0.5):
         got = answers(threshold)
-        first = sum(1 for c, p, _, _ in seen if c is not None and p >= threshold)
-        right = sum(a == lab for a, (_, _, _, lab) in zip(got, seen, strict=True))
+        first = sum(1 for _, c, p, _, _ in seen if c is not None and p >= threshold)
+        right = sum(a == row[4] for a, row in zip(got, seen, strict=True))
         same = sum(a == b for a, b in zip(got, now, strict=True))
         print(f"  {threshold:>20} {first / n:>11.1%} {sum(a is not None for a in got) / n:>9.1%} "
               f"{right / n:>12.1%} {same / n:>9.1%}")  # fmt: skip
 
 
-def restricted_lingua_table(rows: list[dict], n: int) -> None:
+def restricted_lingua_table(seen: list[tuple], n: int) -> None:
     """lingua restricted to the k languages the first pass ranks highest, on the posts that
     the first pass leaves to lingua: how often it gives the answer of lingua over all the
     project's languages (what detect_language returns today), how often it is right by the
@@ -204,11 +198,11 @@ def restricted_lingua_table(rows: list[dict], n: int) -> None:
     fast = langid._fast_detector()
     _, back = langid._detector()
     lingua_of = {code: lang for lang, code in back.items()}
-    unsure = []
-    for r in rows:
-        text = " ".join(langid._NOT_LANGUAGE.sub(" ", r["text"][:600]).split())[:300]
-        if len(text) >= langid.MIN_CHARS and fast.classify(text)[1] < langid.FAST_CONFIDENCE:
-            unsure.append((text, r["lang"], langid._lingua(text)))
+    unsure = [
+        (text, label, ling)
+        for text, _, p, ling, label in seen
+        if text is not None and p < langid.FAST_CONFIDENCE
+    ]
     detectors: dict[frozenset[str], object] = {}
 
     def restricted(text: str, k: int) -> str | None:

@@ -158,12 +158,21 @@ def _fast_detector() -> FirstPass | None:
 _NOT_LANGUAGE = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+|[^\w\s'’-]+|\d+")
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the post's language, or None when unsure or too short."""
+def language_text(text: str) -> str | None:
+    """What of a post identification reads (its first LANGID_CHARS characters of words), or
+    None when that is too short to tell a language."""
     text = " ".join(_NOT_LANGUAGE.sub(" ", text[: 2 * LANGID_CHARS]).split())
     if len(text) < MIN_CHARS:
         return None
-    text = text[:LANGID_CHARS].encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    return text[:LANGID_CHARS].encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the post's language, or None when unsure or too short."""
+    prepared = language_text(text)
+    if prepared is None:
+        return None
+    text = prepared
     fast = _fast_detector()
     if fast is not None:
         code, probability = fast.classify(text)
