@@ -37,8 +37,24 @@ def test_two_different_substances_beside_a_cue_lift_the_ambiguity_gate() -> None
     assert f.verdict == "sale", f.explanation
     assert "different substances together" in f.explanation
     assert s.scan("brown paper 80e each, dm me").verdict != "sale"
-    assert s.scan("brown and snow, dm me").verdict == "mention"
     assert s.scan("brown paper, dm me").verdict == "clean"
+    # Across two sentences the pair and the cue are no one-line offer: judged on the score.
+    f = s.scan("I like brown and snow. Whatever, dm me")
+    assert "a one-line post" not in f.explanation
+    assert f.verdict == "mention", f.explanation
+
+
+def test_a_one_line_post_with_a_term_and_a_cue_is_an_offer_s_shape() -> None:
+    # "<two slang names>, <contact>" on one line: the post has room for nothing else.
+    s = _scanner(T(90, "brown", "en", "opioids.heroin", amb="high"))
+    f = s.scan("brown and snow, dm me")
+    assert f.verdict == "sale", f.explanation
+    assert "a one-line post +0.40" in f.explanation
+    # A strength alone is a dose someone took, not a cue ("yesterday X 500mg").
+    assert "one-line" not in s.scan("Yesterday hash 500mg").explanation
+    # The same words in a longer text get no such weight.
+    long = "brown and snow, dm me " + "and this is a longer story about my week at work " * 3
+    assert "one-line" not in s.scan(long).explanation
 
 
 def test_everyday_words_written_together_are_one_phrase_not_two_drugs() -> None:
@@ -83,6 +99,23 @@ def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
     # Two substances are no menu, nor are words that are each something else too.
     assert "menu" not in scanner.scan("coke, hash", lang="en").explanation
     assert scanner.scan("snow, grass, speed, ice", lang="en").verdict != "sale"
+
+
+def test_classes_of_new_psychoactive_substances_are_different_products() -> None:
+    # Spice and bath salts are both "nps", but a list of them is a menu of different products.
+    s = _scanner(
+        T(92, "spice", "en", "nps.synthetic_cannabinoids", amb="medium"),
+        T(93, "salts", "en", "nps.cathinones", amb="high"),
+    )
+    f = s.scan("spice, salts, speed", lang="en")
+    assert "a menu of drugs" in f.explanation, f.explanation
+    assert f.verdict == "sale", f.explanation
+    # Two names of one class are still one product.
+    s = _scanner(
+        T(92, "spice", "en", "nps.synthetic_cannabinoids", amb="medium"),
+        T(93, "k2", "en", "nps.synthetic_cannabinoids", amb="medium"),
+    )
+    assert "different substances" not in s.scan("spice, k2, dm me", lang="en").explanation
 
 
 def test_one_substance_under_two_names_is_not_a_pair(scanner: Scanner) -> None:

@@ -25,6 +25,7 @@ from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
 from narcolex.detect.scoring import ContextCue, ScoringConfig, is_foreign, score
 from narcolex.detect.signals import clock_time, find_signals
+from narcolex.detect.wordlang import words_language
 from narcolex.errors import InputError
 from narcolex.package.bundle import read_bundle
 from narcolex.package.lexicon import Lexicon, LexiconTerm
@@ -157,7 +158,7 @@ class Scanner:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
         post_lang = lang
         if post_lang is None and self._needs_language(raw):
-            post_lang = language()
+            post_lang = language() or self._words_language(text, raw)
         finding = self._assess(text, raw, post_lang, id)
         if finding.verdict == "sale" and lang is None and post_lang is None:
             # Offers are what moderators and monitoring act on: they always get a language
@@ -168,6 +169,13 @@ class Scanner:
         if capped:
             return _truncated(finding, f"only the first {self.limits.matches} matches")
         return finding
+
+    def _words_language(self, text: str, raw: list[RawMatch]) -> str | None:
+        """A short post's language from its words and its terms' languages (wordlang)."""
+        terms = self._terms
+        return words_language(
+            text, ((r.start, r.end, frozenset(terms[i].lang for i in r.terms)) for r in raw)
+        )
 
     def _names_substance(self, raw: list[RawMatch]) -> bool:
         """Some reading of some match denotes a substance (not only sale-context words)."""

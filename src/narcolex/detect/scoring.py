@@ -141,6 +141,8 @@ class ScoringConfig:
     # Short-post evidence: an ambiguous (not highly) term right next to an offer, delivery or
     # contact cue ("Sommertilbud på coke", "Hashplader kbh levering") ...
     beside: int = 30
+    short_bonus: float = 0.4
+    beside_weight: float = 0.0  # ... in a short post, where that pair is the whole message
     # ... and two different substances named together, beside a sale cue or addressing the
     # reader ("brunt og grønt inne, ring"): each ambiguous, together they are drug talk.
     pair_bonus: float = 0.6
@@ -284,11 +286,16 @@ def score(
         shown = sorted({m.surface for m in substance_matches})
         contribs.append(Contribution(f"different substances together {shown}", config.pair_bonus))
     beside = None
-    if not strong_substance and best_by_code:
+    short = len(text) <= SHORT_POST
+    one_line = short and not _SENTENCES.search(text.rstrip())
+    if best_by_code and (short or not strong_substance):
         beside = _beside(substance_matches, signals, config.beside)
         if beside is not None:
+            # In a one-line post the pair is the whole message ("<slang> <city> levering"):
+            # an offer's shape. In a longer text it only lets an ambiguous term be judged.
             m, sig = beside
-            contribs.append(Contribution(f"{m.surface!r} right beside {sig.surface!r}", 0.0))
+            w = config.beside_weight if short else 0.0
+            contribs.append(Contribution(f"{m.surface!r} right beside {sig.surface!r}", w))
     own = _Nearest([m for m in substance_matches if not is_foreign(m.lang, post_lang)])
     stock = [s for s in signals if s.source in _STOCK]
     lot = _lot(text, signals, config.bound)
@@ -306,6 +313,16 @@ def score(
         contribs.append(
             Contribution(f"quantity {sig.surface!r} bound to {m.surface!r}", config.bound_weight)
         )
+    one_line_bonus = None
+    if (
+        one_line
+        and config.short_bonus
+        and (bound or supply or menu or any(s.source != "dose" for _, s in best_by_code.values()))
+    ):
+        # A one-line post has room for few cues: a title, a caption, "<slang> <city> levering".
+        # A strength alone is no such cue (a dose someone took, "yesterday X 500mg").
+        one_line_bonus = Contribution("a one-line post", config.short_bonus)
+        contribs.append(one_line_bonus)
 
     if _sigmoid(sum(c.weight for c in contribs)) >= config.sale_threshold:
         # Counter-evidence can only lower the score, so it is looked for only when the post
@@ -313,7 +330,10 @@ def score(
         contribs.extend(_counter_evidence(text, config, ctx))
         single = len({m.term_id for m in substance_matches}) == 1
         if single and not _contact_detail(signals):
-            contribs.extend(_commerce(text, config, ctx.get("context.commerce", set())))
+            commerce = _commerce(text, config, ctx.get("context.commerce", set()))
+            if commerce and one_line_bonus is not None:
+                contribs.remove(one_line_bonus)  # a product's line is full of cues already
+            contribs.extend(commerce)
     p = _sigmoid(sum(c.weight for c in contribs))
     verdict = "sale" if p >= config.sale_threshold else "mention"
     gated = None
@@ -468,6 +488,7 @@ def _contact_detail(signals: list[Signal]) -> bool:
     return any(s.source in _CONTACT_DETAILS for s in signals)
 
 
+_SENTENCES = re.compile(r"[.!?]+\s+\S")  # a sentence ends and another begins
 PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
 SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
 
@@ -483,7 +504,7 @@ def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
             continue
         if m.lang not in ("und", "en", post_lang) and post_lang is None and m.ambiguity != "low":
             continue
-        g = frozenset(substance_group(c) for c in m.substances if not _generic(c))
+        g = frozenset(_product(c) for c in m.substances if not _generic(c))
         if g:
             groups[m.term_id] = g
             high = high and m.ambiguity == "high"
@@ -492,6 +513,14 @@ def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
     if high and _one_phrase(text, [m for m in matches if m.term_id in groups]):
         return False
     return not high or len(text) <= SHORT_POST
+
+
+def _product(code: str) -> str:
+    """What counts as one kind of product when a post names several: the top-level group
+    (skunk and hash are both cannabis), except new psychoactive substances, whose classes are
+    different products sold side by side (spice and bath salts)."""
+    group = substance_group(code)
+    return code if group == "nps" else group
 
 
 def _one_phrase(text: str, matches: list[Match]) -> bool:
@@ -524,7 +553,7 @@ def _menu(text: str, matches: list[Match], post_lang: str | None) -> list[str]:
     for m in matches:
         if m.note or is_foreign(m.lang, post_lang) or m.kind in ("emoji", "emoji_sequence"):
             continue
-        g = {substance_group(c) for c in m.substances if not _generic(c)}
+        g = {_product(c) for c in m.substances if not _generic(c)}
         if g:
             groups |= g
             spans.append((m.start, m.end))

@@ -1,0 +1,61 @@
+"""A short post's language from its words (detect.wordlang): the languages of its terms,
+confirmed by its other words (wordfreq), where identification cannot tell."""
+
+from __future__ import annotations
+
+from narcolex.detect import Scanner
+from narcolex.detect.wordlang import words_language
+from narcolex.package.lexicon import Lexicon
+from tests.detect.conftest import TERMS, T
+
+
+def _span(text: str, word: str, *langs: str) -> tuple[int, int, frozenset[str]]:
+    start = text.index(word)
+    return start, start + len(word), frozenset(langs)
+
+
+def test_the_other_words_confirm_the_terms_language() -> None:
+    text = "Kup kryształ"  # "kup" is a common Polish word, no English one
+    assert words_language(text, [_span(text, "kryształ", "pl")]) == "pl"
+
+
+def test_english_words_keep_the_language_unknown() -> None:
+    # "here" could be another language's slang; the post is English words all through.
+    text = "here we go again"
+    assert words_language(text, [_span(text, "here", "pl")]) is None
+    # A term that is itself a common English word votes for English as well.
+    text = "spice, salt"
+    assert words_language(text, [_span(text, "spice", "ru"), _span(text, "salt", "ru")]) is None
+
+
+def test_a_word_of_no_candidate_language_keeps_it_unknown() -> None:
+    text = "Kup xqzvbl kryształ"
+    assert words_language(text, [_span(text, "kryształ", "pl")]) is None
+
+
+def test_place_names_belong_to_no_language() -> None:
+    text = "Kbh juu"
+    assert words_language(text, [_span(text, "juu", "da")]) == "da"
+
+
+def test_terms_alone_decide_only_when_most_of_them_agree() -> None:
+    text = "спайс, соль"
+    both = [_span(text, "спайс", "ru"), _span(text, "соль", "ru", "uk")]
+    assert words_language(text, both) == "ru"
+    tie = [_span(text, "спайс", "ru", "uk")]
+    assert words_language(text, tie) is None
+
+
+def test_long_texts_are_left_to_identification() -> None:
+    text = "Kup kryształ " + "x" * 100
+    assert words_language(text, [_span(text, "kryształ", "pl")]) is None
+
+
+def test_a_short_posts_slang_counts_in_the_language_its_words_confirm() -> None:
+    lexicon = Lexicon(
+        terms=(*TERMS, T(94, "kryształ", "pl", "methamphetamine", amb="medium")),
+        version="test-wordlang",
+    )
+    f = Scanner.from_lexicon(lexicon).scan("Kup kryształ")
+    assert f.lang == "pl"
+    assert "kryształ" in f.explanation and f.verdict != "clean", f.explanation
