@@ -101,6 +101,21 @@ def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
     assert scanner.scan("snow, grass, speed, ice", lang="en").verdict != "sale"
 
 
+def test_a_list_inside_a_line_to_the_reader_is_a_menu() -> None:
+    # Items separated by punctuation only, in a line that speaks to the reader: a menu even
+    # when the other words outnumber the items.
+    s = _scanner(_ctx(95, "you", "en", "address"))
+    offer = s.scan("What do you want tonight? Cocaine? Hash? MDMA? Say which town you live in")
+    assert "a menu of drugs ['Cocaine', 'Hash', 'MDMA']" in offer.explanation, offer.explanation
+    assert offer.verdict == "sale", offer.explanation
+    # A sentence joins its last item with a word; without a word to the reader a list in a
+    # longer line is someone's account.
+    joined = s.scan("Do you know that my cousin once tried cocaine, hash and MDMA at a party")
+    assert "menu" not in joined.explanation
+    unaddressed = s.scan("Tonight at the club: cocaine? hash? MDMA? a crazy night, nothing else")
+    assert "menu" not in unaddressed.explanation
+
+
 def test_classes_of_new_psychoactive_substances_are_different_products() -> None:
     # Spice and bath salts are both "nps", but a list of them is a menu of different products.
     s = _scanner(

@@ -273,7 +273,7 @@ def score(
     if address and (best_by_code or supply):
         w = min(config.address * len(address), config.address_cap)
         contribs.append(Contribution(f"addresses the reader {sorted(address)}", w))
-    menu = _menu(text, substance_matches, post_lang)
+    menu = _menu(text, substance_matches, post_lang, bool(address or supply or best_by_code))
     if menu:
         contribs.append(Contribution(f"a menu of drugs {menu}", config.menu))
     shop = _shop_name(text, substance_matches, signals, post_lang) if strong_substance else []
@@ -538,7 +538,9 @@ MENU_CHARS = 200  # a menu is short: longer texts list drugs in sentences
 _WORD = re.compile(r"\w+")
 
 
-def _menu(text: str, matches: list[Match], post_lang: str | None) -> list[str]:
+def _menu(
+    text: str, matches: list[Match], post_lang: str | None, addressed: bool = False
+) -> list[str]:
     """The terms of a short post that is a list of three or more different drugs (by group)
     making up at least half of its words, one of them no everyday word, or []: "спайс,
     скорость, соль" is a menu; "police seized heroin, cocaine and cannabis in a flat" is a
@@ -546,24 +548,45 @@ def _menu(text: str, matches: list[Match], post_lang: str | None) -> list[str]:
     something else."""
     if len(text) > MENU_CHARS:
         return []
-    groups: set[str] = set()
-    spans: list[tuple[int, int]] = []
-    shown: dict[str, None] = {}
-    telling = False
+    items: list[tuple[int, int, frozenset[str], Match]] = []
     for m in matches:
         if m.note or is_foreign(m.lang, post_lang) or m.kind in ("emoji", "emoji_sequence"):
             continue
-        g = {_product(c) for c in m.substances if not _generic(c)}
+        g = frozenset(_product(c) for c in m.substances if not _generic(c))
         if g:
-            groups |= g
-            spans.append((m.start, m.end))
-            shown[m.surface] = None
-            telling = telling or m.ambiguity != "high"
-    if len(groups) < MENU_GROUPS or not telling:
+            items.append((m.start, m.end, g, m))
+    if not _is_menu(items):
         return []
+    spans = [(a, b) for a, b, _, _ in items]
     words = [w.span() for w in _WORD.finditer(text) if not w.group().isdigit()]
     inside = sum(1 for a, b in words if any(s <= a and b <= e for s, e in spans))
-    return sorted(shown) if 2 * inside >= len(words) else []
+    if 2 * inside >= len(words):
+        return sorted({m.surface for *_, m in items})
+    # ... or a list inside a longer line that speaks to the reader: items separated by
+    # punctuation only ("What do you need? Cocaine? Ecstasy? Meth?"). Sentences join their
+    # last item with a word ("heroin, cocaine and cannabis"), so such a run is a list written
+    # as one; without a word to the reader it may still be someone's account.
+    if not addressed:
+        return []
+    items.sort(key=lambda t: t[0])
+    run = items[:1]
+    for item in items[1:]:
+        if _LIST_GAP.fullmatch(text[run[-1][1] : item[0]]):
+            run.append(item)
+            continue
+        if _is_menu(run):
+            break
+        run = [item]
+    return sorted({m.surface for *_, m in run}) if _is_menu(run) else []
+
+
+_LIST_GAP = re.compile(r"[\s,;/|+?!.•*·–—-]*[\s,;/|+?!•*·–—-][\s,;/|+?!.•*·–—-]*")
+
+
+def _is_menu(items: list[tuple[int, int, frozenset[str], Match]]) -> bool:
+    """Three or more different products, one of them named by no everyday word."""
+    groups = frozenset().union(*(g for _, _, g, _ in items)) if items else frozenset()
+    return len(groups) >= MENU_GROUPS and any(m.ambiguity != "high" for *_, m in items)
 
 
 SHOP_CHARS = 60  # a profile or channel name is short
