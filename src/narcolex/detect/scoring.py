@@ -480,7 +480,15 @@ def _titled(text: str, signals: list[Signal], title: int = 80) -> bool:
     """The post opens like a listing or a menu line: a quantity, strength or price in its
     title (the first line's first characters), "2 oz (56g) ...", "Bromazepam 6mg 50 tabs"."""
     line = len(text[:title].split("\n", 1)[0])
-    return any(s.code in ("signal.quantity", "signal.price") and s.end <= line for s in signals)
+    return any(
+        s.end <= line
+        and (
+            s.code == "signal.quantity"
+            # an amount, not a word about prices ("price", "offers", "cheap")
+            or (s.code == "signal.price" and any(c.isdigit() for c in s.surface))
+        )
+        for s in signals
+    )
 
 
 def _contact_detail(signals: list[Signal]) -> bool:
