@@ -186,6 +186,16 @@ def test_prose_that_addresses_nobody_is_not_an_offer(scanner: Scanner) -> None:
     assert scanner.scan(listing).verdict == "sale"
 
 
+def test_a_word_about_prices_is_no_amount_in_a_title() -> None:
+    s = _scanner(T(96, "price list", "en", "signal.price", kind="phrase", amb="high"))
+    prose = "They posted a price list of cocaine for sale with delivery to buyers in the harbour"
+    f = s.scan(prose)
+    assert f.verdict == "mention", f.explanation
+    assert "addresses no reader" in f.explanation
+    amount = "cocaine 80€ price list for sale with delivery to buyers in the harbour and the city"
+    assert s.scan(amount).verdict == "sale"
+
+
 def test_a_bare_link_is_not_a_contact_detail_a_messenger_link_is(scanner: Scanner) -> None:
     bare = scanner.scan("cocaine https://bit.ly/3xYz")
     assert bare.verdict != "sale", bare.explanation
