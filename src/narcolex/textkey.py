@@ -13,8 +13,11 @@ import unicodedata
 
 # Letters that NFKD does not decompose but that readers treat as accented variants.
 _EXTRA_FOLDS = str.maketrans(
-    {"ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
-)
+    {"ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th",
+     # Modifier-letter apostrophes are letters to Unicode, so a word written with them would
+     # never split or match like one written with "'": Ukrainian spells its apostrophe so.
+     "\u02bc": "'", "\u02bb": "'", "\u02bd": "'"}
+)  # fmt: skip
 
 
 def fold(text: str) -> str:

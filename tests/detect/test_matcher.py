@@ -243,3 +243,18 @@ def test_a_large_lexicon_compiles_and_matches() -> None:
     assert c.find("buy zx04999q now")[0].terms == (4999,)
     assert c.find("buy zx05000q now") == []
     assert not c.might_match("nothing to see here")
+
+
+def test_a_modifier_letter_apostrophe_is_an_apostrophe() -> None:
+    # Ukrainian writes its apostrophe as U+02BC, a letter to Unicode: the term written with
+    # "'" must still be found, with the span of the post's own characters.
+    from narcolex.detect import Scanner
+    from narcolex.package.lexicon import Lexicon
+    from tests.detect.conftest import T
+
+    s = Scanner.from_lexicon(
+        Lexicon(terms=(T(1, "наркокур'єр", "uk", "signal.dealer", kind="phrase"),), version="t")
+    )
+    for text in ("наркокур'єр", "наркокур’єр", "наркокурʼєр"):
+        found = s.scan(f"шукають {text} тут").matches
+        assert [m.surface for m in found] == [text], text
