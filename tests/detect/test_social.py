@@ -228,6 +228,17 @@ def test_an_everyday_word_of_the_post_language_is_read_as_ambiguous() -> None:
     assert f.verdict != "sale"
 
 
+def test_another_languages_slang_that_is_an_everyday_word_makes_no_pair() -> None:
+    # English "za" (cannabis) is Croatian "for": beside a drug name it is no second drug.
+    # (wordfreq lists Croatian as Serbo-Croatian, "sh".)
+    s = _scanner(T(98, "za", "en", "cannabis.herbal", amb="high"))
+    f = s.scan("zovi za cocaine", lang="hr")
+    za = next(m for m in f.matches if m.surface == "za")
+    assert za.note.startswith("an everyday word in hr"), f.explanation
+    assert "different substances" not in f.explanation
+    assert "different substances" in s.scan("za, cocaine, dm me", lang="en").explanation
+
+
 def test_a_language_free_code_written_as_a_word_is_the_word() -> None:
     s = _scanner(T(98, "DOM", "und", "hallucinogens", kind="abbreviation"))
     assert not s.scan("dat is echt dom van hem, zeker weten", lang="nl").matches

@@ -26,8 +26,15 @@ HIGH = 4.5
 # Zipf >= MEDIUM: a real word of the language; a reading from another language (or a
 # language-free code) is at least `medium` there.
 MEDIUM = 3.0
-_WORDFREQ_LANG = {"no": "nb"}  # wordfreq names Norwegian by its written standard
+# wordfreq names Norwegian by its written standard, and Croatian, Serbian and Bosnian as one
+# language, Serbo-Croatian ("sh", Latin script).
+_WORDFREQ_LANG = {"no": "nb", "hr": "sh", "sr": "sh", "bs": "sh"}
 WORDLIST = "small"  # every word at Zipf >= 3 (see above)
+
+
+def wordfreq_code(lang: str) -> str:
+    """wordfreq's name for a narcolex language code."""
+    return _WORDFREQ_LANG.get(lang, lang)
 
 
 def zipf(form: str, lang: str) -> float:
@@ -35,14 +42,14 @@ def zipf(form: str, lang: str) -> float:
 
     One word is looked up in wordfreq's frequency table directly (a dict lookup, where
     `zipf_frequency` would tokenize first: 20 µs a call); phrases go through wordfreq."""
-    table = _table(_WORDFREQ_LANG.get(lang, lang))
+    table = _table(wordfreq_code(lang))
     if table is None:
         return 0.0
     low = form.lower()
     if low.isalpha():
         f = table.get(unicodedata.normalize("NFC", low))
         return round(math.log10(f) + 9, 2) if f else 0.0
-    return _phrase(low, _WORDFREQ_LANG.get(lang, lang))
+    return _phrase(low, wordfreq_code(lang))
 
 
 @lru_cache(maxsize=64)

@@ -391,11 +391,20 @@ class Scanner:
         post's language (of English and the term's own language when that is unknown):
         `high` when very common, at least `medium` for a reading from another language or a
         language-free code (see detect.commonness)."""
-        if t.ambiguity == "high" or t.kind in ("emoji", "emoji_sequence"):
+        if t.kind in ("emoji", "emoji_sequence"):
             return t.ambiguity, ""
         form = surface.strip()
         if not form.isalpha():  # one word: wordfreq has no frequency for a phrase as such
             return t.ambiguity, ""
+        if t.ambiguity == "high":
+            # Already the lowest weight; but another language's slang that is an everyday word
+            # of the post ("za", English for cannabis, is Croatian "for") is noted, so that it
+            # makes no pair or menu with a real drug name.
+            if post_lang and post_lang != t.lang:
+                z = commonness.zipf(form, post_lang)
+                if z >= commonness.HIGH:
+                    return "high", f"an everyday word in {post_lang}, Zipf {z:.1f}"
+            return "high", ""
         langs = (post_lang,) if post_lang else ("en", t.lang)
         z, where = commonest(form, langs)
         if z >= commonness.HIGH:

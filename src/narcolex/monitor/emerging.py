@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from narcolex.detect.commonness import wordfreq_code
 from narcolex.detect.normalize import normalize_key
 from narcolex.monitor.store import MonitorStore
 from narcolex.textkey import fold
@@ -45,8 +46,6 @@ HISTORY_DAYS = 28
 MIN_COUNT = 5
 PSEUDO_TOKENS = 1_000_000
 MIN_WORD_LEN = 3
-# narcolex language code -> wordfreq's, where they differ
-_WORDFREQ_LANG = {"no": "nb", "sr": "sh", "hr": "sh", "bs": "sh"}
 STATISTIC = "Dunning log-likelihood ratio G2 (sale window vs clean + history + wordfreq)"
 
 
@@ -73,7 +72,7 @@ def _wordfreq_langs() -> frozenset[str]:
 
 def general_frequency(gram: str, lang: str | None) -> float:
     """wordfreq's frequency of a word or emoji in `lang` (0 when unknown or unsupported)."""
-    code = _WORDFREQ_LANG.get(lang or "", lang or "")
+    code = wordfreq_code(lang or "")
     if code not in _wordfreq_langs():
         return 0.0
     import wordfreq
