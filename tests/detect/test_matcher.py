@@ -258,3 +258,36 @@ def test_a_modifier_letter_apostrophe_is_an_apostrophe() -> None:
     for text in ("наркокур'єр", "наркокур’єр", "наркокурʼєр"):
         found = s.scan(f"шукають {text} тут").matches
         assert [m.surface for m in found] == [text], text
+
+
+def test_faux_latin_lettering_is_read_by_its_shapes() -> None:
+    # Text generators spell English with Cyrillic and Greek letters of similar shape.
+    from narcolex.detect import Scanner
+    from narcolex.package.lexicon import Lexicon
+    from tests.detect.conftest import TERMS
+
+    s = Scanner.from_lexicon(Lexicon(terms=TERMS, version="t"))
+    f = s.scan("gяαм σƒ ρυяє cσcαιηє")
+    assert [m.surface for m in f.matches if m.substances] == ["cσcαιηє"], f.explanation
+
+
+def test_a_latin_word_is_no_reading_of_a_cyrillic_form() -> None:
+    # Folding the look-alikes makes Serbian "топ" read "ton": an English "ton" is not it,
+    # while the Cyrillic word and a Latin form of the same term still match.
+    from narcolex.detect import Scanner
+    from narcolex.package.lexicon import Lexicon
+    from tests.detect.conftest import T
+
+    only = Scanner.from_lexicon(
+        Lexicon(terms=(T(1, "топ", "sr", "cannabis.herbal", amb="high"),), version="t")
+    )
+    assert only.scan("thanks a ton").matches == ()
+    assert [m.surface for m in only.scan("топ трава").matches] == ["топ"]
+    both = Scanner.from_lexicon(
+        Lexicon(
+            terms=(T(1, "top", "sr", "cannabis.herbal", amb="high", variants=("топ",)),),
+            version="t",
+        )
+    )
+    assert both.scan("thanks a ton").matches == ()
+    assert [m.surface for m in both.scan("top quality").matches] == ["top"]

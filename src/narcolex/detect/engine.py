@@ -23,6 +23,7 @@ from narcolex.detect.explain import explain
 from narcolex.detect.finding import Finding, Match, Signal
 from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
+from narcolex.detect.normalize import normalize_key, squeeze_key
 from narcolex.detect.scoring import ContextCue, ScoringConfig, is_foreign, score
 from narcolex.detect.signals import clock_time, find_signals
 from narcolex.detect.wordlang import words_language
@@ -80,6 +81,10 @@ class Scanner:
         self._context = compile_lexicon(context) if context is not None else None
         self._terms = main.terms
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
+        # Keys that forms in Cyrillic or Greek letters fold to in Latin letters (see
+        # _latin_readings), per term, with the keys of its forms in Latin letters.
+        self._lookalike = {i: k for i, t in enumerate(self._terms) if (k := _lookalike_keys(t))}
+        self._any_nonlatin = bool(self._lookalike)
         self._innocent: dict[int, re.Pattern[str]] = {}
         self._last_context: tuple[str | None, tuple[RawMatch, ...]] = (None, ())
         self._reading: dict[tuple[tuple[int, ...], str | None], int] = {}  # see _match
@@ -134,6 +139,8 @@ class Scanner:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         raw = self.compiled.find(text, fast)
+        if raw and self._any_nonlatin:
+            raw = self._latin_readings(text, raw)
         capped = len(raw) > self.limits.matches
         if capped:
             raw = raw[: self.limits.matches]
@@ -320,6 +327,32 @@ class Scanner:
             if len(readings) > 1 or not any(t.lang in ("und", "en") for t in terms):
                 return True
         return False
+
+    def _latin_readings(self, text: str, raw: list[RawMatch]) -> list[RawMatch]:
+        """A word written wholly in Latin letters is no reading of a form written in
+        Cyrillic or Greek: folding maps look-alike letters to Latin so that "cσcαιηє" finds
+        "cocaine", which also folds Serbian "топ" to "ton" (the reverse of _native_word).
+        Such a reading stays only when one of the term's forms in Latin letters has the key."""
+        lookalike = self._lookalike
+        out = []
+        for r in raw:
+            if any(i in lookalike for i in r.terms):
+                span = text[r.start : r.end]
+                if all(_script(c) == "latin" for c in span if c.isalpha()):
+                    key = normalize_key(span)
+                    keys = {key, squeeze_key(key)}
+                    keep = tuple(
+                        i
+                        for i in r.terms
+                        if i not in lookalike
+                        or not keys & lookalike[i][0]
+                        or keys & lookalike[i][1]
+                    )
+                    if not keep:
+                        continue
+                    r = replace(r, terms=keep)
+            out.append(r)
+        return out
 
     def _native_word(self, text: str, r: RawMatch) -> bool:
         """A word written wholly in Cyrillic or Greek, in a post mostly in that script, is a
@@ -515,6 +548,23 @@ def _pattern_signals(text: str) -> tuple[Signal, ...]:
     found = tuple(find_signals(text))
     _LAST_SIGNALS = (text, found)
     return found
+
+
+def _lookalike_keys(t: LexiconTerm) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(the all-ASCII keys of the term's forms written in Cyrillic or Greek, the keys of its
+    forms written in Latin letters), or None when no form folds from those scripts to Latin."""
+    forms = (t.term, *t.variants)
+    if all(f.isascii() for f in forms):  # most terms: nothing to fold from another script
+        return None
+    other, latin = set(), set()
+    for form in forms:
+        key = normalize_key(form)
+        if any(_script(c) in ("cyrillic", "greek") for c in form):
+            if key.isascii():
+                other |= {key, squeeze_key(key)}
+        elif any(c.isalpha() for c in form):
+            latin |= {key, squeeze_key(key)}
+    return (frozenset(other), frozenset(latin)) if other else None
 
 
 def _script(ch: str) -> str:

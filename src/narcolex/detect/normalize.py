@@ -46,10 +46,23 @@ def _is_dropped(cp: int) -> bool:
     )
 
 
+# Faux-Latin lettering: text generators (and sellers) spell English with Cyrillic and Greek
+# letters of similar shape ("gяαм σƒ ρυяє"). Unicode's confusables data pairs letters that a
+# reader could mistake for each other, which leaves out these shape stand-ins (я for r, є for
+# e) and reads lower-case eta and upsilon by their capitals (H, Y) rather than by their shape
+# (n, u). Capitals fold like their small letters (a Greek word must match whatever its case),
+# so Greek capital eta and upsilon read n and u too, not H and Y.
+_FAUX_LATIN = {"я": "r", "є": "e", "η": "n", "Η": "n", "υ": "u", "Υ": "u", "ƒ": "f", "ω": "w",
+               "ч": "y", "и": "n", "п": "n", "ш": "w", "ц": "u"}  # fmt: skip
+
+
 def _homoglyph(ch: str) -> str:
-    """The ASCII letter that `ch` is confusable with (Unicode confusables data), else `ch`."""
+    """The ASCII letter that `ch` is confusable with (Unicode confusables data, and the
+    faux-Latin shapes above), else `ch`."""
     if ch.isascii() or not ch.isalpha():
         return ch
+    if ch in _FAUX_LATIN:
+        return _FAUX_LATIN[ch]
     cands = [
         x.lower()
         for x in confusables.CONFUSABLE_MAP.get(ch, ())
