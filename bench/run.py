@@ -41,6 +41,9 @@ _FILLER_TEXT = (
 FILLER = _FILLER_TEXT.split()
 CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к"}
 LEET = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7"}
+# "Fancy text" generators: Greek and Cyrillic letters of similar shape for each Latin letter
+FAUX = {"a": "α", "b": "в", "e": "є", "f": "ƒ", "i": "ι", "k": "к", "m": "м", "n": "η", "o": "σ",
+        "p": "ρ", "r": "я", "s": "ѕ", "t": "т", "u": "υ", "w": "ω", "y": "ч"}  # fmt: skip
 
 
 def _pseudo_words(rng: random.Random, n: int) -> list[str]:
@@ -131,6 +134,7 @@ OBFUSCATIONS: dict[str, Callable[[str, random.Random], str]] = {
     "doubled": lambda w, r: _doubled(w, r),
     "spaced_words": lambda w, r: _spaced_words(w, r),
     "leet_code": _leet_code,
+    "faux_latin": lambda w, r: "".join(FAUX.get(c, c) for c in w),
 }  # fmt: skip
 
 
