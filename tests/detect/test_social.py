@@ -186,6 +186,21 @@ def test_prose_that_addresses_nobody_is_not_an_offer(scanner: Scanner) -> None:
     assert scanner.scan(listing).verdict == "sale"
 
 
+def test_a_reporting_word_makes_prose_a_report_even_with_a_quantity() -> None:
+    # "Arrested for selling cannabis; a gram cost 50": the quantity sits in a sentence about
+    # third parties. The same quantity in a listing's title keeps it a listing.
+    s = _scanner(_ctx(99, "arrested", "en", "report"))
+    prose = (
+        "Three men were arrested last week because they sold hash to students in the city "
+        "centre: 5g of hash cost 50 euro"
+    )
+    f = s.scan(prose)
+    assert f.verdict == "mention", f.explanation
+    assert "reports on third parties ['arrested']" in f.explanation
+    title = "hash 5g 50 euro - for sale, never arrested, delivery to buyers in the city"
+    assert s.scan(title).verdict == "sale", s.scan(title).explanation
+
+
 def test_a_word_about_prices_is_no_amount_in_a_title() -> None:
     s = _scanner(T(96, "price list", "en", "signal.price", kind="phrase", amb="high"))
     prose = "They posted a price list of cocaine for sale with delivery to buyers in the harbour"

@@ -357,9 +357,10 @@ def score(
         # sell on Telegram") and neither addresses the reader nor gives a way to reach a
         # seller is a report, whatever drugs and prices it names.
         report = _cues(NEWS, text) | ctx.get("context.report", set())
-        if len(report) >= 2 or (report and bound is None):
+        prose = len(text.split()) >= PROSE_WORDS and not _titled(text, signals)
+        if len(report) >= 2 or (report and (bound is None or prose)):
             verdict, gated = "mention", f"reports on third parties {sorted(report)}"
-        elif bound is None and len(text.split()) >= PROSE_WORDS and not _titled(text, signals):
+        elif bound is None and prose:
             # A sentence of prose about drugs with no stock quantity, no way to reach anyone
             # and no word to the reader: someone describing a market, not selling.
             verdict, gated = "mention", "prose about drugs that addresses no reader"
