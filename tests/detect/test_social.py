@@ -400,3 +400,10 @@ def test_context_terms_stay_out_of_the_curated_terms(tmp_path: Path) -> None:
     assert [t.entry.term for t in content.context] == ["police"]
     assert "police" not in [t.entry.term for t in content.terms]
     assert "police" in [t.term for t in content.lexicon().terms]
+
+
+def test_first_person_words_are_read_in_the_posts_language(scanner: Scanner) -> None:
+    # Italian "ma" is "but", not French "my": an Italian offer is no first-person narrative.
+    text = "cocaine 5g 80€ for sale, ma solo oggi e domani per tutti gli amici della città"
+    assert "first-person" not in scanner.scan(text, lang="it").explanation
+    assert "first-person narrative (1 words)" in scanner.scan(text).explanation

@@ -29,12 +29,34 @@ from narcolex.detect.finding import Contribution, Match, Signal
 from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, SOURCED, TREATMENT_STORY, USE_STORY
 from narcolex.taxonomy import substance_group
 
-_FIRST_PERSON = re.compile(
-    r"(?<![\w.\-*_/])(?:i|i'm|i've|i'd|my|me|myself|ich|mein|meine|mir|mich|je|j'ai|mon|ma|mes|moi|"
-    r"yo|mí|io|mio|mia|ik|mijn|jag|mig|jeg|meg|minä|mina|mój|moja|eu|meu|minha|én|"
-    r"já|jsem|mám)(?![\w.\-*_/])",
-    re.IGNORECASE,
-)
+# First-person words per language. Read in the post's language only, when it is known: the
+# same letters are other words elsewhere (Italian "ma" is "but", Danish "i" is "in", Spanish
+# "mes" is "month"); all of them when the language is unknown.
+_FIRST_PERSON_WORDS = {
+    "en": "i i'm i've i'd my me myself", "de": "ich mein meine mir mich",
+    "fr": "je j'ai mon ma mes moi", "es": "yo mí", "it": "io mio mia", "nl": "ik mijn",
+    "sv": "jag mig", "da": "jeg mig", "no": "jeg meg", "fi": "minä", "et": "mina",
+    "pl": "mój moja", "pt": "eu meu minha", "hu": "én", "cs": "já jsem mám",
+}  # fmt: skip
+
+
+def _first_person_pattern(words: str) -> re.Pattern[str]:
+    alts = "|".join(re.escape(w) for w in sorted(set(words.split()), key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-*_/])(?:{alts})(?![\w.\-*_/])", re.IGNORECASE)
+
+
+_FIRST_PERSON = _first_person_pattern(" ".join(_FIRST_PERSON_WORDS.values()))
+_FIRST_PERSON_IN = {
+    lang: _first_person_pattern(words) for lang, words in _FIRST_PERSON_WORDS.items()
+}
+
+
+def _first_person(post_lang: str | None) -> re.Pattern[str] | None:
+    """The first-person words to read in a post of that language (None: the language has
+    none listed, so none are read)."""
+    if post_lang is None:
+        return _FIRST_PERSON
+    return _FIRST_PERSON_IN.get(post_lang)
 
 
 NARRATIVE_MIN = 60  # shorter texts are titles or one-liners, not narratives
@@ -327,7 +349,7 @@ def score(
     if _sigmoid(sum(c.weight for c in contribs)) >= config.sale_threshold:
         # Counter-evidence can only lower the score, so it is looked for only when the post
         # would otherwise be a sale (it costs the most regex time of the whole score).
-        contribs.extend(_counter_evidence(text, config, ctx))
+        contribs.extend(_counter_evidence(text, config, ctx, post_lang))
         single = len({m.term_id for m in substance_matches}) == 1
         if single and not _contact_detail(signals):
             commerce = _commerce(text, config, ctx.get("context.commerce", set()))
@@ -416,11 +438,15 @@ def _cues(pattern: re.Pattern[str], text: str) -> set[str]:
 
 
 def _counter_evidence(
-    text: str, config: ScoringConfig, ctx: dict[str, set[str]] | None = None
+    text: str,
+    config: ScoringConfig,
+    ctx: dict[str, set[str]] | None = None,
+    post_lang: str | None = None,
 ) -> list[Contribution]:
     """Narrative, information products and reporting: drug talk rather than an offer."""
     out = []
-    fp = len(_FIRST_PERSON.findall(text)) if len(text) >= NARRATIVE_MIN else 0
+    first = _first_person(post_lang)
+    fp = len(first.findall(text)) if first is not None and len(text) >= NARRATIVE_MIN else 0
     if fp:
         w = max(config.first_person * fp, config.first_person_cap)
         out.append(Contribution(f"first-person narrative ({fp} words)", w))
