@@ -406,4 +406,4 @@ def test_first_person_words_are_read_in_the_posts_language(scanner: Scanner) -> 
     # Italian "ma" is "but", not French "my": an Italian offer is no first-person narrative.
     text = "cocaine 5g 80€ for sale, ma solo oggi e domani per tutti gli amici della città"
     assert "first-person" not in scanner.scan(text, lang="it").explanation
-    assert "first-person narrative (1 words)" in scanner.scan(text).explanation
+    assert "first-person narrative (1 words)" in scanner.scan(text, lang="fr").explanation
