@@ -291,3 +291,16 @@ def test_a_latin_word_is_no_reading_of_a_cyrillic_form() -> None:
     )
     assert both.scan("thanks a ton").matches == ()
     assert [m.surface for m in both.scan("top quality").matches] == ["top"]
+
+
+def test_brand_marks_are_no_letters() -> None:
+    # NFKC spells ™ as "TM": "Valium®" and "DOMINO™" must still be the names they mark.
+    from narcolex.detect import Scanner
+    from narcolex.package.lexicon import Lexicon
+    from tests.detect.conftest import T
+
+    s = Scanner.from_lexicon(
+        Lexicon(terms=(T(1, "Valium", "en", "benzodiazepines.diazepam"),), version="t")
+    )
+    for text in ("Valium® 10mg", "VALIUM™ 10mg", "Valium©"):
+        assert [m.surface.strip() for m in s.scan(text).matches] == [text.split()[0][:6]], text

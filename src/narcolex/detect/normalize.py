@@ -76,6 +76,9 @@ def _homoglyph(ch: str) -> str:
     return cands[0]
 
 
+_MARKS = {0x2122, 0x2120, 0x00AE, 0x00A9}  # ™ ℠ ® ©: brand marks beside a name, not letters
+
+
 class _FoldTable(dict):
     """str.translate table computed on first use per code point and then cached."""
 
@@ -83,6 +86,8 @@ class _FoldTable(dict):
         ch = chr(cp)
         if _is_dropped(cp):
             out = ""
+        elif cp in _MARKS:
+            out = " "  # NFKC would spell "DOMINO™" as "dominotm"
         elif 0x1F1E6 <= cp <= 0x1F1FF:  # regional indicators are flag halves, never letters
             out = ch
         elif unicodedata.category(ch).startswith("M"):
