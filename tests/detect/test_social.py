@@ -407,3 +407,10 @@ def test_first_person_words_are_read_in_the_posts_language(scanner: Scanner) -> 
     text = "cocaine 5g 80€ for sale, ma solo oggi e domani per tutti gli amici della città"
     assert "first-person" not in scanner.scan(text, lang="it").explanation
     assert "first-person narrative (1 words)" in scanner.scan(text, lang="fr").explanation
+
+
+def test_another_languages_context_word_that_is_english_is_the_english_word() -> None:
+    # Danish "ring" ("call!") in a post of unknown language that writes the English noun.
+    s = _scanner(_ctx(100, "ring", "da", "supply"))
+    assert "supplier" not in s.scan("weed ring gold").explanation
+    assert "a supplier speaks ['ring']" in s.scan("weed ring gold", lang="da").explanation

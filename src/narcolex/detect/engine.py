@@ -279,6 +279,15 @@ class Scanner:
                 if (post_lang is None and (r.end - r.start >= 3 or " " in terms[i].term))
                 or (post_lang is not None and not is_foreign(terms[i].lang, post_lang))
             ]
+            # Unknown language: another language's context word that is an everyday English
+            # word as written ("ring", Danish "call!") is read as the English word.
+            if (
+                post_lang is None
+                and ts
+                and all(t.lang != "en" for t in ts)
+                and commonness.zipf(text[r.start : r.end], "en") >= commonness.MEDIUM
+            ):
+                ts = []
             if ts:
                 code = ts[0].denotes[0]
                 out.append(ContextCue(code, text[r.start : r.end], r.start, r.end))
