@@ -392,6 +392,17 @@ def test_a_count_of_units_with_their_strength_binds_like_a_weight(scanner: Scann
     assert scanner.scan("snow tyres 4x, pay with paypal").verdict != "sale"
 
 
+def test_a_title_opening_with_a_count_and_stating_a_strength_lists_a_lot(scanner: Scanner) -> None:
+    # "50x <press name> (new press) 204mg": count and strength bind the product between them.
+    lot = scanner.scan("50x * Molly * (new press, pink) 204mg, pay with bitcoin")
+    assert "quantity '50x * Molly * (new press, pink) 204mg' bound to 'Molly'" in lot.explanation
+    assert lot.verdict == "sale", lot.explanation
+    # Someone's sentence is no title: no lot is read in it.
+    took = scanner.scan("I took 2x Molly (pink) 204mg, pay with bitcoin")
+    assert "204mg' bound" not in took.explanation
+    assert took.verdict != "sale"
+
+
 def test_a_strength_binds_only_in_a_listing_title(scanner: Scanner) -> None:
     # A title that opens with the product or its strength lists it; the same strength in
     # someone's sentence is a prescription or a dose taken.

@@ -320,7 +320,7 @@ def score(
             contribs.append(Contribution(f"{m.surface!r} right beside {sig.surface!r}", w))
     own = _Nearest([m for m in substance_matches if not is_foreign(m.lang, post_lang)])
     stock = [s for s in signals if s.source in _STOCK]
-    lot = _lot(text, signals, config.bound)
+    lot = _lot(text, signals, config.bound, config.title)
     if lot is not None:
         stock.insert(0, lot)
     bound = _bind(text, stock, own, config)
@@ -399,7 +399,7 @@ def score(
             bound is None
             or bound[0].source in ("multiplier", "pieces")  # "snow tyres 4x", "6 pcs"
             or not plausible_price(signals)  # "brown sugar 1kg 2€" is groceries
-            or (len(offer_cues) < 2 and bound[0].source not in ("weight", "lot"))
+            or (len(offer_cues) < 2 and bound[0].source not in ("weight", "lot", "title_lot"))
         ):
             verdict, gated = "mention", "ambiguous terms need an attached quantity and a cue"
     if gated:  # keep the score consistent with the capped verdict
@@ -415,19 +415,28 @@ _STOCK = ("weight", "count", "unit_price", "multiplier", "pieces")
 _UNITS = ("count", "multiplier", "pieces")
 
 
-def _lot(text: str, signals: list[Signal], gap: int) -> Signal | None:
+def _lot(text: str, signals: list[Signal], gap: int, title: int = 80) -> Signal | None:
     """A number of units next to each unit's strength ("100 pills 2mg", "10x 220mg",
-    "120ug - 50 hits"): how stock is listed, which a dose alone ("took 2mg") is not."""
+    "120ug - 50 hits"), or opening a listing's title that states the strength ("50x Domino
+    (new press) 204mg"): how stock is listed, which a dose alone ("took 2mg") is not."""
     doses = [s for s in signals if s.source == "dose"]
     if not doses:
         return None
-    for c in signals:
-        if c.source not in _UNITS:
-            continue
+    counts = [c for c in signals if c.source in _UNITS]
+    for c in counts:
         for d in doses:
             if max(c.start, d.start) - min(c.end, d.end) <= gap:
                 s, e = min(c.start, d.start), max(c.end, d.end)
                 return Signal("signal.quantity", text[s:e], s, e, "lot")
+    opening = _listing_opening(text, title) if counts else None
+    if opening is not None:
+        line = len(text[:title].split("\n", 1)[0])
+        for c in counts:
+            if c.start == opening:
+                for d in doses:
+                    if c.end <= d.start and d.end <= line:
+                        s, e = c.start, d.end
+                        return Signal("signal.quantity", text[s:e], s, e, "title_lot")
     return None
 
 
@@ -743,7 +752,12 @@ def _bind(
                 _same_title(text, sig, m, config.title)
                 or (sig.source != "dose" and _distance(sig, m) <= config.bound)
             )
-            and (sig.end <= m.start or m.end <= sig.start)  # "30 pills" is not bound to "pills"
+            and (
+                sig.end <= m.start
+                or m.end <= sig.start  # "30 pills" is not bound to "pills"
+                # ... but a title's count and strength bind the product named between them
+                or (sig.source == "title_lot" and sig.start < m.start and m.end < sig.end)
+            )
         ):
             return sig, m
     return None
