@@ -414,3 +414,16 @@ def test_another_languages_context_word_that_is_english_is_the_english_word() ->
     s = _scanner(_ctx(100, "ring", "da", "supply"))
     assert "supplier" not in s.scan("weed ring gold").explanation
     assert "a supplier speaks ['ring']" in s.scan("weed ring gold", lang="da").explanation
+
+
+def test_a_title_with_amounts_of_three_kinds_is_a_listing_whatever_its_text_cites() -> None:
+    # "<medicine> 2mg, 50 tabs - $80" packs strength, count and price: a listing, whose
+    # description may name a medicine's use ("seizure disorders") or users' reports.
+    s = _scanner(
+        T(101, "clonazepam", "en", "benzodiazepines.clonazepam"),
+        _ctx(102, "seizure", "en", "report"),
+    )
+    listing = "clonazepam 2mg 50 tabs - $80. Clonazepam is used to treat seizure disorders"
+    assert s.scan(listing).verdict == "sale", s.scan(listing).explanation
+    headline = "clonazepam 20 kg worth $80000 found. Clonazepam seizure at the port, police say"
+    assert s.scan(headline).verdict != "sale", s.scan(headline).explanation

@@ -380,6 +380,10 @@ def score(
         # seller is a report, whatever drugs and prices it names.
         report = _cues(NEWS, text) | ctx.get("context.report", set())
         prose = len(text.split()) >= PROSE_WORDS and not _titled(text, signals)
+        if _amount_kinds(text, signals, config.title) >= LISTING_AMOUNTS:
+            # A listing's title packs amounts of several kinds; its description may cite
+            # users' reports or a medicine's use ("seizure disorders") without reporting.
+            report = report if len(report) >= 3 else set()
         if len(report) >= 2 or (report and (bound is None or prose)):
             verdict, gated = "mention", f"reports on third parties {sorted(report)}"
         elif bound is None and prose:
@@ -525,6 +529,20 @@ def _titled(text: str, signals: list[Signal], title: int = 80) -> bool:
         )
         for s in signals
     )
+
+
+LISTING_AMOUNTS = 3  # kinds of amount in a first line that make it a listing's title
+_AMOUNT_KIND = {"dose": "strength", "weight": "weight", "count": "count", "pieces": "count",
+                "multiplier": "count", "price": "price"}  # fmt: skip
+
+
+def _amount_kinds(text: str, signals: list[Signal], title: int) -> int:
+    """How many kinds of amount (strength, weight, count, price) the first line states in its
+    first `title` characters: a listing's title packs them ("Clonazepam 2mg 50 tabs - $80");
+    a headline names one or two ("10 kg of cocaine worth $1m")."""
+    line = len(text[:title].split("\n", 1)[0])
+    kinds = {_AMOUNT_KIND.get(s.source) for s in signals if s.end <= line}
+    return len(kinds - {None})
 
 
 def _contact_detail(signals: list[Signal]) -> bool:
