@@ -422,8 +422,9 @@ def test_a_title_with_amounts_of_three_kinds_is_a_listing_whatever_its_text_cite
     s = _scanner(
         T(101, "clonazepam", "en", "benzodiazepines.clonazepam"),
         _ctx(102, "seizure", "en", "report"),
+        _ctx(103, "reported", "en", "report"),
     )
-    listing = "clonazepam 2mg 50 tabs - $80. Clonazepam is used to treat seizure disorders"
+    listing = "clonazepam 2mg 50 tabs - $80. Used for seizure disorders, as users reported"
     assert s.scan(listing).verdict == "sale", s.scan(listing).explanation
     headline = "clonazepam 20 kg worth $80000 found. Clonazepam seizure at the port, police say"
     assert s.scan(headline).verdict != "sale", s.scan(headline).explanation
