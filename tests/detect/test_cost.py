@@ -55,3 +55,35 @@ def test_a_post_is_normalized_once_for_both_automata(
     assert after == before
     assert len(readings) == 1
     assert len(finds) == 1
+
+
+class _Counted:
+    """A compiled pattern that counts its searches (re.Pattern's methods are read-only)."""
+
+    def __init__(self, pattern, runs: list[str]) -> None:  # type: ignore[no-untyped-def]
+        self.pattern, self.runs = pattern, runs
+
+    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+        self.runs.append(self.pattern.pattern[:20])
+        return self.pattern.finditer(text)
+
+
+def test_an_offer_reads_each_counter_evidence_pattern_once(
+    monkeypatch: pytest.MonkeyPatch, lexicon: Lexicon
+) -> None:
+    """An offer is scored twice (without, then with its language) and a report reads NEWS
+    twice in one score: each counter-evidence pattern runs once per post, same finding."""
+    from narcolex.detect import scoring
+
+    scanner = Scanner.from_lexicon(lexicon)
+    text = "cocaine 1g 80€, discreet delivery, write me on telegram for more today"
+    before = scanner.scan(text)
+    runs: list[str] = []
+    for name in ("NEWS", "SOURCED", "TREATMENT_STORY", "REVIEW"):
+        monkeypatch.setattr(scoring, name, _Counted(getattr(scoring, name), runs))
+    monkeypatch.setattr(scoring, "_LAST_CUES", (None, {}))
+    fresh = "".join(text)  # a new text object: nothing remembered for it
+    after = scanner.scan(fresh)
+    assert after.verdict == "sale" and after.lang is not None  # scored twice
+    assert after == before
+    assert sorted(runs) == sorted(set(runs)) and len(runs) == 4

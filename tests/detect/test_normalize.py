@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narcolex.detect.normalize import (
     normalize,
@@ -131,3 +133,54 @@ def test_ascii_fast_tables_equal_the_unicode_tables() -> None:
     assert every.translate(FOLD) == every.lower()
     assert punct(every) == every.translate(PUNCT)
     assert word_skeleton(every) == every.translate(WORD_SKELETON)
+
+
+def _leet_readings_reference(text: str) -> list[str]:
+    """The leet reading with every token walked character by character (what
+    normalize._leet_readings did before it skipped tokens with nothing to read)."""
+    from narcolex.detect.normalize import _LEET_A, _LEET_ANY, _LEET_B, _MIXED, LEET_CHARS
+
+    if not _LEET_ANY.search(text) or not _MIXED.search(text):
+        return [text]
+    a, b = list(text), list(text)
+    ambiguous, done_until, n = False, -1, len(text)
+    for m in _MIXED.finditer(text):
+        if m.start() < done_until:
+            continue
+        start = m.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in LEET_CHARS):
+            start -= 1
+        end = m.end()
+        while end < n and (text[end].isalnum() or text[end] in LEET_CHARS):
+            end += 1
+        done_until = end
+        tok = text[start:end]
+        if sum(c.isalpha() for c in tok) < 2:
+            continue
+        first = next(j for j, c in enumerate(tok) if c.isalnum())
+        last = max(j for j, c in enumerate(tok) if c.isalnum())
+        for j, c in enumerate(tok):
+            if c not in _LEET_A or (not c.isdigit() and not first < j < last):
+                continue
+            a[start + j], b[start + j] = _LEET_A[c], _LEET_B[c]
+            ambiguous = ambiguous or c in "1|"
+    return ["".join(a), "".join(b)] if ambiguous else ["".join(a)]
+
+
+LEET_PIECES = [
+    "@handle", "wow!!", "!!kush", "h@sh", "c0ke", "k1ll", "a|b", "50€", "1g", "5pm", "2014", "x",
+    "ab", "٣ab", "e$", "$e", "a!!b", "€uro", " ", ".", "_", "l33t", "6a",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(LEET_PIECES), st.text(alphabet="ab1|!@$€0 _.٣é", max_size=5)),
+        max_size=10,
+    ).map("".join)
+)
+def test_leet_readings_skip_only_tokens_with_nothing_to_read(text: str) -> None:
+    from narcolex.detect.normalize import _leet_readings
+
+    assert _leet_readings(text) == _leet_readings_reference(text)

@@ -26,10 +26,17 @@ from itertools import pairwise
 import ahocorasick
 
 from narcolex.detect.normalize import (
+    _CAMEL,
+    _LETTER_PAIR,
     _WORD_SKELETON_ASCII,
+    DOUBLES_MIN,
+    FOLD,
     SKELETON_SPACED,
     SKELETON_TRIPLE_KEYS,
     Variant,
+    _has_letter_triple,
+    _split_hashtags,
+    doubled_word,
     needs_full_path,
     normalize,
     normalize_key,
@@ -50,6 +57,11 @@ COMPOUND_INNER_MIN = 6  # a compound part with no boundary on either side needs 
 HASHTAG_INNER_MIN = 5  # a low-ambiguity term found inside a hashtag needs this many letters
 HASHTAG_MAX = 60  # longer "hashtags" are not segmented (and would make the search costly)
 _SIMPLE = re.compile(r"^[a-zA-Z]{2,}(?: [a-zA-Z]{2,})*$")  # no spaced single letters
+# The characters that fold to "#" (every code point checked by a test): each starts a hashtag
+# on the full path.
+_HASH_LIKE = re.compile("[#\ufe5f\uff03]")
+_HASH_RUN = re.compile("[#\ufe5f\uff03]\\S*")
+_PLAIN_TAG = re.compile(r"#([A-Za-z]+)[.,:;!?)\"']*")  # letters, then punctuation at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +315,8 @@ class CompiledLexicon:
         skel = prefilter_view(text)
         if fast < 0 and not self._might_match(text, skel):
             return []
+        if self._only_hashtags(text):
+            return []
         cands: list[tuple[int, int, tuple[int, ...], bool]] = []
         spaced = SKELETON_SPACED.search(skel) is not None
         for v in _readings(text, spaced):
@@ -310,6 +324,44 @@ class CompiledLexicon:
         if not cands:
             return []
         return _longest_non_overlapping(text, cands)
+
+    def _only_hashtags(self, text: str) -> bool:
+        """True when hashtags are what sends `text` down the full path and none can hold a
+        term: a hashtag makes the word skeleton unreliable (its camel-case words, and terms run
+        together inside it, are not words of the skeleton), and 60% of the dev tweets that take
+        the full path for nothing take it for a hashtag ("#love", "#NowPlaying").
+
+        The rest of the post is checked by the prefilter with every hashtag opened up as the
+        full path reads it (camel case split, "#" a space); the squeezed reading is not made
+        (see normalize), so the post's readings are those of each hashtag; and each hashtag,
+        with what follows it up to a space, gets the full matching on its own (words and
+        segments, as in the post: tokens end at "#" and at spaces). Any candidate, or any
+        doubt, and the post takes the full path. False when `text` has no hashtag."""
+        if _HASH_LIKE.search(text) is None:
+            return False
+        opened = _HASH_LIKE.sub(" ", _split_hashtags(text)[0])
+        if self.might_match(opened):
+            return False
+        folded = text.lower() if text.isascii() else text.translate(FOLD)
+        if _has_letter_triple(folded) or (
+            len(_LETTER_PAIR.findall(folded)) >= DOUBLES_MIN and doubled_word(folded)
+        ):
+            return False  # a squeezed reading of the whole post: the full path decides
+        for m in _HASH_RUN.finditer(text):
+            snippet = m.group()
+            plain = _PLAIN_TAG.fullmatch(snippet)
+            if plain is None:  # the reading of the hashtag as the full path makes it
+                if any(self._find_variant(v, snippet) for v in normalize(snippet)):
+                    return False
+                continue
+            # "#NowPlaying!": its reading is its first camel-case word in lower case, the
+            # other words are words of the opened post; only the segments are left to find.
+            body = plain.group(1)
+            cut = _CAMEL.search(body)
+            tag = (body if cut is None else body[: cut.start()]).lower()
+            if self._hashtag(Variant(tag, []), tag, f" {tag} ", 1, len(tag) + 1):
+                return False
+        return True
 
     def _find_variant(self, v: Variant, text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:
         padded = f" {v.text} "

@@ -263,6 +263,8 @@ _SEP_RUN = re.compile(rf"{_SEP}+")
 _MIXED = re.compile(r"[^\W\d_][0-9@$€!|]|[0-9@$€!|][^\W\d_]")
 TRIPLE = re.compile(r"(.)\1\1")  # on folded (lower-case) text; the group must be a letter
 _LEET_ANY = re.compile(r"[0-9@$€!|]")
+_LEET_DIGIT = re.compile(r"[01345789]")  # the digits _LEET_A reads, wherever they are
+_INNER_SYMBOL = re.compile(r"[^\W_][@$€!|]+[^\W_]")  # a symbol between two letters or digits
 # What makes the word skeleton unreliable sends a post down the full path (matcher.might_match):
 # a tripled letter or letters spaced out (both seen in the skeleton), a hashtag, or a leet
 # symbol inside a word. Three small searches are much cheaper than one alternation.
@@ -501,6 +503,8 @@ def _leet_readings(text: str) -> list[str]:
             end += 1
         done_until = end
         tok = text[start:end]
+        if _LEET_DIGIT.search(tok) is None and _INNER_SYMBOL.search(tok) is None:
+            continue  # nothing to read ("@handle", "wow!!"): the loops below would change nothing
         if sum(c.isalpha() for c in tok) < 2:
             continue
         # A symbol is a letter only between two letters or digits of the token: "kush!!" and

@@ -444,10 +444,28 @@ def _lot(text: str, signals: list[Signal], gap: int, title: int = 80) -> Signal 
     return None
 
 
-def _cues(pattern: re.Pattern[str], text: str) -> set[str]:
+_LAST_CUES: tuple[str | None, dict[re.Pattern[str], frozenset[str]]] = (None, {})
+
+
+def _cues(pattern: re.Pattern[str], text: str) -> frozenset[str]:
     """The distinct phrases a counter-evidence pattern finds, case and spacing folded: each
-    counts once however often it is repeated."""
-    return {" ".join(m.group(0).lower().split()) for m in pattern.finditer(text)}
+    counts once however often it is repeated.
+
+    Remembered for the post being scored: an offer is scored twice (without, then with its
+    language, see engine.Scanner.scan) and a report is read for NEWS twice in one score; on a
+    2,000-character listing each pattern costs 5-30 us. One entry, keyed by the text object
+    itself (held here, so its identity cannot be reused) and swapped atomically, so threads
+    sharing a scanner never see another post's phrases."""
+    global _LAST_CUES
+    last = _LAST_CUES
+    if last[0] is not text:
+        last = (text, {})
+        _LAST_CUES = last
+    found = last[1].get(pattern)
+    if found is None:
+        found = frozenset(" ".join(m.group(0).lower().split()) for m in pattern.finditer(text))
+        last[1][pattern] = found
+    return found
 
 
 def _counter_evidence(
