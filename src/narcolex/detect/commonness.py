@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from array import array
+from bisect import bisect_left
 from functools import lru_cache
 
 # Zipf >= HIGH: an everyday word ("speed", "ice", "piece", "drugs"), at least as ambiguous as
@@ -40,33 +42,82 @@ def wordfreq_code(lang: str) -> str:
 def zipf(form: str, lang: str) -> float:
     """The Zipf frequency of `form` (lower case) in `lang`; 0.0 for unknown languages.
 
-    One word is looked up in wordfreq's frequency table directly (a dict lookup, where
-    `zipf_frequency` would tokenize first: 20 µs a call); phrases go through wordfreq."""
+    One word is looked up in the language's table directly (see _Table; `zipf_frequency`
+    would tokenize first: 20 µs a call); a phrase combines its words as wordfreq does."""
     table = _table(wordfreq_code(lang))
     if table is None:
         return 0.0
     low = form.lower()
     if low.isalpha():
-        f = table.get(unicodedata.normalize("NFC", low))
-        return round(math.log10(f) + 9, 2) if f else 0.0
+        return table.zipf(unicodedata.normalize("NFC", low))
     return _phrase(low, wordfreq_code(lang))
 
 
+class _Table:
+    """One language's wordfreq list as two parallel arrays: the sorted hashes of its words and
+    their frequency in centibels. wordfreq's own dict of a list (its `get_frequency_dict`,
+    cached for the life of the process) takes about ten times the memory; with the twenty-odd
+    languages that ordinary traffic brings, the dicts alone held over 100 MB. The hashes are
+    Python's 64-bit string hashes of this process; two words sharing one is left to chance."""
+
+    __slots__ = ("_cb", "_keys")
+
+    def __init__(self, pack: list[list[str]]) -> None:
+        index: dict[int, int] = {}
+        for cb, bucket in enumerate(pack):  # a word listed twice keeps its lower frequency,
+            for word in bucket:  # as in wordfreq's dict
+                index[hash(word)] = cb
+        keys = sorted(index)
+        self._keys = array("q", keys)
+        self._cb = array("H", (index[k] for k in keys))
+
+    def zipf(self, word: str) -> float:
+        """The word's Zipf frequency (9 minus its centibels over 100), 0.0 when not listed."""
+        cb = self.centibels(word)
+        return 0.0 if cb is None else round(9 - cb / 100, 2)
+
+    def centibels(self, word: str) -> int | None:
+        h = hash(word)
+        i = bisect_left(self._keys, h)
+        if i < len(self._keys) and self._keys[i] == h:
+            return self._cb[i]
+        return None
+
+
 @lru_cache(maxsize=64)
-def _table(code: str) -> dict[str, float] | None:
-    """wordfreq's frequency table of a language (loaded once, on first use), or None."""
+def _table(code: str) -> _Table | None:
+    """A language's frequency table (read once, on first use), or None."""
     if code not in _available():
         return None
-    from wordfreq import get_frequency_dict
+    from wordfreq import available_languages, read_cBpack
 
-    return get_frequency_dict(code, wordlist=WORDLIST)
+    return _Table(read_cBpack(available_languages(wordlist=WORDLIST)[code]))
 
 
 @lru_cache(maxsize=4096)
 def _phrase(form: str, code: str) -> float:
-    from wordfreq import zipf_frequency
+    """wordfreq's `zipf_frequency` of a phrase, on our tables: 1/f = 1/f1 + 1/f2 + ..., 0.0
+    when a word is missing, rounded as wordfreq rounds (three significant digits, then
+    hundredths of a Zipf unit)."""
+    import wordfreq
 
-    return zipf_frequency(form, code, wordlist=WORDLIST)
+    table = _table(code)
+    tokens = wordfreq.lossy_tokenize(form, code)
+    if table is None or not tokens:
+        return 0.0
+    one_over = 0.0
+    for token in tokens:
+        smashed = wordfreq.smash_numbers(token)
+        cb = table.centibels(smashed)
+        if cb is None:
+            return 0.0
+        freq = 10 ** (-cb / 100)
+        if smashed != token:
+            freq *= wordfreq.digit_freq(token)
+        one_over += 1.0 / freq
+    freq = 1.0 / one_over
+    freq = round(freq, math.floor(-math.log10(freq)) + 3)
+    return round(math.log10(freq) + 9, 2)
 
 
 @lru_cache(maxsize=1)
