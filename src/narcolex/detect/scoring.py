@@ -163,8 +163,9 @@ class ScoringConfig:
     # Short-post evidence: an ambiguous (not highly) term right next to an offer, delivery or
     # contact cue ("Sommertilbud på coke", "Hashplader kbh levering") ...
     beside: int = 30
+    # ... and a one-line post (one sentence, at most SHORT_POST characters) with a term and a
+    # cue other than a lone strength: it has room for few cues ("<slang> <city> levering").
     short_bonus: float = 0.4
-    beside_weight: float = 0.0  # ... in a short post, where that pair is the whole message
     # ... and two different substances named together, beside a sale cue or addressing the
     # reader ("brunt og grønt inne, ring"): each ambiguous, together they are drug talk.
     pair_bonus: float = 0.6
@@ -308,16 +309,12 @@ def score(
         shown = sorted({m.surface for m in substance_matches})
         contribs.append(Contribution(f"different substances together {shown}", config.pair_bonus))
     beside = None
-    short = len(text) <= SHORT_POST
-    one_line = short and not _SENTENCES.search(text.rstrip())
-    if best_by_code and (short or not strong_substance):
+    if not strong_substance and best_by_code:
         beside = _beside(substance_matches, signals, config.beside)
         if beside is not None:
-            # In a one-line post the pair is the whole message ("<slang> <city> levering"):
-            # an offer's shape. In a longer text it only lets an ambiguous term be judged.
             m, sig = beside
-            w = config.beside_weight if short else 0.0
-            contribs.append(Contribution(f"{m.surface!r} right beside {sig.surface!r}", w))
+            contribs.append(Contribution(f"{m.surface!r} right beside {sig.surface!r}", 0.0))
+    one_line = len(text) <= SHORT_POST and not _SENTENCES.search(text.rstrip())
     own = _Nearest([m for m in substance_matches if not is_foreign(m.lang, post_lang)])
     stock = [s for s in signals if s.source in _STOCK]
     lot = _lot(text, signals, config.bound, config.title)
