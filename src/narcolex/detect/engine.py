@@ -565,15 +565,20 @@ def _lookalike_keys(t: LexiconTerm) -> tuple[frozenset[str], frozenset[str]] | N
     forms = (t.term, *t.variants)
     if all(f.isascii() for f in forms):  # most terms: nothing to fold from another script
         return None
-    other, latin = set(), set()
-    for form in forms:
+    scripted = [f for f in forms if any(_script(c) in ("cyrillic", "greek") for c in f)]
+    other: set[str] = set()
+    for form in scripted:
         key = normalize_key(form)
-        if any(_script(c) in ("cyrillic", "greek") for c in form):
-            if key.isascii():
-                other |= {key, squeeze_key(key)}
-        elif any(c.isalpha() for c in form):
+        if key.isascii():
+            other |= {key, squeeze_key(key)}
+    if not other:  # accented Latin terms, and words that stay Cyrillic or Greek when folded
+        return None
+    latin: set[str] = set()
+    for form in forms:
+        if form not in scripted and any(c.isalpha() for c in form):
+            key = normalize_key(form)
             latin |= {key, squeeze_key(key)}
-    return (frozenset(other), frozenset(latin)) if other else None
+    return frozenset(other), frozenset(latin)
 
 
 def _script(ch: str) -> str:

@@ -52,7 +52,7 @@ def _is_dropped(cp: int) -> bool:
 # e) and reads lower-case eta and upsilon by their capitals (H, Y) rather than by their shape
 # (n, u). Capitals fold like their small letters (a Greek word must match whatever its case),
 # so Greek capital eta and upsilon read n and u too, not H and Y.
-_FAUX_LATIN = {"я": "r", "є": "e", "η": "n", "Η": "n", "υ": "u", "Υ": "u", "ƒ": "f", "ω": "w",
+FAUX_LATIN = {"я": "r", "є": "e", "η": "n", "Η": "n", "υ": "u", "Υ": "u", "ƒ": "f", "ω": "w",
                "ч": "y", "и": "n", "п": "n", "ш": "w", "ц": "u"}  # fmt: skip
 
 
@@ -61,8 +61,8 @@ def _homoglyph(ch: str) -> str:
     faux-Latin shapes above), else `ch`."""
     if ch.isascii() or not ch.isalpha():
         return ch
-    if ch in _FAUX_LATIN:
-        return _FAUX_LATIN[ch]
+    if ch in FAUX_LATIN:
+        return FAUX_LATIN[ch]
     cands = [
         x.lower()
         for x in confusables.CONFUSABLE_MAP.get(ch, ())

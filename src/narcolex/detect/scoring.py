@@ -431,7 +431,7 @@ def _lot(text: str, signals: list[Signal], gap: int, title: int = 80) -> Signal 
                 return Signal("signal.quantity", text[s:e], s, e, "lot")
     opening = _listing_opening(text, title) if counts else None
     if opening is not None:
-        line = len(text[:title].split("\n", 1)[0])
+        line = _title_end(text, title)
         for c in counts:
             if c.start == opening:
                 for d in doses:
@@ -531,10 +531,15 @@ _PLACE_CODES = ("signal.platform", "signal.dealer")
 _CONTACT_DETAILS = ("messenger", "app_id", "phone", "handle")
 
 
+def _title_end(text: str, title: int) -> int:
+    """Where a post's title ends: its first line, within its first `title` characters."""
+    return len(text[:title].split("\n", 1)[0])
+
+
 def _titled(text: str, signals: list[Signal], title: int = 80) -> bool:
     """The post opens like a listing or a menu line: a quantity, strength or price in its
     title (the first line's first characters), "2 oz (56g) ...", "Bromazepam 6mg 50 tabs"."""
-    line = len(text[:title].split("\n", 1)[0])
+    line = _title_end(text, title)
     return any(
         s.end <= line
         and (
@@ -555,7 +560,7 @@ def _amount_kinds(text: str, signals: list[Signal], title: int) -> int:
     """How many kinds of amount (strength, weight, count, price) the first line states in its
     first `title` characters: a listing's title packs them ("Clonazepam 2mg 50 tabs - $80");
     a headline names one or two ("10 kg of cocaine worth $1m")."""
-    line = len(text[:title].split("\n", 1)[0])
+    line = _title_end(text, title)
     kinds = {_AMOUNT_KIND.get(s.source) for s in signals if s.end <= line}
     return len(kinds - {None})
 

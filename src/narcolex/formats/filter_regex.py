@@ -30,18 +30,22 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from narcolex.detect.normalize import FAUX_LATIN
+
 LEET: dict[str, str] = {
     "a": "4@", "b": "8", "e": "3€", "g": "9", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
     "t": "7+", "z": "2",
 }  # fmt: skip
 # Cyrillic and Greek letters that look like Latin ones (lower case; _class_chars adds upper),
-# with the shape stand-ins of faux-Latin "fancy text" (в b, є e, ƒ f, σ o, я r, ω w, ч y, и n),
-# as the scanner reads them (detect.normalize._FAUX_LATIN).
+# and the shape stand-ins of faux-Latin "fancy text" that the scanner reads (я r, є e, ...).
 LOOKALIKE: dict[str, str] = {
-    "a": "аα", "b": "Ьβв", "c": "сς", "e": "еεє", "f": "ƒ", "h": "һ", "i": "іι", "j": "ј",
-    "k": "кκ", "m": "м", "n": "пηи", "o": "оοσ", "p": "рρ", "r": "я", "s": "ѕ", "t": "тτ",
-    "u": "υц", "v": "ν", "w": "ωш", "x": "хχ", "y": "уγч",
+    "a": "аα", "b": "Ьβв", "c": "сς", "e": "еε", "h": "һ", "i": "іι", "j": "ј", "k": "кκ",
+    "m": "м", "n": "пη", "o": "оοσ", "p": "рρ", "s": "ѕ", "t": "тτ", "u": "υ", "v": "ν",
+    "x": "хχ", "y": "уγ",
 }  # fmt: skip
+for _ch, _latin in FAUX_LATIN.items():
+    if _ch.islower() and _ch not in LOOKALIKE.get(_latin, ""):
+        LOOKALIKE[_latin] = LOOKALIKE.get(_latin, "") + _ch
 # No character of a letter class may be a separator, so that possessive repeats lose nothing.
 # Zero-width and combining characters are written as themselves: RE2 has no \u escape.
 SEPARATORS = r"[\s.\-_*·•,/\\'~^" + "\u200b\u200c\u200d\u2060\ufeff" + "]"
