@@ -89,6 +89,16 @@ def test_a_tripled_i_is_a_repeated_letter_too() -> None:
     assert found(lex, "will it still fill") == []
 
 
+def test_a_tripled_l_is_a_repeated_letter_too() -> None:
+    """Three l read "iii" in the skeleton too: like any tripled letter they turn the squeezed
+    reading on, so "lll" does what "xxx" does (the C check and the Python one alike)."""
+    lex = Lexicon(terms=(LexiconTerm(1, "cocaine", "en", "street_name", ("cocaine",)),))
+    assert found(lex, "xxx cocainne") == [("cocainne", "cocaine")]
+    assert found(lex, "lll cocainne") == [("cocainne", "cocaine")]
+    assert found(lex, "LLL cocainne") == [("cocainne", "cocaine")]
+    assert found(lex, "tell all cocainne") == []
+
+
 @pytest.mark.parametrize("text", ["5F-PB-22", "5F-PB22", "5FPB-22", "5fpb22", "5F PB22"])
 def test_code_names_match_with_or_without_their_hyphens(text: str) -> None:
     lex = Lexicon(terms=(LexiconTerm(1, "5F-PB-22", "und", "abbreviation", ("nps",)),))

@@ -495,15 +495,21 @@ static int check_ascii(const Prefilter *self, const unsigned char *p, Py_ssize_t
     int prev_alnum = 0;      /* in the original: letter or digit before a symbol run */
     int symbol_run = 0;      /* symbols right after a letter or digit: h@sh */
     int i_run = 0;           /* i or I in a row in the original: kiiiller */
+    int l_run = 0;           /* l or L in a row: "lll", which the skeleton also reads "iii" */
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (c == '#') return 1;  /* hashtags are segmented on the full path */
         /* The skeleton merges i and l ("will" reads "wiii"), so its own triple keys need four
-         * i; three i written as such are a tripled letter too. */
+         * i; three i or three l written as such are a tripled letter too. */
         if (c == 'i' || c == 'I') {
             if (++i_run >= 3) return 1;
         } else {
             i_run = 0;
+        }
+        if (c == 'l' || c == 'L') {
+            if (++l_run >= 3) return 1;
+        } else {
+            l_run = 0;
         }
         if (is_alnum(c)) {
             if (symbol_run) return 1;
@@ -549,7 +555,7 @@ static int check_wide(const Prefilter *self, int kind, const void *data, Py_ssiz
     int32_t s = delta[cls[(unsigned char)' ']];
     if (out[s]) return 1;
     SkelWords w = SKEL_WORDS_START;
-    int prev_word = 0, symbol_run = 0, i_run = 0;
+    int prev_word = 0, symbol_run = 0, i_run = 0, l_run = 0;
     int prev_space = 1;       /* the previous code point of the original is a space (or none) */
     int triple = 0;           /* a character other than space or i three times in a row */
     int wide = 0;             /* the skeleton has a character outside ASCII */
@@ -572,6 +578,11 @@ static int check_wide(const Prefilter *self, int kind, const void *data, Py_ssiz
             if (++i_run >= 3) return 1;
         } else {
             i_run = 0;
+        }
+        if (c == 'l' || c == 'L') {
+            if (++l_run >= 3) return 1;
+        } else {
+            l_run = 0;
         }
         uint32_t k0 = self->starts[at], k1 = self->starts[at + 1];
         if ((f & FLAG_UPPER) && k1 - k0 == 1 && prev_space &&

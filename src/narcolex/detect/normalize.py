@@ -269,12 +269,12 @@ _INNER_SYMBOL = re.compile(r"[^\W_][@$€!|]+[^\W_]")  # a symbol between two le
 # a tripled letter or letters spaced out (both seen in the skeleton), a hashtag, or a leet
 # symbol inside a word. Three small searches are much cheaper than one alternation.
 # i and l are merged in the skeleton, so "will" reads "wiii": an i-run there must be four long,
-# and three i as written in the post count apart.
+# and three i or three l as written in the post count apart.
 SKELETON_TRIPLE = re.compile(r"(.)\1\1")  # fast; its i and space hits are checked again
 _SKELETON_TRIPLE_LETTER = re.compile(r"([^ i])\1\1")
 SKELETON_SPACED = re.compile(r" \S +\S +\S(?!\S)")
 _SYMBOL = re.compile(r"[@$€!|#]")
-_TRIPLE_I = re.compile(r"[iI]{3}")  # three i as written: a tripled letter (kiiiller)
+_TRIPLE_I = re.compile(r"[iI]{3}|[lL]{3}")  # three i or l as written: kiiiller, "lll"
 _SYMBOL_IN_WORD = re.compile(r"[^\W_][@$€!|]+[^\W_]")
 
 
