@@ -27,6 +27,27 @@ def test_prices(text: str) -> None:
         "signal.price", "unit_price") in kinds(f"only {text} today")  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("text", "price", "amount"),
+    [("260 de miligrame pe 100 de dolari", "100 de dolari", "260 de miligrame"),  # ro
+     ("10 грамм за 2000 рублей", "2000 рублей", "10 грамм"),  # ru
+     ("5 грама 100 лева", "100 лева", "5 грама"),  # bg
+     ("5 gramů za 500 korun", "500 korun", "5 gramů"),  # cs
+     ("2 grammaa 40 euroa", "40 euroa", "2 grammaa"),  # fi
+     ("3 γρ 50 ευρώ", "50 ευρώ", "3 γρ"),  # el
+     ("1 gram za 20 eura", "20 eura", "1 gram"),  # hr
+     ("5 gramów 200 złotych", "200 złotych", "5 gramów")],  # pl
+)  # fmt: skip
+def test_prices_and_weights_in_each_language_s_grammar(text: str, price: str, amount: str) -> None:
+    assert surfaces(text, "signal.price") == [price]
+    assert surfaces(text, "signal.quantity") == [amount]
+
+
+@pytest.mark.parametrize("text", ["el 5 de mayo", "100 de personas", "a las 10 de la mañana"])
+def test_de_joins_a_number_only_to_a_unit(text: str) -> None:
+    assert kinds(text) == set()
+
+
 def test_unit_prices() -> None:
     assert surfaces("1g=10", "signal.price") == ["1g=10"]
     assert ("signal.price", "unit_price") in kinds("60€/g")

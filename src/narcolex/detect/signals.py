@@ -20,21 +20,33 @@ from narcolex.detect.finding import Signal
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
 _CUR_SYM = r"[€$£₽₴¥]"
+# Currencies by code, symbol-less sign and the word of each language's grammar ("100 de
+# dolari", "2000 рублей", "20 eura", "500 korun"): prices are written in the reader's words.
 _CUR_WORD = (
-    r"(?:eur(?:o|os)?|usd|dollars?|bucks|gbp|pounds?|quid|chf|sek|nok|dkk|kr|kn|zł|zl|pln|"
-    r"kč|kc|czk|lei|ron|ft|huf|lv|лв|руб|р|грн|btc|xmr|ltc|eth)"
+    r"(?:eur(?:o|os|a|oa)?|evra|evro|ευρώ|евро|usd|dollars?|dolar(?:i|a|y|ów|ů|es)?|dólares|dollari|"
+    r"bucks|gbp|pounds?|quid|chf|sek|nok|dkk|isk|kr|kroner|kronor|krónur|kronur|kn|kun[ae]?|"
+    r"zł|zl|złotych|zlotych|złote|pln|kč|kc|czk|korun[ay]?|lei|leu|ron|ft|forint|huf|tl|lira|"
+    r"lv|лв|лева|лев|руб(?:л[ьяей]{1,2})?|р|грн|гривень|гривні|гривня|din|dinara|динара|динар|"
+    r"rsd|btc|xmr|ltc|eth)"
 )
+# Romance languages put "de" between a number of twenty or more and its unit ("260 de
+# miligrame", "100 de dolari" in Romanian).
+_OF = r"(?:\s?|\sde\s)"
 _PRICE = re.compile(
     rf"(?<![\w$€£]){_CUR_SYM}\s?{_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_WORD})?(?![\w%])"
-    rf"|(?<![\w.,]){_NUM}(?:\s?-\s?{_NUM})?\s?(?:{_CUR_SYM}|{_CUR_WORD}(?!\w))"
+    rf"|(?<![\w.,]){_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_SYM}|{_OF}{_CUR_WORD}(?!\w))"
     rf"|(?<![\w.,]){_NUM}e(?![\w])",
     re.IGNORECASE,
 )
+# Grams in the grammar of each language (Romanian "grame", Polish "gramów", Czech "gramů",
+# Croatian "grama", Finnish "grammaa", Greek "γρ", Bulgarian "грама", Ukrainian "грами").
 _WEIGHT_UNITS = (
-    r"(?:g|gr|grs|gm|gms|grm|gram|grams|gramm|gramme|grammes|gramos|grammi|kg|kilo|kilos|"
-    r"oz|ounces?|lbs?|lb|l|liters?|litres?|г|гр|грамм\w*|кг)"
+    r"(?:g|gr|grs|gm|gms|grm|gram|grams|gramm|gramme|grammes|gramos|gramo|grammi|grammo|grame|"
+    r"gramy|gramów|gramu|gramů|gramov|grama|grami|gramas|gramma|grammaa|kg|kilo|kilos|"
+    r"kilogram\w*|oz|ounces?|lbs?|lb|l|liters?|litres?|γρ|γραμμάρι\w*|г|гр|грамм\w*|грам\w*|кг|"
+    r"кило)"
 )
-_DOSE_UNITS = r"(?:mg|µg|ug|mcg|ml|cl|iu)"
+_DOSE_UNITS = r"(?:mg|µg|ug|mcg|ml|cl|iu|mil+igram\w*|мг|мкг|мл)"
 # Units that only drugs come in (pills, hits, stamps) versus generic pieces of anything.
 _COUNT_UNITS = (
     r"(?:pills?|tabs?|tablets?|caps?|capsules?|hits?|blotters?|bars?|vials?|amps?|ampoules?|bottles?|"
@@ -42,7 +54,7 @@ _COUNT_UNITS = (
 )
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
-    rf"(?<![\w.,]){_NUM}\s?{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2)\s?(?:oz|lb|ounce)"
+    rf"(?<![\w.,]){_NUM}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2)\s?(?:oz|lb|ounce)"
     rf"|(?<!\w)8th(?!\w)",
     re.IGNORECASE,
 )
@@ -71,7 +83,7 @@ _QTY = re.compile(
     r"|(?<![\w.,])\d+\s(?:st|stk)\.?(?!\w)",
     re.IGNORECASE,
 )
-_DOSE = re.compile(rf"(?<![\w.,]){_NUM}\s?{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
+_DOSE = re.compile(rf"(?<![\w.,]){_NUM}{_OF}{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
 _FUNCTION_WORDS = (
     r"(?:of|my|the|a|an|his|her|your|our|their|these|those|some|more|other|them|were|are|was|"
     r"and|or|to|in|on|for|with|days?|weeks?|months?|years?|hours?|times?|mg|ml)"
@@ -259,7 +271,7 @@ _COUNT_GATE = ("pill", "tab", "cap", "hit", "blotter", "bar", "vial", "amp", "bo
                "strip", "stamp", "baggies", "dose", "(", "[")  # fmt: skip
 _PIECES_GATE = ("pcs", "piece", "stk", "stück", "unit", "pack", "bag", "bundle", "шт", "stuks",
                 "kpl")  # fmt: skip
-_DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "ml", "cl", "iu")
+_DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "ml", "cl", "iu", "milig", "millig", "мг", "мкг", "мл")
 _QTY_GATE = ("qty", "quantity", "menge", "antal", "määrä", "st")
 _NUMERIC: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...] | None], ...] = (
     ("signal.price", "unit_price", _UNIT_PRICE, ("=", ":", "@", "/")),
