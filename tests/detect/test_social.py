@@ -186,6 +186,24 @@ def test_prose_that_addresses_nobody_is_not_an_offer(scanner: Scanner) -> None:
     assert scanner.scan(listing).verdict == "sale"
 
 
+def test_sentences_with_a_quantity_that_address_nobody_are_a_report() -> None:
+    # Several sentences citing a weight and a price, with no word to the reader and no way to
+    # reach anyone: how a report sums up a case, not how a seller writes.
+    s = _scanner(_ctx(99, "write me", "en", "supply"))
+    report = (
+        "After the search the group was said to have split its stock into smaller lots for "
+        "further distribution. Each lot of cocaine 100 g was sold for 5000 euro in the city"
+    )
+    f = s.scan(report)
+    assert f.verdict == "mention", f.explanation
+    assert "addresses no reader" in f.explanation
+    # The same sentences with a seller's word to the reader are an offer again ...
+    assert s.scan(report + ". Write me").verdict == "sale"
+    # ... and a numbered list of items is no sequence of sentences.
+    menu = "Cocaine for sale: 1. cocaine 100 g for 5000 euro 2. cocaine 50 g for 2600 euro today"
+    assert s.scan(menu).verdict == "sale", s.scan(menu).explanation
+
+
 def test_a_reporting_word_makes_prose_a_report_even_with_a_quantity() -> None:
     # "Arrested for selling cannabis; a gram cost 50": the quantity sits in a sentence about
     # third parties. The same quantity in a listing's title keeps it a listing.

@@ -383,9 +383,11 @@ def score(
             report = report if len(report) >= 3 else set()
         if len(report) >= 2 or (report and (bound is None or prose)):
             verdict, gated = "mention", f"reports on third parties {sorted(report)}"
-        elif bound is None and prose:
+        elif prose and (bound is None or _PROSE_BREAK.search(text)):
             # A sentence of prose about drugs with no stock quantity, no way to reach anyone
-            # and no word to the reader: someone describing a market, not selling.
+            # and no word to the reader: someone describing a market, not selling. With a
+            # stock quantity, several sentences of it: a report quoting prices and weights
+            # (a listing's title is no sentence, and its description speaks to the buyer).
             verdict, gated = "mention", "prose about drugs that addresses no reader"
     if not strong_substance and (pair or beside is not None):
         pass  # two substances together, or a term right beside an offer: judged on the score
@@ -571,6 +573,9 @@ def _contact_detail(signals: list[Signal]) -> bool:
 
 
 _SENTENCES = re.compile(r"[.!?]+\s+\S")  # a sentence ends and another begins
+# Sentences, not list items: a word ends one and a word starts the next ("4. Haze" and
+# "3.5g" are no sentence breaks).
+_PROSE_BREAK = re.compile(r"[^\W\d_][.!?]+\s+[^\W\d_]")
 PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
 SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
 
