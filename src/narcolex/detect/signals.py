@@ -83,7 +83,8 @@ _QTY = re.compile(
     r"|(?<![\w.,])\d+\s(?:st|stk)\.?(?!\w)",
     re.IGNORECASE,
 )
-_DOSE = re.compile(rf"(?<![\w.,]){_NUM}{_OF}{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
+# "220+mg": at least that strength, how pill presses are listed.
+_DOSE = re.compile(rf"(?<![\w.,]){_NUM}\+?{_OF}{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
 _FUNCTION_WORDS = (
     r"(?:of|my|the|a|an|his|her|your|our|their|these|those|some|more|other|them|were|are|was|"
     r"and|or|to|in|on|for|with|days?|weeks?|months?|years?|hours?|times?|mg|ml)"
