@@ -403,6 +403,17 @@ def test_a_title_opening_with_a_count_and_stating_a_strength_lists_a_lot(scanner
     assert took.verdict != "sale"
 
 
+def test_a_lot_binds_the_product_named_between_its_count_and_strength(scanner: Scanner) -> None:
+    # "Buy 500 x Dominos 220mg": a count, the press name, each pill's strength, anywhere in
+    # the post; the count alone ("500 x") binds like a multiplier, which is not enough.
+    lot = scanner.scan("Wholesale: 500 x Molly 220mg, bulk discount")
+    assert "quantity '500 x Molly 220mg' bound to 'Molly'" in lot.explanation, lot.explanation
+    assert lot.verdict == "sale", lot.explanation
+    assert scanner.scan("Wholesale: 500 x Molly, bulk discount").verdict != "sale"
+    took = scanner.scan("Last night I took 2x Molly 220mg and I felt sick for a day")
+    assert took.verdict != "sale", took.explanation
+
+
 def test_a_strength_binds_only_in_a_listing_title(scanner: Scanner) -> None:
     # A title that opens with the product or its strength lists it; the same strength in
     # someone's sentence is a prescription or a dose taken.

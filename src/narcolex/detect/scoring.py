@@ -415,6 +415,7 @@ def _is_emoji_cue(sig: Signal) -> bool:
 
 
 _STOCK = ("weight", "count", "unit_price", "multiplier", "pieces")
+_LOTS = ("lot", "title_lot")  # a number of units and each unit's strength (_lot)
 _UNITS = ("count", "multiplier", "pieces")
 
 
@@ -798,8 +799,15 @@ def _bind(
             and (
                 sig.end <= m.start
                 or m.end <= sig.start  # "30 pills" is not bound to "pills"
-                # ... but a title's count and strength bind the product named between them
-                or (sig.source == "title_lot" and sig.start < m.start and m.end < sig.end)
+                # ... but a lot's count and strength bind the product named between them
+                # ("500 x Dominos 220mg"), in a title or in a sentence that does not speak in
+                # the first person ("I took 2x ... 204mg" is a dose someone took)
+                or (
+                    sig.source in _LOTS
+                    and sig.start < m.start
+                    and m.end < sig.end
+                    and (sig.source == "title_lot" or not _FIRST_PERSON.search(_clause(text, sig)))
+                )
             )
         ):
             return sig, m
@@ -807,6 +815,15 @@ def _bind(
 
 
 _LEADING = re.compile(r"[\W_]*")
+
+
+_CLAUSE_END = re.compile(r"[.!?\n]\s")
+
+
+def _clause(text: str, sig: Signal) -> str:
+    """`sig` and what its sentence says before it."""
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, sig.start)), default=0)
+    return text[start : sig.end]
 
 
 def _listing_opening(text: str, title: int) -> int | None:
