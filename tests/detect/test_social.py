@@ -74,6 +74,7 @@ def test_a_drug_and_a_place_and_nothing_else_is_a_shops_name(scanner: Scanner) -
     assert f.verdict == "sale", f.explanation
     assert "a shop's name ['Portsmouth']" in f.explanation
     assert scanner.scan("MDMA KBH", lang="en").verdict == "sale"  # an abbreviation of a city
+    assert scanner.scan("cocaine Deutschland", lang="en").verdict == "sale"  # a country's own name
     # A word that is also a place name is read as the word; a sentence is no name.
     assert "shop" not in scanner.scan("Nice cocaine", lang="en").explanation
     assert "shop" not in scanner.scan("cocaine for sale", lang="en").explanation

@@ -38,6 +38,26 @@ def test_place_names_belong_to_no_language() -> None:
     assert words_language(text, [_span(text, "juu", "da")]) == "da"
 
 
+def test_a_place_breaks_a_tie_for_its_country_s_language_never_one_with_english() -> None:
+    # A slang word of two languages beside a Norwegian city: Norwegian.
+    text = "dopp Oslo"
+    assert words_language(text, [_span(text, "dopp", "is", "no")]) == "no"
+    assert words_language("dopp", [_span("dopp", "dopp", "is", "no")]) is None
+    # "snow" is an English word as written: English is in the tie, so no answer.
+    text = "snow Oslo"
+    assert words_language(text, [_span(text, "snow", "no")]) is None
+
+
+def test_countries_are_places_by_their_own_names_too() -> None:
+    from narcolex.detect.places import is_place, place_languages
+
+    for name in ("Norge", "Deutschland", "Polska", "Sverige", "España", "Italia"):
+        assert is_place(name, None), name
+    assert place_languages("Odense") == {"da"}
+    assert place_languages("Deutschland") == {"de"}
+    assert "no" in place_languages("Norge")  # Bokmål and Nynorsk are the package's "no"
+
+
 def test_terms_alone_decide_only_when_most_of_them_agree() -> None:
     text = "спайс, соль"
     both = [_span(text, "спайс", "ru"), _span(text, "соль", "ru", "uk")]

