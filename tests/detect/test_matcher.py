@@ -99,6 +99,21 @@ def test_a_tripled_l_is_a_repeated_letter_too() -> None:
     assert found(lex, "tell all cocainne") == []
 
 
+def test_a_name_of_several_words_written_as_one_is_that_name() -> None:
+    """Listings and channel names run a strain's words together ("GirlScoutCookies 3.5g",
+    "sourdiesel"); names shorter than RUN_TOGETHER_MIN letters would run into other words."""
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "Girl Scout Cookies", "und", "street_name", ("cannabis.herbal",)),
+            LexiconTerm(2, "big h", "en", "slang", ("opioids.heroin",)),
+        )
+    )
+    assert found(lex, "GirlScoutCookies 3.5g") == [("GirlScoutCookies", "Girl Scout Cookies")]
+    assert found(lex, "girlscoutcookies!") == [("girlscoutcookies", "Girl Scout Cookies")]
+    assert found(lex, "the bigh is here") == []
+    assert found(lex, "girlscoutcookiesandmore") == []  # a part of a longer word is no name
+
+
 @pytest.mark.parametrize("text", ["5F-PB-22", "5F-PB22", "5FPB-22", "5fpb22", "5F PB22"])
 def test_code_names_match_with_or_without_their_hyphens(text: str) -> None:
     lex = Lexicon(terms=(LexiconTerm(1, "5F-PB-22", "und", "abbreviation", ("nps",)),))
@@ -122,8 +137,9 @@ def test_a_codes_digits_read_as_letters_need_a_digit_in_the_post() -> None:
 
 
 def test_words_without_digits_get_no_code_spellings() -> None:
-    lex = Lexicon(terms=(LexiconTerm(1, "blue dream", "en", "brand", ("cannabis.herbal",)),))
-    assert found(lex, "bluedream") == []
+    # (names of RUN_TOGETHER_MIN letters and more are matched written as one, see below)
+    lex = Lexicon(terms=(LexiconTerm(1, "blue ice", "en", "brand", ("mdma",)),))
+    assert found(lex, "blueice") == []
 
 
 def test_longest_non_overlapping_match_wins() -> None:

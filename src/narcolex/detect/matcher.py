@@ -149,6 +149,12 @@ def number_spellings(form: str) -> list[str]:
 
 
 _ANY_DIGIT = re.compile(r"\d")
+# A name of two or more plain words, together at least RUN_TOGETHER_MIN letters: written as one
+# word it is still that name ("girlscoutcookies"); shorter ones run together into other words.
+RUN_TOGETHER_MIN = 8
+_RUN_TOGETHER = re.compile(
+    rf"(?=(?:[^\W\d_] ?){{{RUN_TOGETHER_MIN},}}$)[^\W\d_]{{2,}}(?: [^\W\d_]{{2,}})+"
+)
 
 
 def _digits(s: str) -> int:
@@ -179,6 +185,9 @@ class CompiledLexicon:
         # otherwise they are everyday words ("we sit down").
         digit_keys: set[tuple[str, int]] = set()
         own = {_key_of(f) for t in self.terms for f in (t.term, *t.variants)}
+        # Names of several words written as one ("GirlScoutCookies", "sourdiesel", "BubbaKush"
+        # in a listing or a channel name) are words of their own, as in hashtags.
+        written_together: dict[str, list[int]] = {}
         for i, term in enumerate(self.terms):
             forms = (term.term, *term.variants)
             extra = [c for f in forms for c in code_spellings(f)]
@@ -215,6 +224,8 @@ class CompiledLexicon:
                     inner.setdefault(together, []).append(i)
                     if together != key:
                         joined.add(together)
+                        if mode == "word" and _RUN_TOGETHER.fullmatch(key) and together not in own:
+                            written_together.setdefault(together, []).append(i)
                 sk = self._prefilter_key(key, mode)
                 if len(sk) == 3 and mode == "word":  # " e ": a lone capital, checked apart
                     lone.add(sk[1])
@@ -222,6 +233,10 @@ class CompiledLexicon:
                     skeletons.add(sk)
                 else:
                     self.always_full = True
+        for together, idx in written_together.items():
+            entry = main.setdefault(f" {together} ", ([], []))
+            entry[0].extend((i, "word") for i in dict.fromkeys(idx) if (i, "word") not in entry[0])
+            skeletons.add(self._prefilter_key(together, "word"))
         self._doubled = frozenset(doubled)
         self._digit_keys = frozenset(digit_keys)
         self._digit_terms = frozenset(i for _, i in digit_keys)
