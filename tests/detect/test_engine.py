@@ -11,7 +11,6 @@ import pytest
 from narcolex.detect import Finding, Scanner, ScoringConfig
 from narcolex.errors import ContentError
 from narcolex.package.lexicon import Lexicon, LexiconTerm
-from tests.detect.conftest import TERMS, T
 
 ROW_KEYS = ["id", "verdict", "score", "lang", "substances", "signals", "matches", "explanation"]
 MATCH_KEYS = ["term_id", "term", "surface", "start", "end", "kind", "denotes", "lang"]
@@ -413,19 +412,6 @@ def test_a_lot_binds_the_product_named_between_its_count_and_strength(scanner: S
     assert scanner.scan("Wholesale: 500 x Molly, bulk discount").verdict != "sale"
     took = scanner.scan("Last night I took 2x Molly 220mg and I felt sick for a day")
     assert took.verdict != "sale", took.explanation
-
-
-def test_a_lot_binds_its_own_unit_when_the_unit_is_the_drug_word() -> None:
-    # "110ug - 50 hits": the count's unit is the only drug word; with each unit's strength
-    # beside it the post lists a lot of it. The count alone ("50 hits") is no lot.
-    s = Scanner.from_lexicon(
-        Lexicon(terms=(*TERMS, T(97, "hits", "en", "hallucinogens.lsd", amb="high")))
-    )
-    lot = s.scan("Silver Fluff 110ug - 50 hits")
-    assert "bound to 'hits'" in lot.explanation, lot.explanation
-    assert lot.verdict == "sale", lot.explanation
-    assert s.scan("Silver Fluff - 50 hits").verdict != "sale"
-    assert s.scan("I took 110ug - 2 hits at the party").verdict != "sale"
 
 
 def test_a_strength_binds_only_in_a_listing_title(scanner: Scanner) -> None:

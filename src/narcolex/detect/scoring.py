@@ -800,13 +800,12 @@ def _bind(
                 sig.end <= m.start
                 or m.end <= sig.start  # "30 pills" is not bound to "pills"
                 # ... but a lot's count and strength bind the product named between them
-                # ("500 x Dominos 220mg") or as the count's unit ("110ug - 50 hits"), in a
-                # title or in a sentence that does not speak in the first person ("I took
-                # 2x ... 204mg" is a dose someone took)
+                # ("500 x Dominos 220mg"), in a title or in a sentence that does not speak in
+                # the first person ("I took 2x ... 204mg" is a dose someone took)
                 or (
                     sig.source in _LOTS
                     and sig.start < m.start
-                    and m.end <= sig.end
+                    and m.end < sig.end
                     and (sig.source == "title_lot" or not _FIRST_PERSON.search(_clause(text, sig)))
                 )
             )
