@@ -48,6 +48,20 @@ def test_de_joins_a_number_only_to_a_unit(text: str) -> None:
     assert kinds(text) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["4 frascos", "10 pastillas", "5 comprimés", "20 таблеток", "3 kapsułki", "6 pastiglie",
+     "10 Kapseln", "5 χάπια", "10 tabletter"],
+)  # fmt: skip
+def test_counts_of_units_in_each_language(text: str) -> None:
+    assert surfaces(f"hay {text} hoy", "signal.quantity") == [text]
+
+
+@pytest.mark.parametrize("text", ["el 5 de mayo"])
+def test_a_date_is_no_count(text: str) -> None:
+    assert kinds(text) == set()
+
+
 def test_unit_prices() -> None:
     assert surfaces("1g=10", "signal.price") == ["1g=10"]
     assert ("signal.price", "unit_price") in kinds("60€/g")

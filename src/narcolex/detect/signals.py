@@ -48,9 +48,15 @@ _WEIGHT_UNITS = (
 )
 _DOSE_UNITS = r"(?:mg|µg|ug|mcg|ml|cl|iu|mil+igram\w*|мг|мкг|мл)"
 # Units that only drugs come in (pills, hits, stamps) versus generic pieces of anything.
+# ... in each language's words and grammar ("10 pastillas", "5 comprimés", "20 таблеток").
 _COUNT_UNITS = (
     r"(?:pills?|tabs?|tablets?|caps?|capsules?|hits?|blotters?|bars?|vials?|amps?|ampoules?|bottles?|"
-    r"seeds?|strips?|stamps?|baggies|doses?|tabl|tabletek|tabletten)"
+    r"seeds?|strips?|stamps?|baggies|doses?|tabl|tabletek|tabletki|tabletka|tabletten|tabletter|"
+    r"tablety|tablet|tabletta|tablettia|tablete|tabletas|pillen|piller|pilleriä|pilules|pastillas|"
+    r"pastis|pastilhas|pastiglie|pasticche|pastile|kapseln|kapsler|kapslar|kapsle|kapslí|kapselia|"
+    r"kapsułek|kapsułki|kapszula|cápsulas|capsule|cachets|comprimés|comprimidos|compresse|gélules|"
+    r"buvards|flacons|frascos|flaconi|fiale|ampollas|ampolas|ampullen|fiolek|fiolki|dosis|"
+    r"таблеток|таблетки|таблетка|капсул|капсулы|капсули|марок|марки|χάπια|χαπιών|ταμπλέτες)"
 )
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
@@ -269,7 +275,9 @@ _DIGIT = re.compile(r"\d")
 # Each numeric pattern with the characters it cannot match without (None: any digit will
 # do): a pattern whose characters are absent is skipped, which is most of them in most posts.
 _COUNT_GATE = ("pill", "tab", "cap", "hit", "blotter", "bar", "vial", "amp", "bottle", "seed",
-               "strip", "stamp", "baggies", "dose", "(", "[")  # fmt: skip
+               "strip", "stamp", "baggies", "dose", "(", "[", "pastil", "pastis", "pastic", "kaps",
+               "cápsul", "cach", "compr", "gélul", "buvard", "flac", "fras", "fial", "fiol",
+               "dosis", "табл", "капс", "мар", "χάπι", "ταμπλ")  # fmt: skip
 _PIECES_GATE = ("pcs", "piece", "stk", "stück", "unit", "pack", "bag", "bundle", "шт", "stuks",
                 "kpl")  # fmt: skip
 _DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "ml", "cl", "iu", "milig", "millig", "мг", "мкг", "мл")
