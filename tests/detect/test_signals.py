@@ -51,7 +51,7 @@ def test_de_joins_a_number_only_to_a_unit(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["4 frascos", "10 pastillas", "5 comprimés", "20 таблеток", "3 kapsułki", "6 pastiglie",
-     "10 Kapseln", "5 χάπια", "10 tabletter"],
+     "10 Kapseln", "5 χάπια", "10 χαπιών", "10 tabletter", "5 pilules"],
 )  # fmt: skip
 def test_counts_of_units_in_each_language(text: str) -> None:
     assert surfaces(f"hay {text} hoy", "signal.quantity") == [text]
@@ -159,7 +159,8 @@ def test_offsets_are_original() -> None:
 PIECES = ["5g", "€50", "50e", "10 pills", "x10", "Qty: 10", "5 st", "84%", "20mg", "1/8 oz",
           "(50)", "[10]", "6 pcs", "3 bags", "1g=10", "60€/g", "+44 7700 900000", "İ", "PİLLS",
           "μg", "µg", " ", "\n", "A+", "grade A", "half gram", "ein Gramm", "t.me/x", "@ab_c",
-          "wickr: ab_cd", "BTC", "cash app"]  # fmt: skip
+          "wickr: ab_cd", "BTC", "cash app", "10 pastiglie", "5 pilules", "10 χαπιών",
+          "260 de miligrame", "2000 рублей", "5 gramów", "220+mg"]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)

@@ -277,7 +277,8 @@ _DIGIT = re.compile(r"\d")
 _COUNT_GATE = ("pill", "tab", "cap", "hit", "blotter", "bar", "vial", "amp", "bottle", "seed",
                "strip", "stamp", "baggies", "dose", "(", "[", "pastil", "pastis", "pastic", "kaps",
                "cápsul", "cach", "compr", "gélul", "buvard", "flac", "fras", "fial", "fiol",
-               "dosis", "табл", "капс", "мар", "χάπι", "ταμπλ")  # fmt: skip
+               "dosis", "табл", "капс", "мар", "χάπι", "χαπι", "ταμπλ", "pastig",
+               "pilul")  # fmt: skip
 _PIECES_GATE = ("pcs", "piece", "stk", "stück", "unit", "pack", "bag", "bundle", "шт", "stuks",
                 "kpl")  # fmt: skip
 _DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "ml", "cl", "iu", "milig", "millig", "мг", "мкг", "мл")
