@@ -43,10 +43,12 @@ _PRICE = re.compile(
 _WEIGHT_UNITS = (
     r"(?:g|gr|grs|gm|gms|grm|gram|grams|gramm|gramme|grammes|gramos|gramo|grammi|grammo|grame|"
     r"gramy|gramów|gramu|gramů|gramov|grama|grami|gramas|gramma|grammaa|kg|kilo|kilos|"
-    r"kilogram\w*|oz|ounces?|lbs?|lb|l|liters?|litres?|γρ|γραμμάρι\w*|г|гр|грамм\w*|грам\w*|кг|"
-    r"кило)"
+    r"kilogram\w*|oz|ounces?|lbs?|lb|l|ml|cl|liters?|litres?|γρ|γραμμάρι\w*|г|гр|грамм\w*|грам\w*|кг|"
+    r"мл|кило)"
 )
-_DOSE_UNITS = r"(?:mg|µg|ug|mcg|ml|cl|iu|mil+igram\w*|мг|мкг|мл)"
+# A strength (mg per pill, "250mg/ml"); a volume ("10 ml", "5 мл") is an amount of stock, like a
+# weight.
+_DOSE_UNITS = r"(?:mg|µg|ug|mcg|iu|mil+igram\w*|мг|мкг)"
 # Units that only drugs come in (pills, hits, stamps) versus generic pieces of anything.
 # ... in each language's words and grammar ("10 pastillas", "5 comprimés", "20 таблеток").
 _COUNT_UNITS = (
@@ -281,7 +283,7 @@ _COUNT_GATE = ("pill", "tab", "cap", "hit", "blotter", "bar", "vial", "amp", "bo
                "pilul")  # fmt: skip
 _PIECES_GATE = ("pcs", "piece", "stk", "stück", "unit", "pack", "bag", "bundle", "шт", "stuks",
                 "kpl")  # fmt: skip
-_DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "ml", "cl", "iu", "milig", "millig", "мг", "мкг", "мл")
+_DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "iu", "milig", "millig", "мг", "мкг")
 _QTY_GATE = ("qty", "quantity", "menge", "antal", "määrä", "st")
 _NUMERIC: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...] | None], ...] = (
     ("signal.price", "unit_price", _UNIT_PRICE, ("=", ":", "@", "/")),
