@@ -11,6 +11,7 @@ import pytest
 from narcolex.detect import Finding, Scanner, ScoringConfig
 from narcolex.errors import ContentError
 from narcolex.package.lexicon import Lexicon, LexiconTerm
+from tests.detect.conftest import TERMS, T
 
 ROW_KEYS = ["id", "verdict", "score", "lang", "substances", "signals", "matches", "explanation"]
 MATCH_KEYS = ["term_id", "term", "surface", "start", "end", "kind", "denotes", "lang"]
@@ -412,6 +413,24 @@ def test_a_lot_binds_the_product_named_between_its_count_and_strength(scanner: S
     assert scanner.scan("Wholesale: 500 x Molly, bulk discount").verdict != "sale"
     took = scanner.scan("Last night I took 2x Molly 220mg and I felt sick for a day")
     assert took.verdict != "sale", took.explanation
+
+
+def test_a_misspelt_name_in_a_listing_is_the_drug_and_says_so(scanner: Scanner) -> None:
+    # The listing names a sale word, so it takes the full path, where misspellings of long
+    # names are read beside its amounts.
+    s = Scanner.from_lexicon(
+        Lexicon(terms=(*TERMS, T(98, "diazepam", "en", "benzodiazepines", kind="street_name")))
+    )
+    f = s.scan("Diazapam 10mg, 100 pills for sale")
+    assert f.verdict == "sale", f.explanation
+    assert "'Diazapam'→diazepam [benzodiazepines; low ambiguity (a misspelling), en]" in (
+        f.explanation
+    )
+    # A misspelling that is an everyday word is that word ("heroine" for "heroin").
+    h = Scanner.from_lexicon(
+        Lexicon(terms=(*TERMS, T(99, "heroines", "en", "opioids.heroin", kind="street_name")))
+    )
+    assert h.scan("heroine 5g for sale").verdict != "sale"
 
 
 def test_a_strength_binds_only_in_a_listing_title(scanner: Scanner) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from narcolex.detect.matcher import CompiledLexicon, compile_lexicon, number_spellings
+from narcolex.detect.matcher import CompiledLexicon, compile_lexicon, number_spellings, one_slip
 from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 
@@ -112,6 +112,35 @@ def test_a_name_of_several_words_written_as_one_is_that_name() -> None:
     assert found(lex, "girlscoutcookies!") == [("girlscoutcookies", "Girl Scout Cookies")]
     assert found(lex, "the bigh is here") == []
     assert found(lex, "girlscoutcookiesandmore") == []  # a part of a longer word is no name
+
+
+@pytest.mark.parametrize(
+    ("word", "form", "slip"),
+    [("diazapam", "diazepam", True), ("addearll", "adderall", True), ("aderall", "adderall", True),
+     ("diazepamm", "diazepam", True), ("diazepam", "diazepam", False),
+     ("diazebam", "diazepam", False), ("diazpeam", "diazepam", True),
+     ("dizaepma", "diazepam", False)],
+)  # fmt: skip
+def test_one_slip_is_a_letter_left_out_or_added_two_swapped_or_a_vowel(
+    word: str, form: str, slip: bool
+) -> None:
+    assert one_slip(word, form) is slip
+
+
+def test_misspellings_of_long_names_are_read_outside_other_matches() -> None:
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(1, "diazepam", "en", "street_name", ("benzodiazepines",)),
+            LexiconTerm(2, "heroin", "en", "street_name", ("opioids.heroin",)),
+            LexiconTerm(3, "valium", "en", "brand", ("benzodiazepines",), ambiguity="medium"),
+        )
+    )
+    c = compile_lexicon(lex)
+    text = "Diazapam 10mg and diazepam, valiumm, heroine"
+    found_ = [(text[r.start : r.end], r.misspelt) for r in c.misspellings(text, c.find(text))]
+    # names shorter than MISSPELT_MIN and names of medium ambiguity get no misspelt reading
+    assert found_ == [("Diazapam", True)]
+    assert c.lists_amounts("Diazapam 10mg") and not c.lists_amounts("Diazapam, please")
 
 
 @pytest.mark.parametrize("text", ["5F-PB-22", "5F-PB22", "5FPB-22", "5fpb22", "5F PB22"])

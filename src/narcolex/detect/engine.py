@@ -139,6 +139,13 @@ class Scanner:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         raw = self.compiled.find(text, fast)
+        if (raw or fast == 1) and self.compiled.lists_amounts(text):
+            # Misspelt names ("Diazapam 10mg") are read in posts that list amounts and that
+            # the prefilter sends down the full path; a post it rejects is never read for
+            # them (the clean path stays one C pass).
+            slips = self.compiled.misspellings(text, raw)
+            if slips:
+                raw = sorted((*raw, *slips), key=lambda r: r.start)
         if raw and self._any_nonlatin:
             raw = self._latin_readings(text, raw)
         capped = len(raw) > self.limits.matches
@@ -160,6 +167,7 @@ class Scanner:
                 for r in raw
                 if not self._code_as_word(text, r, language)
                 and not self._bare_word(text, r, language)
+                and not self._misspelt_word(text, r, language)
             ]
         if not raw:
             return _clean_finding(lang, id)  # findings are immutable: shared when possible
@@ -402,6 +410,8 @@ class Scanner:
         t = self._terms[best]
         surface = text[r.start : r.end]
         ambiguity, note = self._measured_ambiguity(t, surface, post_lang)
+        if r.misspelt and not note:
+            note = "a misspelling"
         return Match(
             term_id=t.id,
             term=t.term,
@@ -492,6 +502,17 @@ class Scanner:
         if not bare:
             return False  # another spelling (doubled letters, leet...), not a dropped diacritic
         return _common_in_post(surface, language)
+
+    def _misspelt_word(self, text: str, r: RawMatch, language: _PostLanguage) -> bool:
+        """A misspelling of a drug's name ("diazapam") that is a word in its own right in
+        the post's language, English or the term's language ("heroine" is one slip from
+        "heroin"): the word, not the drug."""
+        if not r.misspelt:
+            return False
+        lang = language()
+        langs = dict.fromkeys((lang or "en", "en", *(self._terms[i].lang for i in r.terms)))
+        z, _ = commonest(text[r.start : r.end], tuple(x for x in langs if x != "und"))
+        return z >= commonness.MEDIUM
 
     def _spellings_of(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
         """A term's ASCII forms (casefolded) and its other forms with their diacritics folded

@@ -72,6 +72,7 @@ class RawMatch:
     end: int
     terms: tuple[int, ...]
     emoji: bool = False
+    misspelt: bool = False  # one slip away from the terms' form (CompiledLexicon.misspellings)
 
 
 def _key_of(form: str) -> str:
@@ -146,6 +147,56 @@ def number_spellings(form: str) -> list[str]:
     if last[-1] in "xzXZ" or last[-2:].lower() in ("ch", "sh"):
         return []
     return [head + last + ("S" if last.isupper() else "s")]
+
+
+MISSPELT_MIN = 8  # letters of a drug's name that a misspelling is read for
+_MISSPELT_FORM = re.compile(rf"[^\W\d_]{{{MISSPELT_MIN},}}")
+_WORD_7 = re.compile(rf"(?<![\w\-])[^\W\d_]{{{MISSPELT_MIN - 1},40}}(?![\w\-])")
+_VOWELS = frozenset("aeiouyáéíóúàèìòùäëïöüåæøœ")
+# A post that lists an amount (a strength, a weight, a count, a price): where listings and
+# reviews misspell the names of medicines ("Diazapam 10mg", "Klonipin 2mg x 30").
+_AMOUNT = re.compile(
+    r"\d\s?(?:[mµu]?g|mcg|ml|oz|lbs?|x|pcs|pills?|tabs?|caps?)(?![^\W\d_])"
+    r"|(?<![^\W\d_])x\s?\d|[$€£]\s?\d|\d\s?[$€£]",
+    re.IGNORECASE,
+)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:k] + word[k + 1 :] for k in range(len(word))}
+
+
+def one_slip(word: str, form: str) -> bool:
+    """`word` is `form` with one slip: a letter left out or added, two neighbours swapped, or
+    one vowel written as another. Consonant substitutions are not slips here: one consonant
+    turns a name into other words too often ("codeine"/"cocaine" are two apart anyway)."""
+    if word == form:
+        return False
+    n, m = len(word), len(form)
+    if abs(n - m) > 1:
+        return False
+    if n + 1 == m:
+        return word in _deletions(form)
+    if n == m + 1:
+        return form in _deletions(word)
+    diff = [k for k in range(n) if word[k] != form[k]]
+    if len(diff) == 1:
+        k = diff[0]
+        return word[k] in _VOWELS and form[k] in _VOWELS
+    if len(diff) == 2 and diff[1] == diff[0] + 1:
+        a, b = diff
+        return word[a] == form[b] and word[b] == form[a]
+    return False
+
+
+def _misspellable(term: LexiconTerm) -> bool:
+    """A drug's unambiguous name (not a sale word, an emoji or a code): one slip in it still
+    names the drug, which a slip in an everyday word would not."""
+    return (
+        term.ambiguity == "low"
+        and term.kind not in ("emoji", "emoji_sequence", "abbreviation", "hashtag")
+        and any(not d.startswith(("signal.", "context.")) for d in term.denotes)
+    )
 
 
 _ANY_DIGIT = re.compile(r"\d")
@@ -237,6 +288,9 @@ class CompiledLexicon:
             entry = main.setdefault(f" {together} ", ([], []))
             entry[0].extend((i, "word") for i in dict.fromkeys(idx) if (i, "word") not in entry[0])
             skeletons.add(self._prefilter_key(together, "word"))
+        self._own = frozenset(own)
+        self._slip_index: tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]] | None
+        self._slip_index = None  # built on the first post that needs it (misspellings)
         self._doubled = frozenset(doubled)
         self._digit_keys = frozenset(digit_keys)
         self._digit_terms = frozenset(i for _, i in digit_keys)
@@ -339,6 +393,55 @@ class CompiledLexicon:
         if not cands:
             return []
         return _longest_non_overlapping(text, cands)
+
+    def _slips(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]]:
+        """(each long name's key and its one-letter deletions -> the keys, key -> terms):
+        a word one slip from a name shares a deletion with it. Built once, when first read."""
+        if self._slip_index is None:
+            slips: dict[str, set[str]] = {}
+            slip_terms: dict[str, list[int]] = {}
+            for i, term in enumerate(self.terms):
+                if not _misspellable(term):
+                    continue
+                for form in (term.term, *term.variants):
+                    key = _key_of(form)
+                    if _MISSPELT_FORM.fullmatch(key):
+                        if key not in slip_terms:
+                            for d in (key, *_deletions(key)):
+                                slips.setdefault(d, set()).add(key)
+                        slip_terms.setdefault(key, []).append(i)
+            self._slip_index = (
+                {d: tuple(sorted(keys)) for d, keys in slips.items()},
+                {k: tuple(dict.fromkeys(v)) for k, v in slip_terms.items()},
+            )
+        return self._slip_index
+
+    @staticmethod
+    def lists_amounts(text: str) -> bool:
+        """The post lists an amount (a strength, a weight, a count, a price), so the names
+        in it are read with their misspellings too (`misspellings`)."""
+        return _AMOUNT.search(text) is not None
+
+    def misspellings(self, text: str, taken: list[RawMatch]) -> list[RawMatch]:
+        """Words of `text` outside `taken` that are one slip (`one_slip`) from a long drug
+        name: "Diazapam", "Klonipin", "Addearll", "Mirtazapin". Whether such a word is a word
+        in its own right ("heroine") the scanner decides with the post's language."""
+        slips, slip_terms = self._slips()
+        out: list[RawMatch] = []
+        for w in _WORD_7.finditer(text):
+            s, e = w.span()
+            if any(r.start < e and s < r.end for r in taken):
+                continue
+            word = w.group().casefold()
+            if word in self._own:
+                continue
+            cands: set[str] = set()
+            for d in (word, *_deletions(word)):
+                cands.update(slips.get(d, ()))
+            terms = tuple(i for f in sorted(cands) if one_slip(word, f) for i in slip_terms[f])
+            if terms:
+                out.append(RawMatch(s, e, tuple(dict.fromkeys(terms)), misspelt=True))
+        return out
 
     def _only_hashtags(self, text: str) -> bool:
         """True when hashtags are what sends `text` down the full path and none can hold a
