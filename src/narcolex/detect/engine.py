@@ -20,7 +20,7 @@ from narcolex.config import ScanLimits
 from narcolex.detect import commonness
 from narcolex.detect.commonness import code_like, commonest
 from narcolex.detect.explain import explain
-from narcolex.detect.finding import Finding, Match, Signal
+from narcolex.detect.finding import Finding, Match, Signal, deferred
 from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
 from narcolex.detect.normalize import normalize_key, squeeze_key
@@ -250,7 +250,7 @@ class Scanner:
             substances=substances,
             signals=codes,
             matches=tuple(matches),
-            explanation=explain(sc, matches, signals),
+            explanation=deferred(explain, sc, matches, signals),  # written when first read
             id=id,
             signal_details=tuple(signals),
             contributions=sc.contributions,
