@@ -20,7 +20,7 @@ from narcolex.config import ScanLimits
 from narcolex.detect import commonness
 from narcolex.detect.commonness import code_like, commonest
 from narcolex.detect.explain import explain
-from narcolex.detect.finding import Finding, Match, Signal
+from narcolex.detect.finding import Finding, Match, Signal, deferred
 from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
 from narcolex.detect.normalize import normalize_key, squeeze_key
@@ -40,6 +40,7 @@ _AMBIGUITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _CLEAN_EXPLANATION = "clean: no drug-related evidence (no lexicon term found)."
 _SIGNAL_ONLY_EXPLANATION = "clean: only sale-context words, no substance term."
 _READING_CACHE = 50_000  # (readings, language) pairs whose chosen reading is remembered
+_MEASURED_CACHE = 20_000  # (reading, form, language) whose commonness is remembered
 _CLEAN: dict[str | None, Finding] = {}
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
@@ -88,6 +89,7 @@ class Scanner:
         self._innocent: dict[int, re.Pattern[str]] = {}
         self._last_context: tuple[str | None, tuple[RawMatch, ...]] = (None, ())
         self._reading: dict[tuple[tuple[int, ...], str | None], int] = {}  # see _match
+        self._measured: dict[tuple[int, str, str | None], tuple[str, str, bool]] = {}  # _match
         self._spellings: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # _bare_word
         # The C prefilter's check, called straight from scan: on a clean post (most of what a
         # platform scans, in any script) the layers of Python calls around it cost more than it
@@ -258,7 +260,7 @@ class Scanner:
             substances=substances,
             signals=codes,
             matches=tuple(matches),
-            explanation=explain(sc, matches, signals),
+            explanation=deferred(explain, sc, matches, signals),  # written when first read
             id=id,
             signal_details=tuple(signals),
             contributions=sc.contributions,
@@ -409,13 +411,22 @@ class Scanner:
                 self._reading[key] = best
         t = self._terms[best]
         surface = text[r.start : r.end]
-        ambiguity, note = self._measured_ambiguity(t, surface, post_lang)
+        # How common the form is depends only on the reading, the form and the language:
+        # measured once for each (posts repeat forms; a listing names its drug many times).
+        mkey = (best, surface, post_lang)
+        measured = self._measured.get(mkey)
+        if measured is None:
+            ambiguity, note = self._measured_ambiguity(t, surface, post_lang)
+            measured = (ambiguity, note, self._generic_word(t, surface))
+            if len(self._measured) < _MEASURED_CACHE:
+                self._measured[mkey] = measured
+        ambiguity, note, generic = measured
         if r.misspelt and not note:
             note = "a misspelling"
         return Match(
             term_id=t.id,
             term=t.term,
-            surface=text[r.start : r.end],
+            surface=surface,
             start=r.start,
             end=r.end,
             kind=t.kind,
@@ -424,7 +435,7 @@ class Scanner:
             ambiguity=ambiguity,
             confidence=t.confidence,
             note=note,
-            generic=self._generic_word(t, surface),
+            generic=generic,
         )
 
     def _generic_word(self, t: LexiconTerm, surface: str) -> bool:

@@ -7,9 +7,10 @@ the row, so the pinned shape never drifts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 _GETTERS: dict[type, Any] = {}
 
@@ -29,6 +30,46 @@ class _FastPickle:
             get = many if len(names) > 1 else (lambda obj: (many(obj),))
             _GETTERS[cls] = get
         return (cls, get(self))
+
+
+class _Deferred:
+    """A text not written yet: the function that writes it and its arguments."""
+
+    __slots__ = ("args", "write")
+
+    def __init__(self, write: Callable[..., str], args: tuple[Any, ...]) -> None:
+        self.write, self.args = write, args
+
+
+def deferred(write: Callable[..., str], *args: Any) -> str:
+    """A Finding's explanation to be written by `write(*args)` when first read (issue 15):
+    most callers of `scan` read only the verdict, and an offer is assessed twice (without,
+    then with its language), the first finding thrown away. The arguments must not change
+    afterwards. Typed as the text it stands for: only Finding's `explanation` accepts it."""
+    return cast(str, _Deferred(write, args))
+
+
+class _WrittenOnRead:
+    """In place of a slot's descriptor: a `_Deferred` value is written on first read and kept
+    in the slot, so equality, hashing, repr, pickling, `replace` and `to_dict` all see the
+    text (they read the attribute), and a finding read twice writes it once."""
+
+    __slots__ = ("_slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self._slot = slot
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self._slot.__get__(obj, owner)
+        if type(value) is _Deferred:
+            value = value.write(*value.args)
+            self._slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self._slot.__set__(obj, value)
 
 
 VERDICTS: tuple[str, ...] = ("sale", "mention", "clean")
@@ -148,3 +189,7 @@ class Finding(_FastPickle):
         from dataclasses import replace
 
         return replace(self, id=post_id)
+
+
+# The explanation may be given as `deferred(...)` (see there); the slot keeps its storage.
+Finding.explanation = _WrittenOnRead(Finding.__dict__["explanation"])  # type: ignore[assignment]

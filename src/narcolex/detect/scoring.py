@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from narcolex.detect.finding import Contribution, Match, Signal
-from narcolex.detect.signals import DIGITAL, NEWS, REVIEW, SOURCED, TREATMENT_STORY, USE_STORY
+from narcolex.detect.signals import (
+    DIGITAL,
+    GATE,
+    NEWS,
+    REVIEW,
+    SOURCED,
+    TREATMENT_STORY,
+    USE_STORY,
+)
 from narcolex.taxonomy import substance_group
 
 # First-person words per language. Read in the post's language only, when it is known: the
@@ -463,7 +471,11 @@ def _cues(pattern: re.Pattern[str], text: str) -> frozenset[str]:
         _LAST_CUES = last
     found = last[1].get(pattern)
     if found is None:
-        found = frozenset(" ".join(m.group(0).lower().split()) for m in pattern.finditer(text))
+        found = (
+            frozenset(" ".join(m.group(0).lower().split()) for m in pattern.finditer(text))
+            if GATE.may_match(pattern, text)  # none of the pattern's words: no phrase
+            else frozenset()
+        )
         last[1][pattern] = found
     return found
 
@@ -481,7 +493,7 @@ def _counter_evidence(
     if fp:
         w = max(config.first_person * fp, config.first_person_cap)
         out.append(Contribution(f"first-person narrative ({fp} words)", w))
-    dm = DIGITAL.search(text)
+    dm = DIGITAL.search(text) if GATE.may_match(DIGITAL, text) else None
     if dm:
         out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
     news, sourced = _cues(NEWS, text), _cues(SOURCED, text)
@@ -490,7 +502,7 @@ def _counter_evidence(
         w = config.news * len(news) + config.sourced * len(sourced) + config.report * len(report)
         w = max(w, config.news_cap)
         out.append(Contribution(f"reporting words {sorted(news | sourced | report)}", w))
-    story = USE_STORY.search(text)
+    story = USE_STORY.search(text) if GATE.may_match(USE_STORY, text) else None
     if story:
         out.append(Contribution(f"account of taking drugs {story.group(0)!r}", config.use_story))
     for label, pattern, per, cap in (

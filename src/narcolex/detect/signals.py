@@ -17,6 +17,7 @@ from bisect import bisect_right
 import ahocorasick
 
 from narcolex.detect.finding import Signal
+from narcolex.detect.literals import LiteralGate
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
 _CUR_SYM = r"[€$£₽₴¥]"
@@ -300,6 +301,11 @@ _LINKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("signal.contact", "messenger", _MESSENGER_LINK),
     ("signal.contact", "link", _LINK),
 )
+# The patterns that most posts give no match for and that cost the most when run on a long
+# post (the counter-evidence of scoring, links): skipped when a word every match of them
+# contains is absent (see detect.literals). One gate, so that a post is read for it once.
+GATE = LiteralGate((NEWS, SOURCED, REVIEW, TREATMENT_STORY, USE_STORY, DIGITAL,
+                    _MESSENGER_LINK, _LINK))  # fmt: skip
 
 
 def find_signals(text: str) -> list[Signal]:
@@ -321,7 +327,9 @@ def find_signals(text: str) -> list[Signal]:
             )
         )
     if "/" in text or ".onion" in text or "www." in text:
-        groups.append(_LINKS)
+        links = tuple(x for x in _LINKS if GATE.may_match(x[2], text))
+        if links:
+            groups.append(links)
     if ":" in text or "=" in text or "@" in text:
         groups.append((("signal.contact", "app_id", _APP_ID),))
     if has_digit:
