@@ -87,9 +87,9 @@ def _cache_file() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _names() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
-    """(lower-case names of cities and countries, the famous ones among them, each name's
-    country codes)."""
+def _names() -> tuple[dict[str, str], frozenset[str]]:
+    """(each lower-case name of a city or country -> its country codes, the famous names).
+    One dict holds both the names and their codes, each distinct code string once."""
     path = _cache_file()
     if not path.exists():
         try:
@@ -101,29 +101,28 @@ def _names() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
         except (OSError, subprocess.CalledProcessError):
             path = Path(tempfile.mkdtemp(prefix="narcolex-places-")) / path.name
             extract(path)  # an unwritable cache: pay the parse in this process
-    names: set[str] = set()
-    famous: set[str] = set()
     countries: dict[str, str] = {}
+    famous: set[str] = set()
+    codes: dict[str, str] = {}
     with path.open(encoding="utf-8") as f:
         for line in f:
-            key, big, codes = line.rstrip("\n").split("\t")
-            names.add(key)
-            countries[key] = codes
+            key, big, cc = line.rstrip("\n").split("\t")
+            countries[key] = codes.setdefault(cc, cc)
             if big == "1":
                 famous.add(key)
-    return frozenset(names), frozenset(famous), countries
+    return countries, frozenset(famous)
 
 
 def place_names() -> frozenset[str]:
     """Lower-case names of cities (with alternate names) and countries."""
-    return _names()[0]
+    return frozenset(_names()[0])
 
 
 def is_place(words: str, lang: str | None) -> bool:
     """`words` (one or a few words of a post) name a city or country, and are no everyday word
     of the post's language or of English."""
     key = " ".join(words.lower().split())
-    names, famous, _ = _names()
+    names, famous = _names()
     if key not in names:
         return False
     langs = {"en", lang} if lang else {"en"}
@@ -136,7 +135,7 @@ def place_languages(words: str) -> frozenset[str]:
     """The official languages (the package's codes) of the countries a place name names:
     a place confirms that a slang word beside it is read in its country's language ("<Danish
     slang> Odense")."""
-    codes = _names()[2].get(" ".join(words.lower().split()), "")
+    codes = _names()[0].get(" ".join(words.lower().split()), "")
     return frozenset(lang for cc in codes.split() for lang in _languages_of(cc))
 
 
