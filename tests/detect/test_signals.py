@@ -74,7 +74,8 @@ def test_unit_prices() -> None:
      ("10 pills", "count"), ("50 tabs", "count"), ("20 caps", "count"), ("x10", "multiplier"),
      ("10x", "multiplier"), ("6 pcs", "pieces"), ("10x1mg", "multiplier"), ("100 hits", "count"),
      ("20mg", "dose"), ("150ug", "dose"), ("10 ml", "weight"), ("220+mg", "dose"),
-     ("250mg/ml", "dose"), ("5 мл", "weight"),
+     ("250mg/ml", "dose"), ("5 мл", "weight"), ("½g", "weight"), ("¼ oz", "weight"),
+     ("1/2 (Half) Gram", "weight"),
      ("half gram", "weight"),
      ("one ounce", "weight"), ("ein Gramm", "weight"), ("ounce of", "weight"),
      ("0.5 liter", "weight"), ("10 LSD blotters", "count"), ("2 bottles", "count"),
@@ -161,7 +162,8 @@ PIECES = ["5g", "€50", "50e", "10 pills", "x10", "Qty: 10", "5 st", "84%", "20
           "(50)", "[10]", "6 pcs", "3 bags", "1g=10", "60€/g", "+44 7700 900000", "İ", "PİLLS",
           "μg", "µg", " ", "\n", "A+", "grade A", "half gram", "ein Gramm", "t.me/x", "@ab_c",
           "wickr: ab_cd", "BTC", "cash app", "10 pastiglie", "5 pilules", "10 χαπιών",
-          "260 de miligrame", "2000 рублей", "5 gramów", "220+mg"]  # fmt: skip
+          "260 de miligrame", "2000 рублей", "5 gramów", "220+mg", "½g", "¼ oz",
+          "1/2 (Half) Gram"]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)

@@ -63,7 +63,7 @@ _COUNT_UNITS = (
 )
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
-    rf"(?<![\w.,]){_NUM}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2)\s?(?:oz|lb|ounce)"
+    rf"(?<![\w.,]){_NUM}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2|[⅛¼½])\s?(?:\(\w+\)\s?)?(?:oz|lb|ounce|gram|g)(?!\w)"
     rf"|(?<!\w)8th(?!\w)",
     re.IGNORECASE,
 )
@@ -274,7 +274,7 @@ def clock_time(text: str, start: int, end: int) -> bool:
 _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:RT\s+)?@\w+:?)+")
 _EMOJI_BULLET = re.compile(r"^\s*[^\w\s]{1,3}\s*\w")
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = re.compile(r"[\d⅛¼½]")  # a number, or a fraction a weight can start with
 # Each numeric pattern with the characters it cannot match without (None: any digit will
 # do): a pattern whose characters are absent is skipped, which is most of them in most posts.
 _COUNT_GATE = ("pill", "tab", "cap", "hit", "blotter", "bar", "vial", "amp", "bottle", "seed",
