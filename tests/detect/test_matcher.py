@@ -127,6 +127,24 @@ def test_one_slip_is_a_letter_left_out_or_added_two_swapped_or_a_vowel(
     assert one_slip(word, form) is slip
 
 
+def test_a_slip_in_a_long_name_leaves_its_first_or_last_three_letters() -> None:
+    """The misspelling index skips words that share neither end with any name: exhaustively
+    true for every one-slip reading of a name of MISSPELT_MIN letters or more."""
+    import itertools
+
+    for form in ("diazepam", "clonazepam", "methadone"):
+        letters = sorted(set(form) | set("aeiouy"))
+        words = {form[:k] + form[k + 1 :] for k in range(len(form))}
+        words |= {form[:k] + c + form[k:] for k in range(len(form) + 1) for c in letters}
+        words |= {form[:k] + form[k + 1] + form[k] + form[k + 2 :] for k in range(len(form) - 1)}
+        words |= {
+            form[:k] + c + form[k + 1 :] for k, c in itertools.product(range(len(form)), "aeiouy")
+        }
+        for w in words:
+            if one_slip(w, form):
+                assert w[:3] == form[:3] or w[-3:] == form[-3:], w
+
+
 def test_misspellings_of_long_names_are_read_outside_other_matches() -> None:
     lex = Lexicon(
         terms=(

@@ -162,6 +162,12 @@ _AMOUNT = re.compile(
 )
 
 
+# (deletion -> names, name -> terms, the names' first three letters, their last three)
+_SlipIndex = tuple[
+    dict[str, tuple[str, ...]], dict[str, tuple[int, ...]], frozenset[str], frozenset[str]
+]
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:k] + word[k + 1 :] for k in range(len(word))}
 
@@ -289,8 +295,7 @@ class CompiledLexicon:
             entry[0].extend((i, "word") for i in dict.fromkeys(idx) if (i, "word") not in entry[0])
             skeletons.add(self._prefilter_key(together, "word"))
         self._own = frozenset(own)
-        self._slip_index: tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]] | None
-        self._slip_index = None  # built on the first post that needs it (misspellings)
+        self._slip_index: _SlipIndex | None = None  # built on first use (misspellings)
         self._doubled = frozenset(doubled)
         self._digit_keys = frozenset(digit_keys)
         self._digit_terms = frozenset(i for _, i in digit_keys)
@@ -394,9 +399,11 @@ class CompiledLexicon:
             return []
         return _longest_non_overlapping(text, cands)
 
-    def _slips(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]]:
-        """(each long name's key and its one-letter deletions -> the keys, key -> terms):
-        a word one slip from a name shares a deletion with it. Built once, when first read."""
+    def _slips(self) -> _SlipIndex:
+        """(each long name's key and its one-letter deletions -> the keys, key -> terms, the
+        keys' first and last three letters): a word one slip from a name shares a deletion
+        with it, and its first or its last three letters (a slip in a name of 8 letters or
+        more leaves one end whole). Built once, when first read."""
         if self._slip_index is None:
             slips: dict[str, set[str]] = {}
             slip_terms: dict[str, list[int]] = {}
@@ -413,6 +420,8 @@ class CompiledLexicon:
             self._slip_index = (
                 {d: tuple(sorted(keys)) for d, keys in slips.items()},
                 {k: tuple(dict.fromkeys(v)) for k, v in slip_terms.items()},
+                frozenset(k[:3] for k in slip_terms),
+                frozenset(k[-3:] for k in slip_terms),
             )
         return self._slip_index
 
@@ -426,14 +435,14 @@ class CompiledLexicon:
         """Words of `text` outside `taken` that are one slip (`one_slip`) from a long drug
         name: "Diazapam", "Klonipin", "Addearll", "Mirtazapin". Whether such a word is a word
         in its own right ("heroine") the scanner decides with the post's language."""
-        slips, slip_terms = self._slips()
+        slips, slip_terms, heads, tails = self._slips()
         out: list[RawMatch] = []
         for w in _WORD_7.finditer(text):
             s, e = w.span()
             if any(r.start < e and s < r.end for r in taken):
                 continue
             word = w.group().casefold()
-            if word in self._own:
+            if (word[:3] not in heads and word[-3:] not in tails) or word in self._own:
                 continue
             cands: set[str] = set()
             for d in (word, *_deletions(word)):
