@@ -344,6 +344,16 @@ def test_faux_latin_lettering_is_read_by_its_shapes() -> None:
     assert [m.surface for m in f.matches if m.substances] == ["cσcαιηє"], f.explanation
 
 
+def test_capitals_fold_like_their_small_letters() -> None:
+    """A word must match whatever its case: Cyrillic DZE and GHE fold like their small letters
+    (the confusables data's first pairs for the capitals are "f" and "y")."""
+    from narcolex.detect.normalize import FOLD
+
+    for upper, lower in ("Ѕѕ", "Гг", "Кк", "Сс", "Ηη", "Υυ"):
+        assert upper.translate(FOLD) == lower.translate(FOLD), upper
+    assert "ЅРЕЕD".translate(FOLD) == "ѕрееd".translate(FOLD) == "speed"
+
+
 def test_a_latin_word_is_no_reading_of_a_cyrillic_form() -> None:
     # Folding the look-alikes makes Serbian "топ" read "ton": an English "ton" is not it,
     # while the Cyrillic word and a Latin form of the same term still match.

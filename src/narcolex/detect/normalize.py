@@ -63,6 +63,14 @@ def _homoglyph(ch: str) -> str:
         return ch
     if ch in FAUX_LATIN:
         return FAUX_LATIN[ch]
+    low = ch.lower()
+    if low != ch and len(low) == 1:
+        # A capital reads like its small letter when that has a Latin look-alike: the
+        # confusables data lists odd first pairs for some capitals (Cyrillic DZE "Ѕ" with
+        # "f", GHE "Г" with "y"), while "ѕ" is s and "г" is r.
+        folded = _homoglyph(low)
+        if folded.isascii():
+            return folded
     cands = [
         x.lower()
         for x in confusables.CONFUSABLE_MAP.get(ch, ())
