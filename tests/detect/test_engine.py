@@ -431,6 +431,11 @@ def test_a_misspelt_name_in_a_listing_is_the_drug_and_says_so(scanner: Scanner) 
         Lexicon(terms=(*TERMS, T(99, "heroines", "en", "opioids.heroin", kind="street_name")))
     )
     assert h.scan("heroine 5g for sale").verdict != "sale"
+    # Only a listing's amounts open a post to misspellings: a seizure's kilograms do not.
+    assert next(m.note for m in s.scan("Diazapam 10mg for sale").matches) == "a misspelling"
+    assert [m.surface for m in s.scan("Police: 140 kg of diazapam for sale").matches] == [
+        "for sale"
+    ]
 
 
 def test_a_strength_binds_only_in_a_listing_title(scanner: Scanner) -> None:

@@ -158,7 +158,9 @@ def test_misspellings_of_long_names_are_read_outside_other_matches() -> None:
     found_ = [(text[r.start : r.end], r.misspelt) for r in c.misspellings(text, c.find(text))]
     # names shorter than MISSPELT_MIN and names of medium ambiguity get no misspelt reading
     assert found_ == [("Diazapam", True)]
-    assert c.lists_amounts("Diazapam 10mg") and not c.lists_amounts("Diazapam, please")
+    from narcolex.detect.signals import lists_amount
+
+    assert lists_amount("Diazapam 10mg") and not lists_amount("Diazapam, please")
 
 
 @pytest.mark.parametrize("text", ["5F-PB-22", "5F-PB22", "5FPB-22", "5fpb22", "5F PB22"])

@@ -25,7 +25,7 @@ from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
 from narcolex.detect.normalize import normalize_key, squeeze_key
 from narcolex.detect.scoring import ContextCue, ScoringConfig, is_foreign, score
-from narcolex.detect.signals import clock_time, find_signals
+from narcolex.detect.signals import clock_time, find_signals, lists_amount
 from narcolex.detect.wordlang import words_language
 from narcolex.errors import InputError
 from narcolex.package.bundle import read_bundle
@@ -141,7 +141,7 @@ class Scanner:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         raw = self.compiled.find(text, fast)
-        if (raw or fast == 1) and self.compiled.lists_amounts(text):
+        if lists_amount(text) and (raw or self._full_path(text, fast)):
             # Misspelt names ("Diazapam 10mg") are read in posts that list amounts and that
             # the prefilter sends down the full path; a post it rejects is never read for
             # them (the clean path stays one C pass).
@@ -186,6 +186,12 @@ class Scanner:
         if capped:
             return _truncated(finding, f"only the first {self.limits.matches} matches")
         return finding
+
+    def _full_path(self, text: str, fast: int | None) -> bool:
+        """The prefilter sends `text` down the full path: the C check's answer, or the Python
+        prefilter's where the C check has none (no compiler, a code point outside its table),
+        so that both give the same findings."""
+        return fast == 1 or (fast != 0 and self.compiled.might_match(text))
 
     def _words_language(self, text: str, raw: list[RawMatch]) -> str | None:
         """A short post's language from its words and its terms' languages (wordlang)."""

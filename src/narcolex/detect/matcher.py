@@ -46,6 +46,7 @@ from narcolex.detect.normalize import (
     word_skeleton_pages,
 )
 from narcolex.package.lexicon import Lexicon, LexiconTerm
+from narcolex.taxonomy import is_substance
 
 try:  # the C fast path is optional: built by `pip install` where a compiler is available
     from narcolex.detect._fastpath import Prefilter as _FastPrefilter
@@ -153,13 +154,6 @@ MISSPELT_MIN = 8  # letters of a drug's name that a misspelling is read for
 _MISSPELT_FORM = re.compile(rf"[^\W\d_]{{{MISSPELT_MIN},}}")
 _WORD_7 = re.compile(rf"(?<![\w\-])[^\W\d_]{{{MISSPELT_MIN - 1},40}}(?![\w\-])")
 _VOWELS = frozenset("aeiouyáéíóúàèìòùäëïöüåæøœ")
-# A post that lists an amount (a strength, a weight, a count, a price): where listings and
-# reviews misspell the names of medicines ("Diazapam 10mg", "Klonipin 2mg x 30").
-_AMOUNT = re.compile(
-    r"\d\s?(?:[mµu]?g|mcg|ml|oz|lbs?|x|pcs|pills?|tabs?|caps?)(?![^\W\d_])"
-    r"|(?<![^\W\d_])x\s?\d|[$€£]\s?\d|\d\s?[$€£]",
-    re.IGNORECASE,
-)
 
 
 # (deletion -> names, name -> terms, the names' first three letters, their last three)
@@ -201,7 +195,7 @@ def _misspellable(term: LexiconTerm) -> bool:
     return (
         term.ambiguity == "low"
         and term.kind not in ("emoji", "emoji_sequence", "abbreviation", "hashtag")
-        and any(not d.startswith(("signal.", "context.")) for d in term.denotes)
+        and any(is_substance(d) for d in term.denotes)
     )
 
 
@@ -424,12 +418,6 @@ class CompiledLexicon:
                 frozenset(k[-3:] for k in slip_terms),
             )
         return self._slip_index
-
-    @staticmethod
-    def lists_amounts(text: str) -> bool:
-        """The post lists an amount (a strength, a weight, a count, a price), so the names
-        in it are read with their misspellings too (`misspellings`)."""
-        return _AMOUNT.search(text) is not None
 
     def misspellings(self, text: str, taken: list[RawMatch]) -> list[RawMatch]:
         """Words of `text` outside `taken` that are one slip (`one_slip`) from a long drug

@@ -113,11 +113,6 @@ def _names() -> tuple[dict[str, str], frozenset[str]]:
     return countries, frozenset(famous)
 
 
-def place_names() -> frozenset[str]:
-    """Lower-case names of cities (with alternate names) and countries."""
-    return frozenset(_names()[0])
-
-
 def is_place(words: str, lang: str | None) -> bool:
     """`words` (one or a few words of a post) name a city or country, and are no everyday word
     of the post's language or of English."""

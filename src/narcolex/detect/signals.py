@@ -117,6 +117,23 @@ _UNIT_PRICE = re.compile(
     rf"\s?/\s?(?:g|gr|gram|oz|pc|pill|tab|piece)(?!\w)",
     re.IGNORECASE,
 )
+# A post that lists a listing's amount (a strength, grams or ounces, a count of pills, a
+# price): where listings and reviews misspell the names of medicines ("Diazapam 10mg",
+# "Klonipin 2mg x 30"), so the scanner reads such a post's words for misspellings too. Fewer
+# units than the quantity patterns on purpose: with every weight ("140 kg") news of seizures
+# would be read for misspellings as well (a test posts one).
+_AMOUNT = re.compile(
+    r"\d\s?(?:[mµu]?g|mcg|ml|oz|lbs?|x|pcs|pills?|tabs?|caps?)(?![^\W\d_])"
+    rf"|(?<![^\W\d_])x\s?\d|{_CUR_SYM}\s?\d|\d\s?{_CUR_SYM}",
+    re.IGNORECASE,
+)
+
+
+def lists_amount(text: str) -> bool:
+    """`text` lists a listing's amount (see _AMOUNT)."""
+    return _AMOUNT.search(text) is not None
+
+
 _MESSENGER_LINK = re.compile(
     r"(?<![\w.])(?:https?://)?(?:t\.me|telegram\.me|telegram\.dog|wa\.me|signal\.me|"
     r"wickr\.me|snapchat\.com/add|threema\.id)/\S+",
