@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from narcolex.detect.matcher import CompiledLexicon, compile_lexicon, number_spellings, one_slip
+from narcolex.detect.matcher import (
+    CompiledLexicon,
+    compile_lexicon,
+    number_spellings,
+    one_slip,
+    prefilter_view,
+)
 from narcolex.package.lexicon import Lexicon, LexiconTerm
 
 
@@ -219,6 +225,35 @@ def test_adjacent_matches_are_all_found(lexicon: Lexicon) -> None:
 )
 def test_emoji_are_units(lexicon: Lexicon, text: str, expected: list) -> None:
     assert found(lexicon, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("coke❄️", [("coke", "coke"), ("❄️", "❄️")]),
+        ("❄️coke", [("❄️", "❄️"), ("coke", "coke")]),
+        ("HASH★★★", [("HASH", "hash")]),  # a star is no emoji term, still a boundary
+        ("5g hash✅ today", [("hash", "hash")]),
+        ("weed😀", [("weed", "weed")]),
+        ("cokernut❄️", [("❄️", "❄️")]),  # the symbol ends the word, it does not split it
+    ],
+)
+def test_a_symbol_written_against_a_word_ends_the_word(
+    lexicon: Lexicon, text: str, expected: list
+) -> None:
+    """Posts glue emoji and stars to words ("weed🔥", listing titles "HASH★★★"); the word
+    is still a word, for the matcher and for both prefilters that send a post to it."""
+    c = compile_lexicon(lexicon)
+    assert c.might_match(text) and c._might_match(text, prefilter_view(text))
+    assert [(s, t.lower()) for s, t in found(lexicon, text)] == expected
+
+
+def test_an_emoji_sequence_term_is_found_with_symbols_as_words() -> None:
+    lex = Lexicon(terms=(LexiconTerm(1, "🍁🍁", "und", "emoji", ("cannabis.herbal",)),))
+    c = compile_lexicon(lex)
+    for text in ("🍁🍁", "kush🍁🍁", "🍁🍁 here"):
+        assert c.might_match(text) and c._might_match(text, prefilter_view(text)), text
+        assert found(lex, text) == [("🍁🍁", "🍁🍁")], text
 
 
 def test_emoji_inside_a_zwj_sequence_is_not_a_match() -> None:

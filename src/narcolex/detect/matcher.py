@@ -40,7 +40,6 @@ from narcolex.detect.normalize import (
     needs_full_path,
     normalize,
     normalize_key,
-    skeleton,
     squeeze_key,
     word_skeleton,
     word_skeleton_pages,
@@ -328,8 +327,8 @@ class CompiledLexicon:
     def _prefilter_key(key: str, mode: str) -> str:
         """The longest word of the key as the word skeleton shows it, anchored at a word start
         unless the term may sit inside a word (compound) or is an emoji."""
-        if mode == "emoji":
-            return skeleton(key)
+        if mode == "emoji":  # each symbol a word of the skeleton: "🍁🍁" reads "🍁 🍁"
+            return " ".join(word_skeleton(key).split())
         words = word_skeleton(key).split()
         if not words:
             return ""

@@ -157,7 +157,9 @@ class _WordSkeletonTable(dict):
             if c == "l":
                 c = "i"
             cat = unicodedata.category(c)
-            out.append(c if cat[0] in "LN" or cat == "So" else " ")
+            # A symbol is a word of its own: written against a word ("weed🔥") it ends the
+            # word, as in the matcher's readings (normalize._split_glued).
+            out.append(c if cat[0] in "LN" else f" {c} " if cat == "So" else " ")
         s = "".join(out)
         self[cp] = s
         return s
@@ -450,6 +452,29 @@ def _split_hashtags(text: str) -> tuple[str, Stage | None]:
     return "".join(parts), Stage(edits)
 
 
+# A symbol written against a word ("weed🔥", "HASHISH★★★", "🔥weed"): after `punct` the only
+# characters that are neither letters, digits, spaces nor '#' are symbols (emoji, stars, check
+# marks), which end a word as a space does, while the symbol stays for emoji terms.
+_GLUED = re.compile(r"(?<=[^\W_])(?=[^\w\s#])|(?<=[^\w\s#])(?=[^\W_])")
+
+
+def _split_glued(text: str) -> tuple[str, Stage | None]:
+    """A space inserted between a word and a symbol written against it."""
+    points = [m.start() for m in _GLUED.finditer(text)]
+    if not points:
+        return text, None
+    parts = []
+    edits = []
+    last = 0
+    for k, p in enumerate(points):
+        parts.append(text[last:p])
+        parts.append(" ")
+        edits.append((p + k, p + k + 1, p, p))
+        last = p
+    parts.append(text[last:])
+    return "".join(parts), Stage(edits)
+
+
 def _collapse_separators(text: str) -> tuple[str, Stage | None, list[tuple[int, int]]]:
     """Letters spaced out joined up (c.o.k.e -> coke), with the output span of each run: a
     run may spell several words ("C a n n a b i s S p i c e"), segmented like a hashtag."""
@@ -602,12 +627,18 @@ def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None
     do_squeeze = (_has_letter_triple(s) or doubled_word(s)) if squeeze is None else squeeze
     for reading in _leet_readings(s):
         r = punct(reading)
-        out.append(_finish(r, stages, False, runs))
+        r_stages, r_runs = stages, runs
+        if not r.isascii():  # symbols are never ASCII after punct
+            r, st = _split_glued(r)
+            if st:
+                r_stages = [*stages, st]
+                r_runs = [(_forward(st, a), _forward(st, b)) for a, b in runs]
+        out.append(_finish(r, r_stages, False, r_runs))
         if do_squeeze:
             sq, st = _sub_with_edits(_SQUEEZE, r, lambda m: m.group(1))
             if st:
-                moved = [(_forward(st, a), _forward(st, b)) for a, b in runs]
-                out.append(_finish(sq, [*stages, st], True, moved))
+                moved = [(_forward(st, a), _forward(st, b)) for a, b in r_runs]
+                out.append(_finish(sq, [*r_stages, st], True, moved))
     return out
 
 
