@@ -431,6 +431,9 @@ def test_a_misspelt_name_in_a_listing_is_the_drug_and_says_so(scanner: Scanner) 
         Lexicon(terms=(*TERMS, T(99, "heroines", "en", "opioids.heroin", kind="street_name")))
     )
     assert h.scan("heroine 5g for sale").verdict != "sale"
+    # ... also where the misspelling is the post's only drug word, which no prefilter sees.
+    alone = s.scan("10 x 2mg Diazapam blister")
+    assert [(m.surface, m.note) for m in alone.matches] == [("Diazapam", "a misspelling")]
     # Only a listing's amounts open a post to misspellings: a seizure's kilograms do not.
     assert next(m.note for m in s.scan("Diazapam 10mg for sale").matches) == "a misspelling"
     assert [m.surface for m in s.scan("Police: 140 kg of diazapam for sale").matches] == [
