@@ -57,6 +57,12 @@ def test_counts_of_units_in_each_language(text: str) -> None:
     assert surfaces(f"hay {text} hoy", "signal.quantity") == [text]
 
 
+def test_a_count_in_thousands_is_one_count() -> None:
+    assert surfaces("15,000 pfizer bars", "signal.quantity") == ["15,000 pfizer bars"]
+    assert surfaces("a lot of 1,000 pills", "signal.quantity") == ["1,000 pills"]
+    assert surfaces("2,5 pills", "signal.quantity") == []  # a decimal comma, no count
+
+
 @pytest.mark.parametrize("text", ["el 5 de mayo"])
 def test_a_date_is_no_count(text: str) -> None:
     assert kinds(text) == set()

@@ -98,10 +98,11 @@ _FUNCTION_WORDS = (
     r"(?:of|my|the|a|an|his|her|your|our|their|these|those|some|more|other|them|were|are|was|"
     r"and|or|to|in|on|for|with|days?|weeks?|months?|years?|hours?|times?|mg|ml)"
 )
-# Also a count with the product named in between ("10 LSD blotters", "5 MDMA capsules") and a
-# listing title's leading count in brackets: "(50) Norco", "[10] bars".
+# Also a count with the product named in between ("10 LSD blotters", "5 MDMA capsules"), a
+# count in thousands ("15,000 pills") and a listing title's leading count in brackets: "(50)
+# Norco", "[10] bars".
 _COUNT = re.compile(
-    rf"(?<![\w.,])(?!(?:19|20)\d\d\b)\d+(?:\s?x)?"
+    rf"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{{1,3}}(?:,\d{{3}})+(?![\d.,])|\d+)(?:\s?x)?"
     rf"(?:\s?|(?:\s(?!{_FUNCTION_WORDS}\s)[^\W\d_][\w-]*){{1,3}}\s){_COUNT_UNITS}(?!\w)"
     rf"|^\s*[(\[]\d{{1,5}}[)\]](?=\s*\w)",
     re.IGNORECASE,
