@@ -589,3 +589,24 @@ def test_language_identification_ignores_links_handles_and_tags() -> None:
     assert detect_language(text) == "de"
     assert detect_language(noisy) == "de"
     assert detect_language("@a_very_long_handle_name https://example.com/x #tag 123") is None
+
+
+def test_a_price_list_by_weight_that_names_no_product_is_an_offer(scanner: Scanner) -> None:
+    # A dealer's price list need not say what it sells: a retail weight with its price, in
+    # one short line of nothing but amounts, sale words and function words.
+    for text in ("Prices: 1 g 60 €, 2 g 110 € and 5 g 250 €", "Preise: 1g 60€, 5g 250€ und mehr"):
+        f = scanner.scan(text)
+        assert f.verdict == "sale", f.explanation
+        assert f.substances == () and "no product named" in f.explanation
+    # A word that names the product, a speaker's story, a phone's network, a wholesale weight,
+    # a sentence of a report: something else.
+    for text in (
+        "saffron 1 g 12 €, 5 g 50 €",
+        "I paid 20 € for 1 g at the market",
+        "5G phone 399 €",
+        "2 kg 60 €",
+        "Police say a gram costs 60 €. Prices: 1 g 60 €",
+        "1 g 60 €, per the police report",
+    ):
+        f = scanner.scan(text)
+        assert f.verdict != "sale", (text, f.explanation)

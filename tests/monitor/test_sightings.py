@@ -1,4 +1,5 @@
-"""Ingest records one sighting per post with a match, idempotently; purge enforces retention."""
+"""Ingest records one sighting per post with a match or a sale, idempotently; purge enforces
+retention."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
@@ -57,6 +58,15 @@ def test_ingest_records_sightings_and_reingesting_adds_nothing(store, tmp_path):
     assert _count(store, "SELECT count(*) FROM scanned") == [(4,)]
     # the 23:30 at UTC-2 post is a sighting of 3 November (UTC)
     assert ("instagram", "IE") in {r[1:3] for r in rows if r[0] == date(2026, 11, 3)}
+
+
+def test_a_price_list_that_names_no_drug_is_a_sighting(store, tmp_path):
+    # A sale is always a sighting, also one with no lexicon term (a dealer's price list).
+    row = {"id": "9", "text": "Prices: 1 g 60 €, 2 g 110 € and 5 g 250 €",
+           "created_at": "2026-11-05T10:00:00Z", "platform": "telegram"}  # fmt: skip
+    report = ingest(store, read_posts(_write(tmp_path / "list.jsonl", [row])), Scanner.default())
+    assert report.sightings == 1
+    assert _count(store, "SELECT verdict, substances FROM sightings") == [("sale", [])]
 
 
 def test_stored_rows_hold_keyed_hashes_not_ids(store):

@@ -24,7 +24,7 @@ from narcolex.detect.finding import Finding, Match, Signal, deferred
 from narcolex.detect.langid import detect_language
 from narcolex.detect.matcher import RawMatch, compile_lexicon
 from narcolex.detect.normalize import normalize_key, squeeze_key
-from narcolex.detect.scoring import ContextCue, ScoringConfig, is_foreign, score
+from narcolex.detect.scoring import ContextCue, ScoringConfig, is_foreign, retail_offer, score
 from narcolex.detect.signals import clock_time, find_signals, lists_amount
 from narcolex.detect.wordlang import words_language
 from narcolex.errors import InputError
@@ -42,6 +42,9 @@ _SIGNAL_ONLY_EXPLANATION = "clean: only sale-context words, no substance term."
 _READING_CACHE = 50_000  # (readings, language) pairs whose chosen reading is remembered
 _MEASURED_CACHE = 20_000  # (reading, form, language) whose commonness is remembered
 _CLEAN: dict[str | None, Finding] = {}
+# Words this common (Zipf) in the post's language are function words ("og", "and", "per",
+# "due"): all a dealer's price list says besides its amounts and sale words.
+FUNCTION_WORD_ZIPF = 5.5
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
 
@@ -81,6 +84,7 @@ class Scanner:
         self.compiled = compile_lexicon(main)
         self._context = compile_lexicon(context) if context is not None else None
         self._terms = main.terms
+        self._term_langs: tuple[str, ...] | None = None  # built when first needed
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
         # Keys that forms in Cyrillic or Greek letters fold to in Latin letters (see
         # _latin_readings), per term, with the keys of its forms in Latin letters.
@@ -141,6 +145,8 @@ class Scanner:
                 amount = lists_amount(text)
                 if not amount:
                     return _clean_finding(lang, id)
+                if not self.compiled.misspellings(text, []):  # no term, no misspelt name
+                    return self._price_list(text, lang, id, ()) or _clean_finding(lang, id)
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         raw = self.compiled.find(text, fast)
@@ -174,8 +180,8 @@ class Scanner:
                 and not self._bare_word(text, r, language)
                 and not self._misspelt_word(text, r, language)
             ]
-        if not raw:
-            return _clean_finding(lang, id)  # findings are immutable: shared when possible
+        if not raw:  # findings are immutable: shared when possible
+            return self._price_list(text, lang, id, ()) or _clean_finding(lang, id)
         post_lang = lang
         if post_lang is None and self._needs_language(raw):
             post_lang = language() or self._words_language(text, raw)
@@ -213,10 +219,62 @@ class Scanner:
         whether "dm" is a code or a word changes nothing in a clean post."""
         raw = [r for r in raw if not self._native_word(text, r)]
         raw = self._without_innocent(text, raw)
+        matches = tuple(self._match(text, r, lang) for r in raw)
+        offer = self._price_list(text, lang, id, matches)
+        if offer is not None:
+            return offer
         if not raw:
             return _clean_finding(lang, id)
-        matches = tuple(self._match(text, r, lang) for r in raw)
         return Finding("clean", 0.0, lang, (), (), matches, _SIGNAL_ONLY_EXPLANATION, id)
+
+    def _languages(self) -> tuple[str, ...]:
+        """The languages of the package's terms (for words of a post of unknown language)."""
+        if self._term_langs is None:
+            self._term_langs = tuple(sorted({t.lang for t in self._terms} - {"und"}))
+        return self._term_langs
+
+    def _price_list(
+        self, text: str, lang: str | None, id: str | None, matches: tuple[Match, ...]
+    ) -> Finding | None:
+        """The sale finding of a post that names no drug but is a dealer's price list by
+        weight (scoring.retail_offer), or None. Most posts without a drug word have no
+        weight, and end at the first check."""
+        if not lists_amount(text) and not any(m.signal_codes for m in matches):
+            return None
+        signals = list(_pattern_signals(text))
+        taken = [(m.start, m.end) for m in matches]
+        if retail_offer(text, signals, self.config, lambda w: True, taken) is None:
+            return None  # no list shape, whatever its words: no language needed
+        post_lang = lang or _PostLanguage(text, None)()
+        # The post's language (and English, the lingua franca of markets), else every
+        # language of the package: "og" and "due" are function words, "tea" is a product.
+        langs = (post_lang, "en") if post_lang else self._languages()
+
+        def function_word(word: str) -> bool:
+            return commonest(word.lower(), langs)[0] >= FUNCTION_WORD_ZIPF
+
+        context = self._context_cues(text, post_lang)
+        sc = retail_offer(text, signals, self.config, function_word, taken, context)
+        if sc is None or sc.verdict != "sale":
+            return None
+        shown = ", ".join(f"{s.code.removeprefix('signal.')} {s.surface!r}" for s in signals[:8])
+        contrib = "; ".join(f"{c.label} {c.weight:+.2f}" for c in sc.contributions)
+        expl = (
+            f"sale: looks like an offer to sell or supply drugs (p={sc.probability:.2f}). "
+            f"Cues: {shown}. Score: {contrib}."
+        )
+        return Finding(
+            verdict="sale",
+            score=sc.probability,
+            lang=post_lang,
+            substances=(),
+            signals=tuple(sorted({s.code for s in signals})),
+            matches=matches,
+            explanation=expl,
+            id=id,
+            signal_details=tuple(signals),
+            contributions=sc.contributions,
+        )
 
     def _assess(
         self, text: str, raw: list[RawMatch], post_lang: str | None, id: str | None

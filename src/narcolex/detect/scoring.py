@@ -22,6 +22,7 @@ import math
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -861,3 +862,80 @@ def _distance(sig: Signal, m: Match) -> int:
     if m.end <= sig.start:
         return sig.start - m.end
     return 0
+
+
+# --- an offer that names no product ----------------------------------------------------------
+
+RETAIL_GRAMS = 30.0  # at most an ounce: what a dealer's price list sells, not a wholesale lot
+_GRAM_UNITS = re.compile(r"(?:g|gr|grs|gm|gms|grm|gram\w*|gramm\w*|gramo\w*|grame|grama|grami|"
+                         r"γρ|γραμμάρι\w*|г|гр|грам\w*)", re.IGNORECASE)  # fmt: skip
+_OUNCE_UNITS = re.compile(r"(?:oz|ounces?)", re.IGNORECASE)
+_FRACTION = {"½": 0.5, "¼": 0.25, "⅛": 0.125, "1/2": 0.5, "1/4": 0.25, "1/8": 0.125}
+_AMOUNT_PARTS = re.compile(r"(1/[248]|[½¼⅛]|\d+(?:[.,]\d+)?)\s?(?:de\s)?(?:\(\w+\)\s?)?(\S*)")
+# "2G", "5G": a network's generation, written like a weight in a phone's listing.
+_NETWORK = re.compile(r"[2-6]G")
+
+
+def _retail_weight(sig: Signal) -> bool:
+    """A weight of at most an ounce, in grams or ounces ("0,50 g", "3.5G", "½ oz", "due
+    grammi"); a weight written in words is a small one."""
+    if sig.source != "weight" or _NETWORK.fullmatch(sig.surface.strip()):
+        return False
+    m = _AMOUNT_PARTS.search(sig.surface)
+    if m is None:  # "un grammo", "an eighth": sellers write out only small weights
+        return not re.search(r"kilo|pound|lb", sig.surface, re.IGNORECASE)
+    number, unit = m.groups()
+    value = _FRACTION.get(number) or float(number.replace(",", "."))
+    if _GRAM_UNITS.fullmatch(unit):
+        return 0 < value <= RETAIL_GRAMS
+    return bool(_OUNCE_UNITS.fullmatch(unit)) and 0 < value <= 1
+
+
+_LIST_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def retail_offer(
+    text: str,
+    signals: list[Signal] | tuple[Signal, ...],
+    config: ScoringConfig,
+    function_word: Callable[[str], bool],
+    taken: list[tuple[int, int]] | tuple[tuple[int, int], ...] = (),
+    context: list[ContextCue] | tuple[ContextCue, ...] = (),
+) -> Score | None:
+    """The score of a post that names no product but is a dealer's price list: a retail weight
+    with its price, in one short sentence of nothing but amounts, sale words (`taken`: the
+    spans of the post's lexicon matches) and function words, perhaps under a heading
+    ("Priser: 0,50 g 500 kr, 1 g 800 kr og 3 g 2000 kr", "1.2G #4 $175"). Drugs are what is
+    sold by the gram with nothing said of what it is; a word that names a product ("tea 1g
+    $20", "saffron"), a sentence of prose, a report or ordinary commerce make it something
+    else. None when the post is no such list."""
+    if len(text) > MENU_CHARS or _SENTENCES.search(text.rstrip()):
+        return None
+    weights = [s for s in signals if _retail_weight(s)]
+    prices = [
+        s for s in signals if s.code == "signal.price" and s.source in ("price", "unit_price")
+    ]
+    if not weights or not prices or not plausible_price([*weights[:1], *prices[:1]]):
+        return None
+    spans = [(s.start, s.end) for s in signals] + list(taken)
+    for k, w in enumerate(_LIST_WORD.finditer(text)):
+        a, b = w.span()
+        if any(x < b and a < y for x, y in spans) or function_word(w.group()):
+            continue
+        if k == 0 and text[b : b + 1] == ":":
+            continue  # a heading: "Priser:", "Menu:"
+        return None  # a word that says what is sold, or who speaks
+    ctx = {c.code for c in context}
+    if "context.report" in ctx or "context.commerce" in ctx or _cues(NEWS, text):
+        return None
+    if _PRODUCT_NOTATION.search(text):
+        return None
+    weight, price = weights[0], prices[0]
+    contribs = (
+        Contribution("base rate", config.bias),
+        Contribution(f"quantity {weight.surface!r}", config.signals["signal.quantity:weight"]),
+        Contribution(f"price {price.surface!r}", config.signals["signal.price:price"]),
+        Contribution("a retail weight and its price, no product named: a price list", 0.0),
+    )
+    p = _sigmoid(sum(c.weight for c in contribs))
+    return Score(p, "sale" if p >= config.sale_threshold else "mention", contribs)

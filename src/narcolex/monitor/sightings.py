@@ -319,7 +319,7 @@ def _take(
         writer.scanned.setdefault(day, []).append(
             {"post_key": key, "platform": platform, "lang": lang, "verdict": finding.verdict}
         )
-        if finding.matches:
+        if finding.matches or finding.verdict == "sale":  # a price list may name no term
             srow = sighting_row(row, finding, when, key, release, text_until, now)
             writer.sightings.setdefault(day, []).append(srow)
             daily = writer.daily.get(day)
