@@ -187,6 +187,30 @@ def test_prose_that_addresses_nobody_is_not_an_offer(scanner: Scanner) -> None:
     assert scanner.scan(listing).verdict == "sale"
 
 
+def test_a_shouted_or_title_cased_listing_is_no_prose(scanner: Scanner) -> None:
+    # A listing's title capitalises its words or shouts; dashes and brackets are no words.
+    # The same words in small letters are a sentence that addresses nobody.
+    title = "COCAINE FOR SALE - PURE - DELIVERY TO BUYERS IN THE OLD HARBOUR AND THE CITY"
+    f = scanner.scan(title)
+    assert f.verdict == "sale", f.explanation
+    assert scanner.scan(title.lower()).verdict == "mention"
+    short = "Coke Pack (Pure & Strong Coke For Sale) - NO FE - Delivery !!!"
+    assert scanner.scan(short).verdict == "sale", scanner.scan(short).explanation
+
+
+def test_an_everyday_brand_and_an_everyday_word_are_no_pair() -> None:
+    # A pill press named by a brand beside a colour is a product and its colour ("Tesla
+    # White"); two pill presses named together are a menu of pills.
+    s = _scanner(
+        T(95, "Tesla", "und", "mdma", kind="brand", amb="high"),
+        T(96, "Rolex", "und", "mdma", kind="brand", amb="high"),
+        T(97, "white", "en", "cocaine", amb="high"),
+        T(98, "Superman", "und", "nps", kind="brand", amb="high"),
+    )
+    assert "different substances" not in s.scan("Tesla white, free delivery").explanation
+    assert "different substances" in s.scan("Tesla and Superman, delivery").explanation
+
+
 def test_sentences_with_a_quantity_that_address_nobody_are_a_report() -> None:
     # Several sentences citing a weight and a price, with no word to the reader and no way to
     # reach anyone: how a report sums up a case, not how a seller writes.

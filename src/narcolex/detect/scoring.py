@@ -385,7 +385,7 @@ def score(
         # sell on Telegram") and neither addresses the reader nor gives a way to reach a
         # seller is a report, whatever drugs and prices it names.
         report = _cues(NEWS, text) | ctx.get("context.report", set())
-        prose = len(text.split()) >= PROSE_WORDS and not _titled(text, signals)
+        prose = _prose(text) and not _titled(text, signals)
         if _amount_kinds(text, signals, config.title) >= LISTING_AMOUNTS:
             # A listing's title packs amounts of several kinds; its description may cite
             # users' reports or a medicine's use ("seizure disorders") without reporting.
@@ -591,6 +591,21 @@ _SENTENCES = re.compile(r"[.!?]+\s+\S")  # a sentence ends and another begins
 # "3.5g" are no sentence breaks).
 _PROSE_BREAK = re.compile(r"[^\W\d_][.!?]+\s+[^\W\d_]")
 PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Words in small letters, at least this share of a text's words, make it sentences: about a
+# half in German prose, which capitalises its nouns; a fifth or less in a listing's title.
+PROSE_SMALL = 0.3
+
+
+def _prose(text: str) -> bool:
+    """PROSE_WORDS words or more, a good share of them (PROSE_SMALL) written in small letters:
+    sentences. A listing's title capitalises its words or shouts ("Pill Pack (BLUE GHOST XTC
+    PILL) - NO FE !!!"), and its dashes and brackets are no words."""
+    words = _LETTERS.findall(text)
+    if len(words) < PROSE_WORDS:
+        return False
+    small = sum(1 for w in words if w[0].islower())
+    return small >= PROSE_SMALL * len(words)
 SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
 
 
@@ -599,6 +614,7 @@ def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
     another language and forms measured as everyday words do not count; two highly ambiguous
     terms count only in a short post, where they are what the post is about."""
     groups: dict[int, frozenset[str]] = {}
+    brands: list[bool] = []
     high = True
     for m in matches:
         if m.note or is_foreign(m.lang, post_lang) or m.kind in ("emoji", "emoji_sequence"):
@@ -609,7 +625,12 @@ def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
         if g:
             groups[m.term_id] = g
             high = high and m.ambiguity == "high"
+            brands.append(m.kind == "brand")
     if len(groups) < 2 or len(frozenset().union(*groups.values())) < 2:
+        return False
+    if high and any(brands) and not all(brands):
+        # An everyday brand and an everyday word ("Timberland ... White", "Rolex Green"): a
+        # product and its colour. Two pill presses' names together are a menu of pills.
         return False
     if high and _one_phrase(text, [m for m in matches if m.term_id in groups]):
         return False
