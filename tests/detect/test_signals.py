@@ -57,6 +57,13 @@ def test_counts_of_units_in_each_language(text: str) -> None:
     assert surfaces(f"hay {text} hoy", "signal.quantity") == [text]
 
 
+def test_a_title_written_as_a_url_slug_is_read_for_its_amounts() -> None:
+    text = "brand-x-2-mg-500-pills-400-usd"
+    got = [(x.source, x.surface, text[x.start : x.end]) for x in find_signals(text)]
+    assert ("count", "500-pills", "500-pills") in got and ("price", "400-usd", "400-usd") in got
+    assert find_signals("a well-known up-to-date five-star pill") == []  # words, no slug
+
+
 def test_a_count_in_thousands_is_one_count() -> None:
     assert surfaces("15,000 pfizer bars", "signal.quantity") == ["15,000 pfizer bars"]
     assert surfaces("a lot of 1,000 pills", "signal.quantity") == ["1,000 pills"]

@@ -326,6 +326,11 @@ GATE = LiteralGate((NEWS, SOURCED, REVIEW, TREATMENT_STORY, USE_STORY, DIGITAL,
                     _MESSENGER_LINK, _LINK))  # fmt: skip
 
 
+# A listing's title written as a web address's last part: words and numbers joined by hyphens,
+# nothing else (a market's page names, "generic-valium-10mg-500-pills-400-usd").
+_SLUG = re.compile(r"\s*[^\W_]+(?:-[^\W_]+){3,}\s*")
+
+
 def find_signals(text: str) -> list[Signal]:
     """Every notation-level sale cue in `text`, without overlaps (platform names aside).
 
@@ -333,6 +338,9 @@ def find_signals(text: str) -> list[Signal]:
     digits, links or ids, and a skipped regex is the cheapest one.
     """
     groups: list[tuple[tuple[str, str, re.Pattern[str]], ...]] = []
+    original = text
+    if _SLUG.fullmatch(text):  # "xanax-2mg-500-pills-400-usd": a title written as a URL slug
+        text = text.replace("-", " ")  # same length: the offsets stay those of the post
     low = text.lower()
     exact_low = len(low) == len(text)  # lower() can lengthen a few letters (İ): then no gates
     has_digit = _DIGIT.search(text) is not None
@@ -376,7 +384,8 @@ def find_signals(text: str) -> list[Signal]:
                     if taken.overlaps(s, e):
                         continue
                     taken.add(s, e)
-                out.append(Signal(code, text[s:e], s, e, kind))
+                out.append(Signal(code, original[s:e], s, e, kind))
+    text = original
     if "@" in text:
         lead = _LEADING_MENTIONS.match(text)
         skip_to = lead.end() if lead else 0  # a reply's leading @mentions are not contacts
