@@ -64,6 +64,12 @@ def test_a_title_written_as_a_url_slug_is_read_for_its_amounts() -> None:
     assert find_signals("a well-known up-to-date five-star pill") == []  # words, no slug
 
 
+def test_a_number_written_against_a_comma_after_a_word_is_a_number() -> None:
+    # "seeds,25 seeds": a comma without its space; "1,000" and "2,5" stay one number.
+    assert surfaces("hemp seeds,25 seeds", "signal.quantity") == ["25 seeds"]
+    assert surfaces("2,5g", "signal.quantity") == ["2,5g"]
+
+
 def test_a_count_in_thousands_is_one_count() -> None:
     assert surfaces("15,000 pfizer bars", "signal.quantity") == ["15,000 pfizer bars"]
     assert surfaces("a lot of 1,000 pills", "signal.quantity") == ["1,000 pills"]

@@ -35,8 +35,8 @@ _CUR_WORD = (
 _OF = r"(?:\s?|\sde\s)"
 _PRICE = re.compile(
     rf"(?<![\w$€£]){_CUR_SYM}\s?{_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_WORD})?(?![\w%])"
-    rf"|(?<![\w.,]){_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_SYM}|{_OF}{_CUR_WORD}(?!\w))"
-    rf"|(?<![\w.,]){_NUM}e(?![\w])",
+    rf"|(?<![\w.])(?<!\d,){_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_SYM}|{_OF}{_CUR_WORD}(?!\w))"
+    rf"|(?<![\w.])(?<!\d,){_NUM}e(?![\w])",
     re.IGNORECASE,
 )
 # Grams in the grammar of each language (Romanian "grame", Polish "gramów", Czech "gramů",
@@ -63,7 +63,7 @@ _COUNT_UNITS = (
 )
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
-    rf"(?<![\w.,]){_NUM}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2|[⅛¼½])\s?(?:\(\w+\)\s?)?(?:oz|lb|ounce|gram|g)(?!\w)"
+    rf"(?<![\w.])(?<!\d,){_NUM}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2|[⅛¼½])\s?(?:\(\w+\)\s?)?(?:oz|lb|ounce|gram|g)(?!\w)"
     rf"|(?<!\w)8th(?!\w)",
     re.IGNORECASE,
 )
@@ -89,11 +89,11 @@ _GRADE = re.compile(
 # Item counts written as a field or in Nordic/German shorthand: "Qty: 10", "5 st", "10 stk.".
 _QTY = re.compile(
     r"(?<!\w)(?:qty|quantity|menge|antal|antall|määrä)\s?[:=.]?\s?\d+(?![\w.,])"
-    r"|(?<![\w.,])\d+\s(?:st|stk)\.?(?!\w)",
+    r"|(?<![\w.])(?<!\d,)\d+\s(?:st|stk)\.?(?!\w)",
     re.IGNORECASE,
 )
 # "220+mg": at least that strength, how pill presses are listed.
-_DOSE = re.compile(rf"(?<![\w.,]){_NUM}\+?{_OF}{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
+_DOSE = re.compile(rf"(?<![\w.])(?<!\d,){_NUM}\+?{_OF}{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
 _FUNCTION_WORDS = (
     r"(?:of|my|the|a|an|his|her|your|our|their|these|those|some|more|other|them|were|are|was|"
     r"and|or|to|in|on|for|with|days?|weeks?|months?|years?|hours?|times?|mg|ml)"
@@ -102,15 +102,15 @@ _FUNCTION_WORDS = (
 # count in thousands ("15,000 pills") and a listing title's leading count in brackets: "(50)
 # Norco", "[10] bars".
 _COUNT = re.compile(
-    rf"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{{1,3}}(?:,\d{{3}})+(?![\d.,])|\d+)(?:\s?x)?"
+    rf"(?<![\w.])(?<!\d,)(?!(?:19|20)\d\d\b)(?:\d{{1,3}}(?:,\d{{3}})+(?![\d.,])|\d+)(?:\s?x)?"
     rf"(?:\s?|(?:\s(?!{_FUNCTION_WORDS}\s)[^\W\d_][\w-]*){{1,3}}\s){_COUNT_UNITS}(?!\w)"
     rf"|^\s*[(\[]\d{{1,5}}[)\]](?=\s*\w)",
     re.IGNORECASE,
 )
-_PIECES = re.compile(rf"(?<![\w.,])\d+\s?(?:x\s?)?{_PIECE_UNITS}(?!\w)", re.IGNORECASE)
+_PIECES = re.compile(rf"(?<![\w.])(?<!\d,)\d+\s?(?:x\s?)?{_PIECE_UNITS}(?!\w)", re.IGNORECASE)
 # "10x", "x10", "10x1mg": a multiplier says "several of something", not what the thing is.
 _MULTIPLIER = re.compile(
-    r"(?<![\w.,])\d+\s?x(?!\w)|(?<!\w)x\s?\d+(?!\w)|(?<![\w.,])\d+\s?x\s?(?=\d)",
+    r"(?<![\w.])(?<!\d,)\d+\s?x(?!\w)|(?<!\w)x\s?\d+(?!\w)|(?<![\w.])(?<!\d,)\d+\s?x\s?(?=\d)",
     re.IGNORECASE,
 )
 _UNIT_PRICE = re.compile(
