@@ -70,6 +70,11 @@ def test_a_number_written_against_a_comma_after_a_word_is_a_number() -> None:
     assert surfaces("2,5g", "signal.quantity") == ["2,5g"]
 
 
+def test_at_least_a_weight_is_a_weight() -> None:
+    assert surfaces("crystal 60++ grams worldwide", "signal.quantity") == ["60++ grams"]
+    assert surfaces("224+g's for resale", "signal.quantity") == ["224+g"]
+
+
 def test_a_count_in_thousands_is_one_count() -> None:
     assert surfaces("15,000 pfizer bars", "signal.quantity") == ["15,000 pfizer bars"]
     assert surfaces("a lot of 1,000 pills", "signal.quantity") == ["1,000 pills"]

@@ -63,7 +63,7 @@ _COUNT_UNITS = (
 )
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
-    rf"(?<![\w.])(?<!\d,){_NUM}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2|[⅛¼½])\s?(?:\(\w+\)\s?)?(?:oz|lb|ounce|gram|g)(?!\w)"
+    rf"(?<![\w.])(?<!\d,){_NUM}\+{{0,2}}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2|[⅛¼½])\s?(?:\(\w+\)\s?)?(?:oz|lb|ounce|gram|g)(?!\w)"
     rf"|(?<!\w)8th(?!\w)",
     re.IGNORECASE,
 )
@@ -92,8 +92,10 @@ _QTY = re.compile(
     r"|(?<![\w.])(?<!\d,)\d+\s(?:st|stk)\.?(?!\w)",
     re.IGNORECASE,
 )
-# "220+mg": at least that strength, how pill presses are listed.
-_DOSE = re.compile(rf"(?<![\w.])(?<!\d,){_NUM}\+?{_OF}{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE)
+# "220+mg": at least that strength, how pill presses are listed (and "60++ grams" a weight).
+_DOSE = re.compile(
+    rf"(?<![\w.])(?<!\d,){_NUM}\+{{0,2}}{_OF}{_DOSE_UNITS}(?:/\w+)?(?!\w)", re.IGNORECASE
+)
 _FUNCTION_WORDS = (
     r"(?:of|my|the|a|an|his|her|your|our|their|these|those|some|more|other|them|were|are|was|"
     r"and|or|to|in|on|for|with|days?|weeks?|months?|years?|hours?|times?|mg|ml)"
