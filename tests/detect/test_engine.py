@@ -610,3 +610,23 @@ def test_a_price_list_by_weight_that_names_no_product_is_an_offer(scanner: Scann
     ):
         f = scanner.scan(text)
         assert f.verdict != "sale", (text, f.explanation)
+
+
+def test_a_lot_of_micrograms_in_hits_names_its_drug() -> None:
+    # Units that only LSD comes in, each of a strength in micrograms: the lot is the drug.
+    # Supplements are counted in tabs and caps of micrograms too, and stay what they are.
+    s = Scanner.from_lexicon(
+        Lexicon(
+            terms=(
+                *TERMS,
+                T(96, "hits", "en", "hallucinogens.lsd", amb="high"),
+                T(97, "tabs", "en", "hallucinogens.lsd", amb="high"),
+            )
+        )
+    )
+    f = s.scan("Rainbow print (silver) 110ug - 25 hits")
+    assert f.verdict == "sale", f.explanation
+    assert "bound to 'hits'" in f.explanation
+    for text in ("Vitamin B12 1000mcg 100 tabs", "Vitamin D3 50ug - 120 tabs, free shipping"):
+        assert s.scan(text).verdict != "sale", s.scan(text).explanation
+    assert s.scan("Rainbow print 110mg - 25 hits").verdict != "sale"  # no LSD strength

@@ -842,10 +842,24 @@ def _bind(
                     and m.end < sig.end
                     and (sig.source == "title_lot" or not _FIRST_PERSON.search(_clause(text, sig)))
                 )
+                # ... and a lot of micrograms counted in units only LSD comes in binds its
+                # unit ("110ug - 25 hits"); pills, tabs and caps are also how supplements
+                # are counted ("B12 1000mcg 100 tabs"), so they never name the drug.
+                or (
+                    sig.source in _LOTS
+                    and sig.start <= m.start
+                    and m.end <= sig.end
+                    and _LSD_UNIT.fullmatch(m.surface) is not None
+                    and _MICROGRAMS.search(sig.surface) is not None
+                )
             )
         ):
             return sig, m
     return None
+
+
+_LSD_UNIT = re.compile(r"(?:hits?|blotters?|stamps?)", re.IGNORECASE)
+_MICROGRAMS = re.compile(r"\d\s?(?:µg|μg|ug|mcg)(?!\w)", re.IGNORECASE)
 
 
 _LEADING = re.compile(r"[\W_]*")
