@@ -606,6 +606,8 @@ def _prose(text: str) -> bool:
         return False
     small = sum(1 for w in words if w[0].islower())
     return small >= PROSE_SMALL * len(words)
+
+
 SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
 
 
