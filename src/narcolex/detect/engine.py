@@ -45,6 +45,9 @@ _CLEAN: dict[str | None, Finding] = {}
 # Words this common (Zipf) in the post's language are function words ("og", "and", "per",
 # "due"): all a dealer's price list says besides its amounts and sale words.
 FUNCTION_WORD_ZIPF = 5.5
+# What every retail weight of scoring.retail_offer contains (its patterns are in signals.py):
+# one search instead of all the notation patterns for most posts without a drug word.
+_WEIGHT_HINT = re.compile(r"\d\s?(?:g|gr|oz)(?![^\W\d_])|gram|ounce|γρ|грам", re.IGNORECASE)
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
 
@@ -239,6 +242,8 @@ class Scanner:
         """The sale finding of a post that names no drug but is a dealer's price list by
         weight (scoring.retail_offer), or None. Most posts without a drug word have no
         weight, and end at the first check."""
+        if not _WEIGHT_HINT.search(text):
+            return None  # no gram or ounce written anywhere: no price list by weight
         if not lists_amount(text) and not any(m.signal_codes for m in matches):
             return None
         signals = list(_pattern_signals(text))

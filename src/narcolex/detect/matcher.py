@@ -157,8 +157,16 @@ _VOWELS = frozenset("aeiouyáéíóúàèìòùäëïöüåæøœ")
 
 # (deletion -> names, name -> terms, the names' first three letters, their last three)
 _SlipIndex = tuple[
-    dict[str, tuple[str, ...]], dict[str, tuple[int, ...]], frozenset[str], frozenset[str]
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[int, ...]],
+    frozenset[tuple[str, int]],
+    frozenset[tuple[str, int]],
 ]
+
+
+def _near(n: int) -> tuple[int, int, int]:
+    """The lengths of a word one slip from a name of `n` letters."""
+    return (n - 1, n, n + 1)
 
 
 def _deletions(word: str) -> set[str]:
@@ -394,9 +402,10 @@ class CompiledLexicon:
 
     def _slips(self) -> _SlipIndex:
         """(each long name's key and its one-letter deletions -> the keys, key -> terms, the
-        keys' first and last three letters): a word one slip from a name shares a deletion
-        with it, and its first or its last three letters (a slip in a name of 8 letters or
-        more leaves one end whole). Built once, when first read."""
+        keys' first and last three letters with each length a slip can give): a word one slip
+        from a name shares a deletion with it, is at most one letter longer or shorter, and
+        keeps its first or its last three letters (a slip in a name of 8 letters or more
+        leaves one end whole). Built once, when first read."""
         if self._slip_index is None:
             slips: dict[str, set[str]] = {}
             slip_terms: dict[str, list[int]] = {}
@@ -413,8 +422,8 @@ class CompiledLexicon:
             self._slip_index = (
                 {d: tuple(sorted(keys)) for d, keys in slips.items()},
                 {k: tuple(dict.fromkeys(v)) for k, v in slip_terms.items()},
-                frozenset(k[:3] for k in slip_terms),
-                frozenset(k[-3:] for k in slip_terms),
+                frozenset((k[:3], n) for k in slip_terms for n in _near(len(k))),
+                frozenset((k[-3:], n) for k in slip_terms for n in _near(len(k))),
             )
         return self._slip_index
 
@@ -429,7 +438,8 @@ class CompiledLexicon:
             if any(r.start < e and s < r.end for r in taken):
                 continue
             word = w.group().casefold()
-            if (word[:3] not in heads and word[-3:] not in tails) or word in self._own:
+            n = len(word)
+            if ((word[:3], n) not in heads and (word[-3:], n) not in tails) or word in self._own:
                 continue
             cands: set[str] = set()
             for d in (word, *_deletions(word)):
