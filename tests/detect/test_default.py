@@ -43,6 +43,8 @@ def test_bundled_release_finds_offers(
         "Speed dating tonight 10€ entry, tickets via whatsapp",
         "Crystal glasses set, 6 pcs 30€, shipping available",
         "Brown sugar 1kg 2€ at the market today",
+        "selling a PVP account 50 euro",  # an ASCII spelling of α-PVP, with its hyphen folded
+        "Hiring a PHP developer, 3000 euro",
     ],
 )
 def test_bundled_release_leaves_innocent_posts_alone(default_scanner: Scanner, text: str) -> None:
