@@ -248,6 +248,22 @@ def test_a_symbol_written_against_a_word_ends_the_word(
     assert [(s, t.lower()) for s, t in found(lexicon, text)] == expected
 
 
+def test_a_one_letter_code_part_written_apart_is_a_word_of_its_own() -> None:
+    # "a-PVP" is the code; "a PVP account" is an article and a game's acronym.
+    lex = Lexicon(
+        terms=(
+            LexiconTerm(
+                1, "α-PVP", "und", "abbreviation", ("nps.cathinones",), variants=("a-PVP",)
+            ),
+            LexiconTerm(2, "K hole", "en", "slang", ("ketamine",), "medium"),
+        )
+    )
+    assert found(lex, "a-PVP 1g") == [("a-PVP", "α-PVP")]
+    assert found(lex, "selling a PVP account") == []
+    # ... unless the term lists the spelling apart itself
+    assert found(lex, "fell in a K hole") == [("K hole", "K hole")]
+
+
 def test_an_emoji_sequence_term_is_found_with_symbols_as_words() -> None:
     lex = Lexicon(terms=(LexiconTerm(1, "🍁🍁", "und", "emoji", ("cannabis.herbal",)),))
     c = compile_lexicon(lex)

@@ -75,6 +75,10 @@ class RawMatch:
     misspelt: bool = False  # one slip away from the terms' form (CompiledLexicon.misspellings)
 
 
+_JOINED_LETTER = re.compile(r"[^\W\d_][-‐‑–]\w")  # "a-PVP", "K-hole": one letter, then a hyphen
+_APART_LETTER = re.compile(r"[^\W\d_]\s+\w")  # "a PVP": one letter, then a space
+
+
 def _key_of(form: str) -> str:
     """normalize_key with a fast path for plain words (most of a large lexicon)."""
     if _SIMPLE.match(form):
@@ -296,6 +300,16 @@ class CompiledLexicon:
             entry[0].extend((i, "word") for i in dict.fromkeys(idx) if (i, "word") not in entry[0])
             skeletons.add(self._prefilter_key(together, "word"))
         self._own = frozenset(own)
+        # Codes whose first part is one letter joined by a hyphen ("a-PVP", "K-hole", "N-bomb"):
+        # written apart, that letter is a word of its own, an article or a preposition ("a PVP
+        # account", "a PHP developer"), so a match written apart keeps only the terms that
+        # list such a spelling themselves.
+        self._joined_only = frozenset(
+            i
+            for i, t in enumerate(self.terms)
+            if any(_JOINED_LETTER.match(f) for f in (t.term, *t.variants))
+            and not any(_APART_LETTER.match(f) for f in (t.term, *t.variants))
+        )
         self._slip_index: _SlipIndex | None = None  # built on first use (misspellings)
         self._doubled = frozenset(doubled)
         self._digit_keys = frozenset(digit_keys)
@@ -398,7 +412,25 @@ class CompiledLexicon:
             cands.extend(self._find_variant(v, text))
         if not cands:
             return []
-        return _longest_non_overlapping(text, cands)
+        found = _longest_non_overlapping(text, cands)
+        if self._joined_only:
+            found = self._without_apart_letters(text, found)
+        return found
+
+    def _without_apart_letters(self, text: str, found: list[RawMatch]) -> list[RawMatch]:
+        """`found` without the readings of a one-letter code part written apart (see
+        _joined_only): "a PVP account" is no α-PVP."""
+        out = []
+        for r in found:
+            if _APART_LETTER.match(text, r.start, r.end) and not self._joined_only.isdisjoint(
+                r.terms
+            ):
+                terms = tuple(i for i in r.terms if i not in self._joined_only)
+                if not terms:
+                    continue
+                r = RawMatch(r.start, r.end, terms, r.emoji, r.misspelt)
+            out.append(r)
+        return out
 
     def _slips(self) -> _SlipIndex:
         """(each long name's key and its one-letter deletions -> the keys, key -> terms, the
