@@ -75,6 +75,14 @@ def test_at_least_a_weight_is_a_weight() -> None:
     assert surfaces("224+g's for resale", "signal.quantity") == ["224+g"]
 
 
+def test_pounds_given_with_their_grams_are_a_weight() -> None:
+    got = [(x.source, x.surface) for x in find_signals("Headband 1 pound ( 448 grams )")]
+    assert got == [("weight", "1 pound"), ("weight", "448 grams")]
+    assert ("price", "20 pounds") in [
+        (x.source, x.surface) for x in find_signals("20 pounds for 2g")
+    ]
+
+
 def test_a_count_in_thousands_is_one_count() -> None:
     assert surfaces("15,000 pfizer bars", "signal.quantity") == ["15,000 pfizer bars"]
     assert surfaces("a lot of 1,000 pills", "signal.quantity") == ["1,000 pills"]

@@ -398,6 +398,28 @@ def find_signals(text: str) -> list[Signal]:
     if "\n" in text:
         out.extend(_menu(text, out))
     out.sort(key=lambda sig: sig.start)
+    if has_digit and "ound" in low:
+        out = _pounds_of_weight(text, out)
+    return out
+
+
+_POUNDS = re.compile(r"\d+(?:[.,]\d+)?\s?pounds?", re.IGNORECASE)
+_CONVERSION = re.compile(r"\s*[(\[]?\s*")
+
+
+def _pounds_of_weight(text: str, found: list[Signal]) -> list[Signal]:
+    """A number of pounds followed by its weight in grams ("1 Pound ( 448 grams )") is that
+    weight, not money: a listing gives the conversion, a price does not."""
+    out = list(found)
+    for k, sig in enumerate(out[:-1]):
+        nxt = out[k + 1]
+        if (
+            sig.source == "price"
+            and _POUNDS.fullmatch(sig.surface)
+            and nxt.source == "weight"
+            and _CONVERSION.fullmatch(text, sig.end, nxt.start)
+        ):
+            out[k] = Signal("signal.quantity", sig.surface, sig.start, sig.end, "weight")
     return out
 
 
