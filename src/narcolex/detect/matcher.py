@@ -426,11 +426,13 @@ class CompiledLexicon:
         slips, slip_terms, heads, tails = self._slips()
         out: list[RawMatch] = []
         for w in _WORD_7.finditer(text):
-            s, e = w.span()
-            if any(r.start < e and s < r.end for r in taken):
-                continue
+            # The set lookups first: they rule out nearly every word, the overlap with the
+            # matches (as many as a listing names) only the few left.
             word = w.group().casefold()
             if (word[:3] not in heads and word[-3:] not in tails) or word in self._own:
+                continue
+            s, e = w.span()
+            if any(r.start < e and s < r.end for r in taken):
                 continue
             cands: set[str] = set()
             for d in (word, *_deletions(word)):
