@@ -181,6 +181,37 @@ def test_c_fast_path_answers_or_leaves_the_post_to_python(lexicon, text: str) ->
         assert got == int(c._might_match(text, prefilter_view(text)))
 
 
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(ascii_texts, wide_texts, st.text()))
+def test_c_view_is_the_python_prefilter_view(lexicon, text: str) -> None:  # type: ignore[no-untyped-def]
+    """The C word-skeleton view (used by the matcher for the spaced-letters check) is
+    prefilter_view's string, in any script, or None exactly when a code point lies outside
+    its table."""
+    from narcolex.detect.matcher import CompiledLexicon, prefilter_view
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None, "the C extension is not built (pip install -e . needs gcc)"
+    got = c.fast.view(text)
+    if got is None:
+        assert _outside_table(text) and not text.isascii()
+    else:
+        assert got == prefilter_view(text)
+
+
+def test_c_view_edges(lexicon) -> None:  # type: ignore[no-untyped-def]
+    from narcolex.detect.matcher import CompiledLexicon, prefilter_view
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None
+    edges = ("", " ", "\t\n ", ",,", "a", " c o k e ", "ǅx", "\u00a0x\u3000y", "🙂 🙂",
+             "C0C@INE", "кокаин, 1g!", "𝐜𝐨𝐤𝐞", "ＣＯＫＥ", "x\u0301y", "\U000e0041")  # fmt: skip
+    for text in edges:
+        assert c.fast.view(text) == prefilter_view(text), text
+    assert prefilter_view("") == "  " == c.fast.view("")
+    assert c.fast.view("\U00020000 coke") is None
+    assert c.fast.view("\ud800") is None
+
+
 def test_c_fast_path_leaves_code_points_outside_its_table_to_python(lexicon) -> None:  # type: ignore[no-untyped-def]
     from narcolex.detect.matcher import CompiledLexicon
 
@@ -231,6 +262,8 @@ def test_c_fast_path_agrees_with_the_python_prefilter_on_the_dev_set() -> None:
                     continue
                 answered += 1
                 assert got == int(c._might_match(text, prefilter_view(text))), text
+                view = c.fast.view(text)  # None where a later code point is outside the table
+                assert view == prefilter_view(text) if view is not None else _outside_table(text)
     assert answered > 0
 
 

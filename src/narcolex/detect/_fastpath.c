@@ -648,6 +648,79 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
     return PyLong_FromLong(check_wide(self, PyUnicode_KIND(text), PyUnicode_DATA(text), n));
 }
 
+/* matcher.prefilter_view(text) from the same tables: the word skeleton with each run of
+ * spaces as one and a space at each end (" " + " ".join(word_skeleton(text).split()) + " ";
+ * the skeleton's only whitespace is the space), or None when a code point lies outside the
+ * table (Python computes it then). */
+static PyObject *Prefilter_view(Prefilter *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (!self->delta) {
+        PyErr_SetString(PyExc_RuntimeError, "Prefilter is not initialised");
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_IS_ASCII(text)) {
+        const unsigned char *p = PyUnicode_1BYTE_DATA(text);
+        unsigned char *buf = PyMem_Malloc((size_t)n + 2);
+        if (!buf) return PyErr_NoMemory();
+        Py_ssize_t k = 0;
+        buf[k++] = ' ';
+        int last_space = 1;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            unsigned char c = self->skel[p[i]];
+            if (c == ' ') {
+                if (!last_space) buf[k++] = ' ';
+                last_space = 1;
+            } else {
+                buf[k++] = c;
+                last_space = 0;
+            }
+        }
+        if (!last_space || k == 1) buf[k++] = ' ';
+        PyObject *out = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, k);
+        PyMem_Free(buf);
+        return out;
+    }
+    if (!self->page_slot) Py_RETURN_NONE;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    /* The skeleton of one code point has a few characters at most; count them first. */
+    size_t need = 2;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t at = slot_of(self, PyUnicode_READ(kind, data, i));
+        if (at < 0) Py_RETURN_NONE;
+        need += self->starts[at + 1] - self->starts[at];
+    }
+    Py_UCS4 *buf = PyMem_Malloc(need * sizeof(Py_UCS4));
+    if (!buf) return PyErr_NoMemory();
+    Py_ssize_t k = 0;
+    buf[k++] = ' ';
+    int last_space = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t at = slot_of(self, PyUnicode_READ(kind, data, i));
+        for (uint32_t q = self->starts[at]; q < self->starts[at + 1]; q++) {
+            Py_UCS4 c = self->pool[q];
+            if (c == ' ') {
+                if (!last_space) buf[k++] = ' ';
+                last_space = 1;
+            } else {
+                buf[k++] = c;
+                last_space = 0;
+            }
+        }
+    }
+    if (!last_space || k == 1) buf[k++] = ' ';
+    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, k);
+    PyMem_Free(buf);
+    return out;
+}
+
 static PyObject *Prefilter_states(Prefilter *self, void *closure) {
     (void)closure;
     return PyLong_FromLong(self->nstates);
@@ -657,6 +730,8 @@ static PyMethodDef Prefilter_methods[] = {
     {"check", (PyCFunction)Prefilter_check, METH_O,
      "check(text) -> -1 (a code point outside the table), 0 (no term can match) or 1 (run "
      "the full path)"},
+    {"view", (PyCFunction)Prefilter_view, METH_O,
+     "view(text) -> matcher.prefilter_view(text), or None (a code point outside the table)"},
     {NULL, NULL, 0, NULL},
 };
 

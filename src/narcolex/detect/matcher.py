@@ -380,7 +380,11 @@ class CompiledLexicon:
             fast = self.fast.check(text) if self.fast is not None else -1
         if fast == 0:  # a post that no term can match: most posts end here
             return []
-        skel = prefilter_view(text)
+        # The same view from the C tables (about 1 µs instead of 10 for a tweet in another
+        # script, where str.translate looks up every character in a dict).
+        skel = self.fast.view(text) if self.fast is not None else None
+        if skel is None:
+            skel = prefilter_view(text)
         if fast < 0 and not self._might_match(text, skel):
             return []
         if self._only_hashtags(text):
