@@ -493,12 +493,20 @@ class CompiledLexicon:
             if not entries:
                 continue
             start = end - klen + 1
+            mapped = None  # (s, e, original span) of the last entry: most entries of a key share it
             for i, mode in entries:
-                span = _check(padded, n, start, end + 1, mode)
-                if span is None:
-                    continue
-                s, e = span
-                os_, oe = v.span_to_original(s - 1, e - 1)
+                if mode == "word":  # _check's answer for a whole-word key, without the call
+                    s, e = start + 1, end
+                else:
+                    span = _check(padded, n, start, end + 1, mode)
+                    if span is None:
+                        continue
+                    s, e = span
+                if mapped is not None and mapped[0] == s and mapped[1] == e:
+                    os_, oe = mapped[2]
+                else:
+                    os_, oe = v.span_to_original(s - 1, e - 1)
+                    mapped = (s, e, (os_, oe))
                 if e - s == 1 and mode == "word" and not _lone_capital(text, os_, oe):
                     continue  # a one-letter term is only ever a capital standing alone
                 if v.squeezed and i in self._doubled and not _has_double(text, os_, oe):
@@ -657,8 +665,13 @@ def _longest_non_overlapping(
     for s, e, idx, emoji in cands:
         if e <= s:
             continue
-        slot = merged.setdefault((s, e), ([], emoji))
-        slot[0].extend(i for i in idx if i not in slot[0])
+        slot = merged.get((s, e))
+        if slot is None:
+            slot = merged[(s, e)] = ([], emoji)
+        terms = slot[0]
+        for i in idx:  # each term once, in the order found
+            if i not in terms:
+                terms.append(i)
     units = _emoji_units(text) if any(em for _, em in merged.values()) else None
     starts: list[int] = []  # taken intervals, sorted and disjoint
     ends: list[int] = []
