@@ -566,20 +566,24 @@ def _leet_readings(text: str) -> list[str]:
     Symbols count only inside a token ('h@sh'), never at its edges ('@handle', 'wow!!', '50€'),
     and a token needs two letters so that prices and sizes ('50e', '1g') stay as they are.
     """
-    if not _LEET_ANY.search(text) or not _MIXED.search(text):
-        return [text]
     changes: list[tuple[int, str, str]] = []  # (position, first reading, second reading)
     ambiguous = False
     done_until = -1
     n = len(text)
     rev = None  # the text reversed, to find where a token starts with one regex match
-    for m in _MIXED.finditer(text):
-        if m.start() < done_until:
+    # The tokens holding a letter next to a digit or symbol (_MIXED), in order, found from
+    # the digits and symbols (a charset search, where _MIXED's alternation tries every
+    # position of a long post).
+    for m in _LEET_ANY.finditer(text):
+        j = m.start()
+        if j < done_until:
+            continue
+        if not ((j > 0 and _is_letter(text[j - 1])) or (j + 1 < n and _is_letter(text[j + 1]))):
             continue
         if rev is None:
             rev = text[::-1]
-        start = n - _LEET_TOKEN.match(rev, n - m.start()).end()  # type: ignore[union-attr]
-        end = _LEET_TOKEN.match(text, m.end()).end()  # type: ignore[union-attr]
+        start = n - _LEET_TOKEN.match(rev, n - j).end()  # type: ignore[union-attr]
+        end = _LEET_TOKEN.match(text, j).end()  # type: ignore[union-attr]
         done_until = end
         tok = text[start:end]
         if _LEET_DIGIT.search(tok) is None and _INNER_SYMBOL.search(tok) is None:
@@ -601,6 +605,10 @@ def _leet_readings(text: str) -> list[str]:
     if ambiguous:
         out.append(_spliced(text, changes, 2))
     return out
+
+
+def _is_letter(c: str) -> bool:
+    return c.isalnum() and not c.isdecimal()  # [^\W\d_]
 
 
 _LEET_TOKEN = re.compile(r"(?:[^\W_]|[@$€!|])*")  # characters of a token: str.isalnum or LEET_CHARS
