@@ -25,18 +25,15 @@ from itertools import pairwise
 
 import ahocorasick
 
+from narcolex.detect import normalize as _normalize
 from narcolex.detect.normalize import (
     _CAMEL,
-    _LETTER_PAIR,
     _WORD_SKELETON_ASCII,
-    DOUBLES_MIN,
     FOLD,
     SKELETON_SPACED,
     SKELETON_TRIPLE_KEYS,
     Variant,
-    _has_letter_triple,
     _split_hashtags,
-    doubled_word,
     needs_full_path,
     normalize,
     normalize_key,
@@ -464,9 +461,7 @@ class CompiledLexicon:
         if self.might_match(opened):
             return False
         folded = text.lower() if text.isascii() else text.translate(FOLD)
-        if _has_letter_triple(folded) or (
-            len(_LETTER_PAIR.findall(folded)) >= DOUBLES_MIN and doubled_word(folded)
-        ):
+        if _normalize._needs_squeeze(folded):  # _has_letter_triple or doubled_word, in C
             return False  # a squeezed reading of the whole post: the full path decides
         for m in _HASH_RUN.finditer(text):
             snippet = m.group()

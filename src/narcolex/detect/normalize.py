@@ -646,6 +646,9 @@ class Variant:
 def _collapse_spaces(text: str) -> tuple[str, Stage | None]:
     """_sub_with_edits(_SPACES, text, " "): each run of spaces becomes one, recorded as an
     edit (the runs are found by one C pass; no callback per run)."""
+    if _c_collapse_spaces is not None:
+        got = _c_collapse_spaces(text)
+        return (text, None) if got is None else (got[0], Stage(got[1]))
     spans = [m.span() for m in _SPACES.finditer(text)]
     if not spans:
         return text, None
@@ -688,6 +691,21 @@ def _has_letter_triple(text: str) -> bool:
     return any(m.group(1).isalpha() for m in TRIPLE.finditer(text))
 
 
+def needs_squeeze(text: str) -> bool:
+    """The squeezed reading is made: a letter three times in a row (cooocaaaine) or letters
+    doubled throughout a word (ccoccaiinne). The C module answers the same in one pass (on
+    a review, the Python loop over its doubled letters took about 15 µs)."""
+    return _has_letter_triple(text) or doubled_word(text)
+
+
+try:  # the C fast path is optional (see matcher)
+    from narcolex.detect._fastpath import collapse_spaces as _c_collapse_spaces
+    from narcolex.detect._fastpath import needs_squeeze as _needs_squeeze
+except ImportError:  # pragma: no cover - installs without a compiler
+    _needs_squeeze = needs_squeeze
+    _c_collapse_spaces = None
+
+
 def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None) -> list[Variant]:
     """All readings of `text` to match against (usually one).
 
@@ -712,7 +730,7 @@ def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None
         if st:
             stages.append(st)
     out: list[Variant] = []
-    do_squeeze = (_has_letter_triple(s) or doubled_word(s)) if squeeze is None else squeeze
+    do_squeeze = _needs_squeeze(s) if squeeze is None else squeeze
     for reading in _leet_readings(s):
         r = punct(reading)
         out.append(_finish(r, stages, False, runs))
