@@ -181,6 +181,37 @@ def test_c_fast_path_answers_or_leaves_the_post_to_python(lexicon, text: str) ->
         assert got == int(c._might_match(text, prefilter_view(text)))
 
 
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(ascii_texts, wide_texts, st.text()))
+def test_c_view_is_the_python_prefilter_view(lexicon, text: str) -> None:  # type: ignore[no-untyped-def]
+    """The C word-skeleton view (used by the matcher for the spaced-letters check) is
+    prefilter_view's string, in any script, or None exactly when a code point lies outside
+    its table."""
+    from narcolex.detect.matcher import CompiledLexicon, prefilter_view
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None, "the C extension is not built (pip install -e . needs gcc)"
+    got = c.fast.view(text)
+    if got is None:
+        assert _outside_table(text) and not text.isascii()
+    else:
+        assert got == prefilter_view(text)
+
+
+def test_c_view_edges(lexicon) -> None:  # type: ignore[no-untyped-def]
+    from narcolex.detect.matcher import CompiledLexicon, prefilter_view
+
+    c = CompiledLexicon(lexicon)
+    assert c.fast is not None
+    edges = ("", " ", "\t\n ", ",,", "a", " c o k e ", "ǅx", "\u00a0x\u3000y", "🙂 🙂",
+             "C0C@INE", "кокаин, 1g!", "𝐜𝐨𝐤𝐞", "ＣＯＫＥ", "x\u0301y", "\U000e0041")  # fmt: skip
+    for text in edges:
+        assert c.fast.view(text) == prefilter_view(text), text
+    assert prefilter_view("") == "  " == c.fast.view("")
+    assert c.fast.view("\U00020000 coke") is None
+    assert c.fast.view("\ud800") is None
+
+
 def test_c_fast_path_leaves_code_points_outside_its_table_to_python(lexicon) -> None:  # type: ignore[no-untyped-def]
     from narcolex.detect.matcher import CompiledLexicon
 
@@ -231,6 +262,8 @@ def test_c_fast_path_agrees_with_the_python_prefilter_on_the_dev_set() -> None:
                     continue
                 answered += 1
                 assert got == int(c._might_match(text, prefilter_view(text))), text
+                view = c.fast.view(text)  # None where a later code point is outside the table
+                assert view == prefilter_view(text) if view is not None else _outside_table(text)
     assert answered > 0
 
 
@@ -263,3 +296,48 @@ def test_c_prefilter_refuses_a_table_it_could_read_out_of_bounds() -> None:
             fastpath.Prefilter([" coke "], table, lone, wrong)
     with pytest.raises(TypeError):
         fastpath.Prefilter([b" coke "], table, lone)  # keys are str
+
+
+# normalize's C helpers (needs_squeeze, collapse_spaces) against the Python code they stand
+# in for, on the pieces above, every script of the C table, doubled and tripled letters of
+# other alphabets, digits of other scripts, underscores and runs of spaces.
+SQUEEZE_PIECES = [
+    *WIDE_PIECES, "cc", "oo", "ccoccaiinne", "bookkeeper", "aa_bb_cc", "aa-bbcc", "²²²", "٣٣٣",
+    "٣٣", "ⅫⅫ", "ЖЖ", "жжж", "𝐚𝐚", "éé", "e\u0301e\u0301", "\u0301\u0301\u0301", "  ", "   ",
+    "\t\t", "\u00a0\u00a0", "🙂🙂🙂", "aa1bb2cc", "xaax", "\n\n\n",
+]  # fmt: skip
+squeeze_texts = st.lists(
+    st.one_of(st.sampled_from(SQUEEZE_PIECES), st.text(max_size=4)), max_size=14
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(squeeze_texts, wide_texts, texts))
+def test_c_normalize_helpers_agree_with_python(text: str) -> None:
+    from narcolex.detect import normalize as n
+
+    c_squeeze, c_collapse = n._needs_squeeze, n._c_collapse_spaces
+    assert c_squeeze is not n.needs_squeeze and c_collapse is not None, (
+        "the C extension is not built (pip install -e . needs gcc)"
+    )
+    for t in (text, text.lower(), n.punct(text)):
+        assert c_squeeze(t) == n.needs_squeeze(t)
+        got = c_collapse(t)
+        parts = [m.span() for m in n._SPACES.finditer(t)]
+        if got is None:
+            assert not parts
+        else:
+            want, stage = n._sub_with_edits(n._SPACES, t, lambda m: " ")
+            assert stage is not None and got == (want, stage.edits)
+
+
+def test_c_normalize_helpers_on_every_code_point() -> None:
+    """Each code point of the alphabets (and every 7th beyond) tripled, and doubled three
+    times in one word (and across an underscore, which ends a word for doubled_word): C and
+    Python agree."""
+    from narcolex.detect import normalize as n
+
+    for cp in (*range(0x3000), *range(0x3000, 0x110000, 7)):
+        ch = chr(cp)
+        for t in (ch * 3, (ch * 2 + "x") * 3, ch * 2 + "_" + ch * 2 + "a" + ch * 2):
+            assert n._needs_squeeze(t) == n.needs_squeeze(t), hex(cp)

@@ -648,6 +648,79 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
     return PyLong_FromLong(check_wide(self, PyUnicode_KIND(text), PyUnicode_DATA(text), n));
 }
 
+/* matcher.prefilter_view(text) from the same tables: the word skeleton with each run of
+ * spaces as one and a space at each end (" " + " ".join(word_skeleton(text).split()) + " ";
+ * the skeleton's only whitespace is the space), or None when a code point lies outside the
+ * table (Python computes it then). */
+static PyObject *Prefilter_view(Prefilter *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (!self->delta) {
+        PyErr_SetString(PyExc_RuntimeError, "Prefilter is not initialised");
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_IS_ASCII(text)) {
+        const unsigned char *p = PyUnicode_1BYTE_DATA(text);
+        unsigned char *buf = PyMem_Malloc((size_t)n + 2);
+        if (!buf) return PyErr_NoMemory();
+        Py_ssize_t k = 0;
+        buf[k++] = ' ';
+        int last_space = 1;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            unsigned char c = self->skel[p[i]];
+            if (c == ' ') {
+                if (!last_space) buf[k++] = ' ';
+                last_space = 1;
+            } else {
+                buf[k++] = c;
+                last_space = 0;
+            }
+        }
+        if (!last_space || k == 1) buf[k++] = ' ';
+        PyObject *out = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, k);
+        PyMem_Free(buf);
+        return out;
+    }
+    if (!self->page_slot) Py_RETURN_NONE;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    /* The skeleton of one code point has a few characters at most; count them first. */
+    size_t need = 2;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t at = slot_of(self, PyUnicode_READ(kind, data, i));
+        if (at < 0) Py_RETURN_NONE;
+        need += self->starts[at + 1] - self->starts[at];
+    }
+    Py_UCS4 *buf = PyMem_Malloc(need * sizeof(Py_UCS4));
+    if (!buf) return PyErr_NoMemory();
+    Py_ssize_t k = 0;
+    buf[k++] = ' ';
+    int last_space = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t at = slot_of(self, PyUnicode_READ(kind, data, i));
+        for (uint32_t q = self->starts[at]; q < self->starts[at + 1]; q++) {
+            Py_UCS4 c = self->pool[q];
+            if (c == ' ') {
+                if (!last_space) buf[k++] = ' ';
+                last_space = 1;
+            } else {
+                buf[k++] = c;
+                last_space = 0;
+            }
+        }
+    }
+    if (!last_space || k == 1) buf[k++] = ' ';
+    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, k);
+    PyMem_Free(buf);
+    return out;
+}
+
 static PyObject *Prefilter_states(Prefilter *self, void *closure) {
     (void)closure;
     return PyLong_FromLong(self->nstates);
@@ -657,6 +730,8 @@ static PyMethodDef Prefilter_methods[] = {
     {"check", (PyCFunction)Prefilter_check, METH_O,
      "check(text) -> -1 (a code point outside the table), 0 (no term can match) or 1 (run "
      "the full path)"},
+    {"view", (PyCFunction)Prefilter_view, METH_O,
+     "view(text) -> matcher.prefilter_view(text), or None (a code point outside the table)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -877,10 +952,129 @@ static PyTypeObject FeatureCounterType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* normalize.needs_squeeze(text): a letter written three times in a row (TRIPLE with a
+ * letter, str.isalpha), or DOUBLES_MIN disjoint doubled letters in one word (doubled_word
+ * with its default patterns: a pair is two equal [^\W\d_] characters, found left to right,
+ * a pair not the start of the next; the count starts again after any [\W_] character). */
+#define DOUBLES_MIN 3
+
+static inline int sre_letter(Py_UCS4 c) { /* [^\W\d_] */
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c) && c != '_';
+}
+
+static inline int sre_gap(Py_UCS4 c) { /* [\W_] */
+    return !Py_UNICODE_ISALNUM(c) || c == '_';
+}
+
+static PyObject *fp_needs_squeeze(PyObject *module, PyObject *text) {
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i + 2 < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == PyUnicode_READ(kind, data, i + 1) && c == PyUnicode_READ(kind, data, i + 2) &&
+            Py_UNICODE_ISALPHA(c))
+            Py_RETURN_TRUE;
+    }
+    int count = 0, seen = 0, gap = 0;
+    Py_ssize_t i = 0;
+    while (i + 1 < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (sre_letter(c) && PyUnicode_READ(kind, data, i + 1) == c) {
+            if (!seen || gap) count = 0;
+            seen = 1;
+            gap = 0;
+            if (++count >= DOUBLES_MIN) Py_RETURN_TRUE;
+            i += 2;
+        } else {
+            if (sre_gap(c)) gap = 1;
+            i++;
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
+/* normalize._collapse_spaces(text) without the Stage: (text with each run of two or more
+ * spaces as one space, [(out_start, out_start + 1, in_start, in_end) for each run]), or None
+ * when there is no such run. */
+static PyObject *fp_collapse_spaces(PyObject *module, PyObject *text) {
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *edits = NULL, *out = NULL;
+    Py_UCS4 *buf = NULL;
+    Py_ssize_t k = 0, i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == ' ' && i + 1 < n && PyUnicode_READ(kind, data, i + 1) == ' ') {
+            Py_ssize_t b = i + 2;
+            while (b < n && PyUnicode_READ(kind, data, b) == ' ') b++;
+            if (!edits) {
+                edits = PyList_New(0);
+                buf = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_UCS4));
+                if (!edits || !buf) goto fail;
+                for (Py_ssize_t j = 0; j < i; j++) buf[j] = PyUnicode_READ(kind, data, j);
+                k = i;
+            }
+            PyObject *e = Py_BuildValue("(nnnn)", k, k + 1, i, b);
+            if (!e || PyList_Append(edits, e) < 0) {
+                Py_XDECREF(e);
+                goto fail;
+            }
+            Py_DECREF(e);
+            buf[k++] = ' ';
+            i = b;
+            continue;
+        }
+        if (buf) buf[k++] = c;
+        i++;
+    }
+    if (!edits) Py_RETURN_NONE;
+    out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, k);
+    PyMem_Free(buf);
+    if (!out) {
+        Py_DECREF(edits);
+        return NULL;
+    }
+    PyObject *result = PyTuple_Pack(2, out, edits);
+    Py_DECREF(out);
+    Py_DECREF(edits);
+    return result;
+fail:
+    Py_XDECREF(edits);
+    PyMem_Free(buf);
+    return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+}
+
+static PyMethodDef fastpath_functions[] = {
+    {"collapse_spaces", (PyCFunction)fp_collapse_spaces, METH_O,
+     "collapse_spaces(text) -> None, or (text with runs of spaces as one, edits)"},
+    {"needs_squeeze", (PyCFunction)fp_needs_squeeze, METH_O,
+     "needs_squeeze(text) -> normalize.needs_squeeze(text): a letter tripled, or three "
+     "doubled letters in one word"},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef fastpath_module = {
     PyModuleDef_HEAD_INIT, "_fastpath",
-    "The scanner's clean-post fast path (see matcher.py) and first-pass language id's "
-    "feature counting (see langid.py).", -1, NULL,
+    "The scanner's clean-post fast path (see matcher.py), first-pass language id's "
+    "feature counting (see langid.py) and normalize's squeeze check.", -1, fastpath_functions,
 };
 
 PyMODINIT_FUNC PyInit__fastpath(void) {

@@ -108,17 +108,42 @@ class Match(_FastPickle):
             "lang": self.lang,
         }
 
+    # The codes split by kind depend only on `denotes`, a tuple that a release holds once per
+    # term: split once per distinct tuple (scoring reads them many times per post).
     @property
     def substances(self) -> tuple[str, ...]:
-        return tuple(c for c in self.denotes if not c.startswith(("signal.", "context.")))
+        return _split_codes(self.denotes)[0]
 
     @property
     def signal_codes(self) -> tuple[str, ...]:
-        return tuple(c for c in self.denotes if c.startswith("signal."))
+        return _split_codes(self.denotes)[1]
 
     @property
     def context_codes(self) -> tuple[str, ...]:
-        return tuple(c for c in self.denotes if c.startswith("context."))
+        return _split_codes(self.denotes)[2]
+
+
+_CODES: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+_CODES_MAX = 65_536  # distinct `denotes` tuples remembered (a release has a few thousand)
+
+
+def _split_codes(
+    denotes: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(substance codes, signal codes, context codes) of `denotes`, in their order."""
+    try:
+        got = _CODES.get(denotes)
+    except TypeError:  # not hashable (a list given by hand): split, not remembered
+        got, denotes = None, tuple(denotes)
+    if got is None:
+        got = (
+            tuple(c for c in denotes if not c.startswith(("signal.", "context."))),
+            tuple(c for c in denotes if c.startswith("signal.")),
+            tuple(c for c in denotes if c.startswith("context.")),
+        )
+        if len(_CODES) < _CODES_MAX:
+            _CODES[denotes] = got
+    return got
 
 
 @dataclass(frozen=True, slots=True)

@@ -261,6 +261,63 @@ def punct(text: str) -> str:
 # Links and e-mail addresses are not prose: "http://t.co/hAsj9" must not read as words.
 # A link starts a word: "cokewww.x" is one token, as the prefilter sees it.
 _URL = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+# _URL's two branches apart: its e-mail branch tries every position of every word (a run of
+# word characters up to the next character that is not one, then no "@"), which made _URL
+# the largest single cost of normalizing a tweet; _blank_links finds the same matches from the
+# "@" signs instead.
+_LINK = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+", re.IGNORECASE)
+_MAIL_TAIL = re.compile(r"@[\w-]+\.[\w.-]+", re.IGNORECASE)
+
+
+def _mail_char(c: str) -> bool:
+    return c.isalnum() or c in "_.+-"  # [\w.+-]
+
+
+def _blank_links(text: str) -> str:
+    """_URL.sub(spaces of the match's length, text): the same matches, leftmost first with
+    the link branch winning a tie, as the regular expression's scan finds them."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    at = text.find("@")
+    while pos < n:
+        link = _LINK.search(text, pos)
+        mail = None
+        while at != -1:
+            # The leftmost e-mail match from pos: the first "@" (at or after pos) with a
+            # domain after it and a run of [\w.+-] before it, from the start of that run.
+            if at >= pos:
+                j = at
+                while j > pos and _mail_char(text[j - 1]):
+                    j -= 1
+                if j < at:
+                    tail = _MAIL_TAIL.match(text, at)
+                    if tail is not None:
+                        mail = (j, tail.end())
+                        break
+            at = text.find("@", at + 1)
+        if link is not None and (mail is None or link.start() <= mail[0]):
+            span = link.span()
+        elif mail is not None:
+            span = mail
+        else:
+            break
+        spans.append(span)
+        pos = span[1]
+        if at != -1 and at < pos:
+            at = text.find("@", pos)
+    if not spans:
+        return text
+    parts = []
+    last = 0
+    for a, b in spans:
+        parts.append(text[last:a])
+        parts.append(" " * (b - a))
+        last = b
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 _CAMEL = re.compile(r"(?<=[a-zß-öø-ÿа-яё]{2})(?=[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё])")
 _SEP = r"[\s.\-_*·•,/\\+~:'’\"]"
 _UNIT = r"(?:[^\W_]|[@$€])"
@@ -412,10 +469,26 @@ def _sub_with_edits(
     return "".join(parts), Stage(edits)
 
 
+class _OddFoldTable(dict):
+    """str.translate table that keeps the code points whose fold is not one character
+    (dropped, or spelled with several) and deletes every other: one C pass tells whether a
+    post's fold changes its length anywhere (most non-ASCII posts: nowhere)."""
+
+    def __missing__(self, cp: int) -> str | None:
+        out = None if len(FOLD[cp]) == 1 else chr(cp)
+        self[cp] = out
+        return out
+
+
+_ODD_FOLD = _OddFoldTable()
+
+
 def _fold_stage(text: str) -> tuple[str, Stage | None]:
     if text.isascii():  # ASCII folds one-to-one, to lower case (a test pins this)
         return text.lower(), None
     out = text.translate(FOLD)
+    if len(out) == len(text) and not text.translate(_ODD_FOLD):
+        return out, None  # every character folds to one: offsets are unchanged
     edits = []
     shift = 0
     for m in _NON_ASCII.finditer(text):
@@ -518,22 +591,24 @@ def _leet_readings(text: str) -> list[str]:
     Symbols count only inside a token ('h@sh'), never at its edges ('@handle', 'wow!!', '50€'),
     and a token needs two letters so that prices and sizes ('50e', '1g') stay as they are.
     """
-    if not _LEET_ANY.search(text) or not _MIXED.search(text):
-        return [text]
-    a = list(text)
-    b = list(text)
+    changes: list[tuple[int, str, str]] = []  # (position, first reading, second reading)
     ambiguous = False
     done_until = -1
     n = len(text)
-    for m in _MIXED.finditer(text):
-        if m.start() < done_until:
+    rev = None  # the text reversed, to find where a token starts with one regex match
+    # The tokens holding a letter next to a digit or symbol (_MIXED), in order, found from
+    # the digits and symbols (a charset search, where _MIXED's alternation tries every
+    # position of a long post).
+    for m in _LEET_ANY.finditer(text):
+        j = m.start()
+        if j < done_until:
             continue
-        start = m.start()
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in LEET_CHARS):
-            start -= 1
-        end = m.end()
-        while end < n and (text[end].isalnum() or text[end] in LEET_CHARS):
-            end += 1
+        if not ((j > 0 and _is_letter(text[j - 1])) or (j + 1 < n and _is_letter(text[j + 1]))):
+            continue
+        if rev is None:
+            rev = text[::-1]
+        start = n - _LEET_TOKEN.match(rev, n - j).end()  # type: ignore[union-attr]
+        end = _LEET_TOKEN.match(text, j).end()  # type: ignore[union-attr]
         done_until = end
         tok = text[start:end]
         if _LEET_DIGIT.search(tok) is None and _INNER_SYMBOL.search(tok) is None:
@@ -547,12 +622,35 @@ def _leet_readings(text: str) -> list[str]:
         for j, c in enumerate(tok):
             if c not in _LEET_A or (not c.isdigit() and not first < j < last):
                 continue
-            a[start + j] = _LEET_A[c]
-            b[start + j] = _LEET_B[c]
+            changes.append((start + j, _LEET_A[c], _LEET_B[c]))
             ambiguous = ambiguous or c in "1|"
+    if not changes:
+        return [text]
+    out = [_spliced(text, changes, 1)]
     if ambiguous:
-        return ["".join(a), "".join(b)]
-    return ["".join(a)]
+        out.append(_spliced(text, changes, 2))
+    return out
+
+
+def _is_letter(c: str) -> bool:
+    return c.isalnum() and not c.isdecimal()  # [^\W\d_]
+
+
+_LEET_TOKEN = re.compile(r"(?:[^\W_]|[@$€!|])*")  # characters of a token: str.isalnum or LEET_CHARS
+
+
+def _spliced(text: str, changes: list[tuple[int, str, str]], k: int) -> str:
+    """`text` with the character at each change's position (ascending) replaced by its k-th
+    reading."""
+    parts = []
+    last = 0
+    for ch in changes:
+        i = ch[0]
+        parts.append(text[last:i])
+        parts.append(ch[k])
+        last = i + 1
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 @dataclass
@@ -570,13 +668,31 @@ class Variant:
         return start, max(start, end)
 
 
+def _collapse_spaces(text: str) -> tuple[str, Stage | None]:
+    """_sub_with_edits(_SPACES, text, " "): each run of spaces becomes one, recorded as an
+    edit (the runs are found by one C pass; no callback per run)."""
+    if _c_collapse_spaces is not None:
+        got = _c_collapse_spaces(text)
+        return (text, None) if got is None else (got[0], Stage(got[1]))
+    spans = [m.span() for m in _SPACES.finditer(text)]
+    if not spans:
+        return text, None
+    edits = []
+    removed = 0
+    for a, b in spans:
+        oa = a - removed
+        edits.append((oa, oa + 1, a, b))
+        removed += b - a - 1
+    return _SPACES.sub(" ", text), Stage(edits)
+
+
 def _finish(
     text: str, stages: list[Stage], squeezed: bool, runs: list[tuple[int, int]] | None = None
 ) -> Variant:
     runs = runs or []
     stages = list(stages)
     if "  " in text:
-        text, st = _sub_with_edits(_SPACES, text, lambda m: " ")
+        text, st = _collapse_spaces(text)
         if st:
             stages.append(st)
             runs = [(_forward(st, a), _forward(st, b)) for a, b in runs]
@@ -600,6 +716,21 @@ def _has_letter_triple(text: str) -> bool:
     return any(m.group(1).isalpha() for m in TRIPLE.finditer(text))
 
 
+def needs_squeeze(text: str) -> bool:
+    """The squeezed reading is made: a letter three times in a row (cooocaaaine) or letters
+    doubled throughout a word (ccoccaiinne). The C module answers the same in one pass (on
+    a review, the Python loop over its doubled letters took about 15 µs)."""
+    return _has_letter_triple(text) or doubled_word(text)
+
+
+try:  # the C fast path is optional (see matcher)
+    from narcolex.detect._fastpath import collapse_spaces as _c_collapse_spaces
+    from narcolex.detect._fastpath import needs_squeeze as _needs_squeeze
+except ImportError:  # pragma: no cover - installs without a compiler
+    _needs_squeeze = needs_squeeze
+    _c_collapse_spaces = None
+
+
 def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None) -> list[Variant]:
     """All readings of `text` to match against (usually one).
 
@@ -609,8 +740,8 @@ def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None
     """
     stages: list[Stage] = []
     s = text
-    if ("http" in s or "www." in s or "@" in s) and _URL.search(s):
-        s = _URL.sub(lambda m: " " * len(m.group()), s)  # same length: no offset change
+    if "http" in s or "www." in s or "@" in s:
+        s = _blank_links(s)  # same length: no offset change
     if "#" in s:  # #KokainKaufen -> #Kokain Kaufen
         s, st = _split_hashtags(s)
         if st:
@@ -624,7 +755,7 @@ def normalize(text: str, squeeze: bool | None = None, spaced: bool | None = None
         if st:
             stages.append(st)
     out: list[Variant] = []
-    do_squeeze = (_has_letter_triple(s) or doubled_word(s)) if squeeze is None else squeeze
+    do_squeeze = _needs_squeeze(s) if squeeze is None else squeeze
     for reading in _leet_readings(s):
         r = punct(reading)
         r_stages, r_runs = stages, runs
