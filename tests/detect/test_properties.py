@@ -341,3 +341,20 @@ def test_c_normalize_helpers_on_every_code_point() -> None:
         ch = chr(cp)
         for t in (ch * 3, (ch * 2 + "x") * 3, ch * 2 + "_" + ch * 2 + "a" + ch * 2):
             assert n._needs_squeeze(t) == n.needs_squeeze(t), hex(cp)
+
+
+def test_c_has_digit_agrees_with_python_on_every_code_point() -> None:
+    """signals.has_digit in C (the gate of every amount pattern) and in Python agree on each
+    code point, alone and inside a wide string, and on the texts of the other checks."""
+    from narcolex.detect import signals
+
+    c = signals._has_digit
+    assert c is not signals.has_digit, "the C extension is not built (pip install -e . needs gcc)"
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        for t in (ch, "ж" + ch, "🙂" + ch):
+            assert c(t) == signals.has_digit(t), hex(cp)
+    for t in ("", "no digits here", "price 20€", "٣ kg", "²³", "𝟙"):
+        assert c(t) == signals.has_digit(t), t

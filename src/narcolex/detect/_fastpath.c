@@ -1062,7 +1062,35 @@ fail:
     return PyErr_Occurred() ? NULL : PyErr_NoMemory();
 }
 
+/* signals.has_digit(text): a character that re's \d matches in a str pattern (a Unicode
+ * decimal digit, str.isdecimal): every amount pattern needs one, and most clean posts have
+ * none, so this one pass spares them the patterns. */
+static PyObject *fp_has_digit(PyObject *module, PyObject *text) {
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *p = (const Py_UCS1 *)data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (p[i] >= '0' && p[i] <= '9') Py_RETURN_TRUE;  /* Latin-1 has no other digits */
+        Py_RETURN_FALSE;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) Py_RETURN_TRUE;
+    Py_RETURN_FALSE;
+}
+
 static PyMethodDef fastpath_functions[] = {
+    {"has_digit", (PyCFunction)fp_has_digit, METH_O,
+     "has_digit(text) -> a decimal digit anywhere in text (what re's \\d matches)"},
     {"collapse_spaces", (PyCFunction)fp_collapse_spaces, METH_O,
      "collapse_spaces(text) -> None, or (text with runs of spaces as one, edits)"},
     {"needs_squeeze", (PyCFunction)fp_needs_squeeze, METH_O,

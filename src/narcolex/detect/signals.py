@@ -132,9 +132,22 @@ _AMOUNT = re.compile(
 )
 
 
+def has_digit(text: str) -> bool:
+    """A decimal digit anywhere in `text` (what `\\d` matches): every amount needs one."""
+    return _ANY_DIGIT.search(text) is not None
+
+
+_ANY_DIGIT = re.compile(r"\d")
+try:  # the C module answers the same in one pass (see _fastpath.c); optional, like the rest
+    from narcolex.detect._fastpath import has_digit as _has_digit
+except ImportError:  # pragma: no cover - installs without a compiler
+    _has_digit = has_digit
+
+
 def lists_amount(text: str) -> bool:
-    """`text` lists a listing's amount (see _AMOUNT)."""
-    return _AMOUNT.search(text) is not None
+    """`text` lists a listing's amount (see _AMOUNT). Every alternative needs a digit: a post
+    without one (most clean posts) is answered by one pass over it."""
+    return _has_digit(text) and _AMOUNT.search(text) is not None
 
 
 _MESSENGER_LINK = re.compile(
