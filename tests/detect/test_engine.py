@@ -630,3 +630,16 @@ def test_a_lot_of_micrograms_in_hits_names_its_drug() -> None:
     for text in ("Vitamin B12 1000mcg 100 tabs", "Vitamin D3 50ug - 120 tabs, free shipping"):
         assert s.scan(text).verdict != "sale", s.scan(text).explanation
     assert s.scan("Rainbow print 110mg - 25 hits").verdict != "sale"  # no LSD strength
+
+
+def test_warm_builds_what_a_first_request_would_wait_for() -> None:
+    from narcolex.detect import commonness
+
+    # a lexicon of its own: compiled lexicons are shared by content
+    s = Scanner.from_lexicon(Lexicon(terms=(*TERMS, T(199, "warmupine", "en", "nps"))))
+    assert s.compiled._slip_index is None
+    s.warm()
+    assert s.compiled._slip_index is not None
+    loaded = {code for code in ("en", "de", "nl") if commonness._table(code) is not None}
+    assert loaded == {"en", "de", "nl"}
+    assert commonness._table.cache_info().currsize >= len(s._languages())

@@ -100,6 +100,7 @@ class ScannerCache:
             with self.dbs.read() as session:
                 lexicon = lexicon_of(get_release(session, newest[0]))
             scanner = Scanner(lexicon)
+            scanner.warm()  # before the heap is frozen: the tables stay put
             self._scanner, self._sha, self.version = scanner, newest[1], newest[0]
             settle_heap()
             log.info(
