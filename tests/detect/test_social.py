@@ -196,6 +196,9 @@ def test_a_shouted_or_title_cased_listing_is_no_prose(scanner: Scanner) -> None:
     assert scanner.scan(title.lower()).verdict == "mention"
     short = "Coke Pack (Pure & Strong Coke For Sale) - NO FE - Delivery !!!"
     assert scanner.scan(short).verdict == "sale", scanner.scan(short).explanation
+    # a word spelled out letter by letter is one word of the sentence, not seven
+    spaced = "Fresh c.o.c.a.i.n.e <b>for sale</b> today"
+    assert scanner.scan(spaced).verdict == "sale", scanner.scan(spaced).explanation
 
 
 def test_an_everyday_brand_and_an_everyday_word_are_no_pair() -> None:

@@ -598,10 +598,11 @@ PROSE_SMALL = 0.3
 
 
 def _prose(text: str) -> bool:
-    """PROSE_WORDS words or more, a good share of them (PROSE_SMALL) written in small letters:
-    sentences. A listing's title capitalises its words or shouts ("Pill Pack (BLUE GHOST XTC
-    PILL) - NO FE !!!"), and its dashes and brackets are no words."""
-    words = _LETTERS.findall(text)
+    """PROSE_WORDS words or more (whitespace tokens with a letter: dashes and brackets are no
+    words, and "c.o.c.a.i.n.e" is one), a good share of them (PROSE_SMALL) beginning in small
+    letters: sentences. A listing's title capitalises its words or shouts ("Pill Pack (BLUE
+    GHOST XTC PILL) - NO FE !!!")."""
+    words = [m.group() for w in text.split() if (m := _LETTERS.search(w)) is not None]
     if len(words) < PROSE_WORDS:
         return False
     small = sum(1 for w in words if w[0].islower())
