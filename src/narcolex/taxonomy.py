@@ -70,6 +70,9 @@ CONTEXTS: tuple[str, ...] = (
     "context.address",  # second person, a speaker who has something ("you", "ich habe")
     "context.supply",  # a supplier's first person, calls to act ("vendo", "hit me up")
     "context.report",
+    # an explanation of how something is said or done ("for example", "zum Beispiel"): a report
+    # or a guide citing an instance, which counts as a reporting word and more (scoring)
+    "context.explain",
     "context.commerce",
 )
 

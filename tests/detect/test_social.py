@@ -232,6 +232,17 @@ def test_sentences_with_a_quantity_that_address_nobody_are_a_report() -> None:
     assert s.scan(menu).verdict == "sale", s.scan(menu).explanation
 
 
+def test_an_example_cited_is_a_report_even_in_a_short_line() -> None:
+    # "for example 1 kilogram for 3000 euro": a text citing an offer, not making one, even
+    # with a bound quantity in one short line; a seller's word to the reader keeps an offer.
+    s = _scanner(_ctx(97, "for example", "en", "explain"), _ctx(98, "write me", "en", "supply"))
+    f = s.scan("The list has for example cocaine 5g for 300 euro.")
+    assert f.verdict == "mention", f.explanation
+    assert "reports on third parties ['for example']" in f.explanation
+    assert s.scan("Cocaine 5g for 300 euro.").verdict == "sale"
+    assert s.scan("For example cocaine 5g for 300 euro, write me").verdict == "sale"
+
+
 def test_a_reporting_word_makes_prose_a_report_even_with_a_quantity() -> None:
     # "Arrested for selling cannabis; a gram cost 50": the quantity sits in a sentence about
     # third parties. The same quantity in a listing's title keeps it a listing.

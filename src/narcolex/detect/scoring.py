@@ -384,13 +384,17 @@ def score(
         # Who speaks to whom: a text that reports on third parties (police, courts, "they
         # sell on Telegram") and neither addresses the reader nor gives a way to reach a
         # seller is a report, whatever drugs and prices it names.
-        report = _cues(NEWS, text) | ctx.get("context.report", set())
+        explain = ctx.get("context.explain", set())
+        report = _cues(NEWS, text) | ctx.get("context.report", set()) | explain
         prose = _prose(text) and not _titled(text, signals)
         if _amount_kinds(text, signals, config.title) >= LISTING_AMOUNTS:
             # A listing's title packs amounts of several kinds; its description may cite
             # users' reports or a medicine's use ("seizure disorders") without reporting.
             report = report if len(report) >= 3 else set()
-        if len(report) >= 2 or (report and (bound is None or prose)):
+        if len(report) >= 2 or (report and (bound is None or prose)) or explain:
+            # An example cited ("op de lijst staat bijvoorbeeld 1 kilogram wiet voor 3000
+            # euro") describes offers even with a bound quantity in a short line; a seller who
+            # speaks or gives a contact is judged above, never here.
             verdict, gated = "mention", f"reports on third parties {sorted(report)}"
         elif prose and (bound is None or _PROSE_BREAK.search(text)):
             # A sentence of prose about drugs with no stock quantity, no way to reach anyone
@@ -498,7 +502,8 @@ def _counter_evidence(
     if dm:
         out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
     news, sourced = _cues(NEWS, text), _cues(SOURCED, text)
-    report = (ctx or {}).get("context.report", set()) - news - sourced
+    report = (ctx or {}).get("context.report", set()) | (ctx or {}).get("context.explain", set())
+    report = report - news - sourced
     if news or sourced or report:
         w = config.news * len(news) + config.sourced * len(sourced) + config.report * len(report)
         w = max(w, config.news_cap)
@@ -964,7 +969,7 @@ def retail_offer(
             continue  # a heading: "Priser:", "Menu:"
         return None  # a word that says what is sold, or who speaks
     ctx = {c.code for c in context}
-    if "context.report" in ctx or "context.commerce" in ctx or _cues(NEWS, text):
+    if ctx & {"context.report", "context.explain", "context.commerce"} or _cues(NEWS, text):
         return None
     if _PRODUCT_NOTATION.search(text):
         return None
