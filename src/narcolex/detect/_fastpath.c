@@ -629,18 +629,36 @@ static int check_wide(const Prefilter *self, int kind, const void *data, Py_ssiz
     return wide && triple ? 1 : 0;
 }
 
-static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
+/* 0 when `text` is a str, ready to read; -1 with TypeError set otherwise. */
+static int str_arg(PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
+        return -1;
     }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return -1; /* a no-op, then removed, from 3.12 */
+#endif
+    return 0;
+}
+
+/* One skeleton character of a prefilter view: runs of spaces are written as one. */
+#define VIEW_PUT(buf, k, last_space, c) \
+    do {                                 \
+        if ((c) == ' ') {                \
+            if (!(last_space)) (buf)[(k)++] = ' '; \
+            (last_space) = 1;            \
+        } else {                         \
+            (buf)[(k)++] = (c);          \
+            (last_space) = 0;            \
+        }                                \
+    } while (0)
+
+static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
+    if (str_arg(text) < 0) return NULL;
     if (!self->delta) {
         PyErr_SetString(PyExc_RuntimeError, "Prefilter is not initialised");
         return NULL;
     }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0) return NULL; /* a no-op, then removed, from 3.12 */
-#endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (PyUnicode_IS_ASCII(text))
         return PyLong_FromLong(check_ascii(self, PyUnicode_1BYTE_DATA(text), n));
@@ -653,17 +671,11 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
  * the skeleton's only whitespace is the space), or None when a code point lies outside the
  * table (Python computes it then). */
 static PyObject *Prefilter_view(Prefilter *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
-    }
+    if (str_arg(text) < 0) return NULL;
     if (!self->delta) {
         PyErr_SetString(PyExc_RuntimeError, "Prefilter is not initialised");
         return NULL;
     }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0) return NULL;
-#endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (PyUnicode_IS_ASCII(text)) {
         const unsigned char *p = PyUnicode_1BYTE_DATA(text);
@@ -674,13 +686,7 @@ static PyObject *Prefilter_view(Prefilter *self, PyObject *text) {
         int last_space = 1;
         for (Py_ssize_t i = 0; i < n; i++) {
             unsigned char c = self->skel[p[i]];
-            if (c == ' ') {
-                if (!last_space) buf[k++] = ' ';
-                last_space = 1;
-            } else {
-                buf[k++] = c;
-                last_space = 0;
-            }
+            VIEW_PUT(buf, k, last_space, c);
         }
         if (!last_space || k == 1) buf[k++] = ' ';
         PyObject *out = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, k);
@@ -706,13 +712,7 @@ static PyObject *Prefilter_view(Prefilter *self, PyObject *text) {
         Py_ssize_t at = slot_of(self, PyUnicode_READ(kind, data, i));
         for (uint32_t q = self->starts[at]; q < self->starts[at + 1]; q++) {
             Py_UCS4 c = self->pool[q];
-            if (c == ' ') {
-                if (!last_space) buf[k++] = ' ';
-                last_space = 1;
-            } else {
-                buf[k++] = c;
-                last_space = 0;
-            }
+            VIEW_PUT(buf, k, last_space, c);
         }
     }
     if (!last_space || k == 1) buf[k++] = ' ';
@@ -968,13 +968,7 @@ static inline int sre_gap(Py_UCS4 c) { /* [\W_] */
 
 static PyObject *fp_needs_squeeze(PyObject *module, PyObject *text) {
     (void)module;
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0) return NULL;
-#endif
+    if (str_arg(text) < 0) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1007,13 +1001,7 @@ static PyObject *fp_needs_squeeze(PyObject *module, PyObject *text) {
  * when there is no such run. */
 static PyObject *fp_collapse_spaces(PyObject *module, PyObject *text) {
     (void)module;
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0) return NULL;
-#endif
+    if (str_arg(text) < 0) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1067,13 +1055,7 @@ fail:
  * none, so this one pass spares them the patterns. */
 static PyObject *fp_has_digit(PyObject *module, PyObject *text) {
     (void)module;
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0) return NULL;
-#endif
+    if (str_arg(text) < 0) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);

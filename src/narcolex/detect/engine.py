@@ -141,25 +141,25 @@ class Scanner:
             cut = self.scan(text[: self._post_chars], lang, id)
             return _truncated(cut, f"post cut at {self._post_chars} characters")
         fast = None  # the C check's answer, computed once here and handed to the matcher
-        amount = None
+        # Misspelt names ("Diazapam 10mg", "10 x 2mg Lorazapam") are read in every post that
+        # lists a listing's amount, also where the prefilter found no term: 1 in 150 of the
+        # dev tweets that it rejects lists one.
+        slips: list[RawMatch] | None = None
         if self._fast_check is not None and type(text) is str:
             fast = self._fast_check(text)
             if fast == 0:
-                amount = lists_amount(text)
-                if not amount:
+                if not lists_amount(text):
                     return _clean_finding(lang, id)
-                if not self.compiled.misspellings(text, []):  # no term, no misspelt name
-                    return self._price_list(text, lang, id, ()) or _clean_finding(lang, id)
+                slips = self.compiled.misspellings(text, [])  # no term to read around
+                if not slips:
+                    return self._price_list(text, lang, id, (), True) or _clean_finding(lang, id)
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         raw = self.compiled.find(text, fast)
-        if amount or (amount is None and lists_amount(text)):
-            # Misspelt names ("Diazapam 10mg", "10 x 2mg Lorazapam") are read in every post
-            # that lists a listing's amount, also where the prefilter found no term: 1 in 150
-            # of the dev tweets that it rejects lists one.
+        if slips is None and lists_amount(text):
             slips = self.compiled.misspellings(text, raw)
-            if slips:
-                raw = sorted((*raw, *slips), key=lambda r: r.start)
+        if slips:
+            raw = sorted((*raw, *slips), key=lambda r: r.start)
         if raw and self._any_nonlatin:
             raw = self._latin_readings(text, raw)
         capped = len(raw) > self.limits.matches
@@ -247,14 +247,21 @@ class Scanner:
         return self._term_langs
 
     def _price_list(
-        self, text: str, lang: str | None, id: str | None, matches: tuple[Match, ...]
+        self,
+        text: str,
+        lang: str | None,
+        id: str | None,
+        matches: tuple[Match, ...],
+        amount: bool | None = None,
     ) -> Finding | None:
         """The sale finding of a post that names no drug but is a dealer's price list by
         weight (scoring.retail_offer), or None. Most posts without a drug word have no
-        weight, and end at the first check."""
+        weight, and end at the first check. `amount`: lists_amount(text), when known."""
         if not _WEIGHT_HINT.search(text):
             return None  # no gram or ounce written anywhere: no price list by weight
-        if not lists_amount(text) and not any(m.signal_codes for m in matches):
+        if amount is None:
+            amount = lists_amount(text)
+        if not amount and not any(m.signal_codes for m in matches):
             return None
         signals = list(_pattern_signals(text))
         taken = [(m.start, m.end) for m in matches]

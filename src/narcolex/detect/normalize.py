@@ -504,13 +504,9 @@ def _fold_stage(text: str) -> tuple[str, Stage | None]:
 # --- stages -----------------------------------------------------------------------------------
 
 
-def _split_hashtags(text: str) -> tuple[str, Stage | None]:
-    """Insert a space at each lower-to-upper case change inside hashtags."""
-    points = [
-        c.start()
-        for m in _HASHTAG.finditer(text)
-        for c in _CAMEL.finditer(text, m.start(1), m.end(1))
-    ]
+def _insert_spaces(text: str, points: list[int]) -> tuple[str, Stage | None]:
+    """`text` with a space inserted at each of the ascending `points`, and the stage that maps
+    the result back (None when there are none)."""
     if not points:
         return text, None
     parts = []
@@ -523,6 +519,16 @@ def _split_hashtags(text: str) -> tuple[str, Stage | None]:
         last = p
     parts.append(text[last:])
     return "".join(parts), Stage(edits)
+
+
+def _split_hashtags(text: str) -> tuple[str, Stage | None]:
+    """Insert a space at each lower-to-upper case change inside hashtags."""
+    points = [
+        c.start()
+        for m in _HASHTAG.finditer(text)
+        for c in _CAMEL.finditer(text, m.start(1), m.end(1))
+    ]
+    return _insert_spaces(text, points)
 
 
 # A symbol written against a word ("weed🔥", "HASHISH★★★", "🔥weed"): after `punct` the only
@@ -534,18 +540,7 @@ _GLUED = re.compile(r"(?<=[^\W_])(?=[^\w\s#])|(?<=[^\w\s#])(?=[^\W_])")
 def _split_glued(text: str) -> tuple[str, Stage | None]:
     """A space inserted between a word and a symbol written against it."""
     points = [m.start() for m in _GLUED.finditer(text)]
-    if not points:
-        return text, None
-    parts = []
-    edits = []
-    last = 0
-    for k, p in enumerate(points):
-        parts.append(text[last:p])
-        parts.append(" ")
-        edits.append((p + k, p + k + 1, p, p))
-        last = p
-    parts.append(text[last:])
-    return "".join(parts), Stage(edits)
+    return _insert_spaces(text, points)
 
 
 def _collapse_separators(text: str) -> tuple[str, Stage | None, list[tuple[int, int]]]:

@@ -502,8 +502,9 @@ def _counter_evidence(
     if dm:
         out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
     news, sourced = _cues(NEWS, text), _cues(SOURCED, text)
-    report = (ctx or {}).get("context.report", set()) | (ctx or {}).get("context.explain", set())
-    report = report - news - sourced
+    words = ctx or {}
+    report = (words.get("context.report", set()) | words.get("context.explain", set())) - news
+    report = report - sourced
     if news or sourced or report:
         w = config.news * len(news) + config.sourced * len(sourced) + config.report * len(report)
         w = max(w, config.news_cap)
