@@ -97,9 +97,41 @@ def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
         != "sale"
     )
     assert scanner.scan("Police seized coke, hash and MDMA", lang="en").verdict != "sale"
-    # Two substances are no menu, nor are words that are each something else too.
-    assert "menu" not in scanner.scan("coke, hash", lang="en").explanation
+    # Two substances in a sentence are no menu, nor are words that are each something else.
+    assert "menu" not in scanner.scan("coke and hash are everywhere", lang="en").explanation
     assert scanner.scan("snow, grass, speed, ice", lang="en").verdict != "sale"
+
+
+def test_a_post_of_nothing_but_two_drug_names_is_a_list_of_products(scanner: Scanner) -> None:
+    # "<two or three slang names>": however few, names and nothing else are a product list,
+    # even two names of one drug.
+    for text in ("coke, hash", "weed hash coke", "coke / cocaine"):
+        f = scanner.scan(text, lang="en")
+        assert "a menu of drugs" in f.explanation, (text, f.explanation)
+        assert f.verdict == "sale", (text, f.explanation)
+    # Any other word makes it a sentence; one name repeated is one product; everyday words
+    # only, or one everyday word written against a name as one phrase, are no list.
+    for text in ("coke, hash, why not", "weed weed weed", "snow, ice", "speed weed"):
+        f = scanner.scan(text, lang="en")
+        assert "menu" not in f.explanation, (text, f.explanation)
+        assert f.verdict != "sale", (text, f.explanation)
+
+
+def test_a_quality_word_written_against_a_drug_name_praises_the_product() -> None:
+    # "<quality word> <slang>" in one line is how an advert names its product.
+    s = _scanner(T(96, "premium", "en", "signal.quality", kind="slang", amb="high", conf="medium"))
+    for text in ("premium coke", "coke - premium"):
+        f = s.scan(text, lang="en")
+        assert "'premium' praises 'coke'" in f.explanation, f.explanation
+        assert f.verdict == "sale", f.explanation
+    # Apart from the name, or in a longer story, it is an opinion; an everyday word for the
+    # drug is praised by nobody ("premium snow tyres").
+    for text in ("the coke here is premium", "premium snow"):
+        f = s.scan(text, lang="en")
+        assert "praises" not in f.explanation, f.explanation
+        assert f.verdict != "sale", f.explanation
+    story = s.scan("premium coke. That is what my cousin said. He was wrong", lang="en")
+    assert "praises" not in story.explanation
 
 
 def test_a_list_inside_a_line_to_the_reader_is_a_menu() -> None:
@@ -146,6 +178,23 @@ def test_a_medium_term_of_an_unconfirmed_language_counts_right_beside_an_offer_c
     assert "right beside" in beside.explanation
     far = s.scan("hasjplaat is what my uncle calls the thing, anyway, unrelated: for sale")
     assert "right beside" not in far.explanation
+
+
+def test_an_everyday_drug_word_counts_as_the_object_of_an_offer_word() -> None:
+    # "verkaufe Gras": written right after an offer word, a highly ambiguous word of the
+    # post's language is judged on the score; it takes a supplier speaking or another cue.
+    s = _scanner(
+        _ctx(97, "schreib mir", "de", "supply"),
+        T(98, "verkaufe", "de", "signal.offer", kind="phrase", amb="medium"),
+    )
+    f = s.scan("Verkaufe Gras, schreib mir", lang="de")
+    assert "'Gras' right beside 'Verkaufe'" in f.explanation, f.explanation
+    assert f.verdict == "sale", f.explanation
+    alone = s.scan("Verkaufe Gras", lang="de")
+    assert alone.verdict != "sale", alone.explanation
+    # After it, or in another language than the post's, it is no object of the offer.
+    for text, lang in (("Gras verkaufe, schreib mir", "de"), ("Verkaufe Gras, schreib mir", "en")):
+        assert "right beside" not in s.scan(text, lang=lang).explanation, text
 
 
 def test_an_ambiguous_term_alone_never_makes_a_sale(scanner: Scanner) -> None:

@@ -175,6 +175,9 @@ class ScoringConfig:
     # ... and a one-line post (one sentence, at most SHORT_POST characters) with a term and a
     # cue other than a lone strength: it has room for few cues ("<slang> <city> levering").
     short_bonus: float = 0.4
+    # ... and a quality word written against the drug's name in one line ("premium coke"):
+    # added to the quality cue's own weight, it makes such a line an offer.
+    praised: float = 0.6
     # ... and two different substances named together, beside a sale cue or addressing the
     # reader ("brunt og grønt inne, ring"): each ambiguous, together they are drug talk.
     pair_bonus: float = 0.6
@@ -319,7 +322,7 @@ def score(
         contribs.append(Contribution(f"different substances together {shown}", config.pair_bonus))
     beside = None
     if not strong_substance and best_by_code:
-        beside = _beside(substance_matches, signals, config.beside)
+        beside = _beside(text, substance_matches, signals, config.beside, post_lang)
         if beside is not None:
             m, sig = beside
             contribs.append(Contribution(f"{m.surface!r} right beside {sig.surface!r}", 0.0))
@@ -341,6 +344,10 @@ def score(
         contribs.append(
             Contribution(f"quantity {sig.surface!r} bound to {m.surface!r}", config.bound_weight)
         )
+    praised = _praised(text, signals, own) if one_line else None
+    if praised is not None:
+        sig, m = praised
+        contribs.append(Contribution(f"{sig.surface!r} praises {m.surface!r}", config.praised))
     one_line_bonus = None
     if (
         one_line
@@ -402,8 +409,8 @@ def score(
             # stock quantity, several sentences of it: a report quoting prices and weights
             # (a listing's title is no sentence, and its description speaks to the buyer).
             verdict, gated = "mention", "prose about drugs that addresses no reader"
-    if not strong_substance and (pair or beside is not None):
-        pass  # two substances together, or a term right beside an offer: judged on the score
+    if not strong_substance and (pair or beside is not None or menu):
+        pass  # two substances or a list of drugs, or a term beside an offer: judged on the score
     elif not strong_substance:
         # An ambiguous term or an emoji code alone says little: with no cue at all it is not
         # even drug talk, and to be an offer it needs a quantity attached to it: a weight
@@ -421,6 +428,24 @@ def score(
     if gated:  # keep the score consistent with the capped verdict
         p = min(p, config.sale_threshold - 0.01)
     return Score(p, verdict, tuple(contribs), gated)
+
+
+_PRAISE_GAP = re.compile(r"\s{0,2}[-–—:]?\s{0,2}")
+
+
+def _praised(text: str, signals: list[Signal], own: _Nearest) -> tuple[Signal, Match] | None:
+    """A quality word written against a drug name ("premium coke", "cocaína pura"): in one
+    line, how an advert names its product; a review or a story says more around it."""
+    for sig in signals:
+        if sig.code != "signal.quality" or sig.source != "lexicon" or _is_emoji_cue(sig):
+            continue
+        m = own.nearest(sig)
+        if m is None or m.ambiguity == "high":
+            continue
+        a, b = (sig.end, m.start) if sig.end <= m.start else (m.end, sig.start)
+        if a <= b and _PRAISE_GAP.fullmatch(text, a, b):
+            return sig, m
+    return None
 
 
 def _is_emoji_cue(sig: Signal) -> bool:
@@ -686,11 +711,13 @@ def _menu(
         g = frozenset(_product(c) for c in m.substances if not _generic(c))
         if g:
             items.append((m.start, m.end, g, m))
-    if not _is_menu(items):
-        return []
     spans = [(a, b) for a, b, _, _ in items]
     words = [w.span() for w in _WORD.finditer(text) if not w.group().isdigit()]
     inside = sum(1 for a, b in words if any(s <= a and b <= e for s, e in spans))
+    if not _is_menu(items):
+        # A post that is nothing but two or more drug names ("Perc, Roxy", "weed hash coke")
+        # is a list of products, however few: a sentence about drugs has other words.
+        return _names_only(text, items) if words and inside == len(words) else []
     if 2 * inside >= len(words):
         return sorted({m.surface for *_, m in items})
     # ... or a list inside a longer line that speaks to the reader: items separated by
@@ -712,6 +739,19 @@ def _menu(
 
 
 _LIST_GAP = re.compile(r"[\s,;/|+?!.•*·–—-]*[\s,;/|+?!•*·–—-][\s,;/|+?!.•*·–—-]*")
+
+
+def _names_only(text: str, items: list[tuple[int, int, frozenset[str], Match]]) -> list[str]:
+    """The names of a post made only of drug names, when they are two or more different
+    terms, at least one no everyday word and, if all but one are everyday words, written as
+    a list rather than as one phrase ("ice cube", "crystal clear" are not two products)."""
+    named = {m.term_id: m for *_, m in items}
+    plain = [m for m in named.values() if m.ambiguity != "high"]
+    if len(named) < 2 or not plain:
+        return []
+    if len(plain) < 2 and _one_phrase(text, [m for *_, m in items]):
+        return []
+    return sorted({m.surface for *_, m in items})
 
 
 def _is_menu(items: list[tuple[int, int, frozenset[str], Match]]) -> bool:
@@ -749,20 +789,32 @@ def _shop_name(
 _BESIDE_CODES = ("signal.offer", "signal.delivery", "signal.contact", "signal.price")
 
 
-def _beside(matches: list[Match], signals: list[Signal], gap: int) -> tuple[Match, Signal] | None:
-    """An ambiguous (not highly ambiguous) term of a short post right next to an offer,
-    delivery, price or contact cue: "<offer word> <slang>", "<slang> <city> levering"."""
-    near = _Nearest(
+def _beside(
+    text: str, matches: list[Match], signals: list[Signal], gap: int, post_lang: str | None
+) -> tuple[Match, Signal] | None:
+    """An ambiguous term of a short post right next to an offer, delivery, price or contact
+    cue: "<offer word> <slang>", "<slang> <city> levering". A highly ambiguous word counts
+    only as the object written against an offer word ("verkaufe Gras"); the score then
+    still needs a supplier speaking or another cue."""
+    words = [m for m in matches if m.kind not in ("emoji", "emoji_sequence")]
+    near = _Nearest([m for m in words if m.ambiguity == "medium"])
+    high = _Nearest(
         [
             m
-            for m in matches
-            if m.ambiguity == "medium" and m.kind not in ("emoji", "emoji_sequence")
+            for m in words
+            if m.ambiguity == "high"
+            and m.lang in ("und", post_lang)
+            and post_lang is not None
+            and not _only_generic(m)
         ]
     )
     for s in signals:  # O(signals x log matches): posts can hold thousands of both
         if s.code in _BESIDE_CODES and not _is_emoji_cue(s):
             m = near.nearest(s)
             if m is not None and _distance(s, m) <= gap:
+                return m, s
+            m = high.nearest(s) if s.code == "signal.offer" else None
+            if m is not None and s.end <= m.start and _PRAISE_GAP.fullmatch(text, s.end, m.start):
                 return m, s
     return None
 
