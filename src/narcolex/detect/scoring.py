@@ -314,7 +314,10 @@ def score(
     shop = _shop_name(text, substance_matches, signals, post_lang) if strong_substance else []
     if shop:
         contribs.append(Contribution(f"a drug and a place, a shop's name {shop}", config.shop))
-    pair = _pair(text, substance_matches, post_lang) and bool(
+    # An emoji combination ("❄️🍁💊") is a pair only beside two kinds of sale cue: alone, or
+    # beside one, emoji are how people write about seasons and feelings.
+    cue_kinds = len([c for c in best_by_code if c not in _PLACE_CODES]) + bool(supply)
+    pair = _pair(text, substance_matches, post_lang, emoji=cue_kinds >= 2) and bool(
         best_by_code or address or supply or menu
     )
     if pair:
@@ -643,15 +646,18 @@ def _prose(text: str) -> bool:
 SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
 
 
-def _pair(text: str, matches: list[Match], post_lang: str | None) -> bool:
+def _pair(text: str, matches: list[Match], post_lang: str | None, emoji: bool = False) -> bool:
     """Two terms naming different substances (by group: cannabis, opioids, ...). Readings of
     another language and forms measured as everyday words do not count; two highly ambiguous
-    terms count only in a short post, where they are what the post is about."""
+    terms count only in a short post, where they are what the post is about; emoji codes only
+    when `emoji` (the caller saw enough sale cues)."""
     groups: dict[int, frozenset[str]] = {}
     brands: list[bool] = []
     high = True
     for m in matches:
-        if m.note or is_foreign(m.lang, post_lang) or m.kind in ("emoji", "emoji_sequence"):
+        if m.note or is_foreign(m.lang, post_lang):
+            continue
+        if not emoji and m.kind in ("emoji", "emoji_sequence"):
             continue
         if m.lang not in ("und", "en", post_lang) and post_lang is None and m.ambiguity != "low":
             continue
