@@ -180,6 +180,18 @@ def test_a_medium_term_of_an_unconfirmed_language_counts_right_beside_an_offer_c
     assert "right beside" not in far.explanation
 
 
+def test_an_emoji_combination_is_a_pair_beside_two_kinds_of_cue(scanner: Scanner) -> None:
+    # "❄️🍁 ... delivery, dm me": emoji codes of two drugs beside two kinds of sale cue.
+    s = _scanner(T(99, "🌿", "und", "cannabis.herbal", kind="emoji", amb="high"))
+    f = s.scan("❄️🌿 delivery tonight, dm me", lang="en")
+    assert "different substances together" in f.explanation, f.explanation
+    assert f.verdict == "sale", f.explanation
+    # Beside one kind of cue they are how people write ("❄️🌿 winter walk, free delivery").
+    one = s.scan("❄️🌿 winter walk, free delivery", lang="en")
+    assert "different substances" not in one.explanation, one.explanation
+    assert one.verdict != "sale", one.explanation
+
+
 def test_an_everyday_drug_word_counts_as_the_object_of_an_offer_word() -> None:
     # "verkaufe Gras": written right after an offer word, a highly ambiguous word of the
     # post's language is judged on the score; it takes a supplier speaking or another cue.
