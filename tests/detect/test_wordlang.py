@@ -58,6 +58,20 @@ def test_countries_are_places_by_their_own_names_too() -> None:
     assert "no" in place_languages("Norge")  # Bokmål and Nynorsk are the package's "no"
 
 
+def test_a_city_named_in_its_own_countrys_language_is_a_place() -> None:
+    from narcolex.detect.commonness import zipf
+    from narcolex.detect.places import is_place
+
+    # Italian text names Catania as often as English names a bath: frequency there is no sign
+    # of a word. Written as a name in Italian it is a place, written in lower case it is not,
+    # and a name that is an everyday word of English stays a word.
+    assert zipf("catania", "it") >= 4.0
+    assert is_place("Catania", "it")
+    assert not is_place("catania", "it")
+    assert not is_place("Nice", "fr")  # "nice" is an everyday English word
+    assert not is_place("Bath", "en")
+
+
 def test_terms_alone_decide_only_when_most_of_them_agree() -> None:
     text = "спайс, соль"
     both = [_span(text, "спайс", "ru"), _span(text, "соль", "ru", "uk")]

@@ -38,6 +38,7 @@ MAX_NAME_CHARS = 40
 MIN_POPULATION = 50_000
 BIG_CITY = 500_000  # people: a name this city bears is a place whatever its frequency
 COMMON_WORD_ZIPF = 4.0  # a name that is a word this common is read as the word
+HOME_WORD_ZIPF = 5.0  # ... or this common in its own country's language (see is_place)
 _SCRIPTS = re.compile(r"^[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF .'\-]+$")
 
 
@@ -122,8 +123,18 @@ def is_place(words: str, lang: str | None) -> bool:
         return False
     langs = {"en", lang} if lang else {"en"}
     rare = all(zipf(key, lg) < COMMON_WORD_ZIPF for lg in langs)
+    if rare:
+        return True
+    if not words[:1].isupper():
+        return False
     # a famous name written as a name ("London", "KBH"), not as a word ("for", "sale")
-    return rare or (key in famous and words[:1].isupper())
+    if key in famous:
+        return True
+    # A city is named often in its own country's language ("Catania" in Italian is as
+    # frequent as "bath" in English), which is no sign of a word: there, written as a name,
+    # it is a place unless it is as common as the language's everyday words ("Essen").
+    home = lang is not None and lang in place_languages(key)
+    return home and zipf(key, lang) < HOME_WORD_ZIPF and zipf(key, "en") < COMMON_WORD_ZIPF
 
 
 def place_languages(words: str) -> frozenset[str]:
