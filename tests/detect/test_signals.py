@@ -145,7 +145,10 @@ def test_quality_notations(text: str, kind: str) -> None:
     assert ("signal.quality", kind) in kinds(f"item {text} here")
 
 
-@pytest.mark.parametrize("text", ["a day", "ABBA", "class A drugs", "%", "100%%"])
+@pytest.mark.parametrize(
+    "text", ["a day", "ABBA", "class A drugs", "%", "100%%", "10~20% cheaper", "10-20%",
+             "sale -20%", "-20%", "+20% more"],
+)  # fmt: skip
 def test_not_quality_notations(text: str) -> None:
     assert not any(s.code == "signal.quality" for s in find_signals(text))
 

@@ -82,7 +82,11 @@ _WEIGHT_WORDS = re.compile(
 )
 # Quality claims in notation: a purity or potency percentage ("84%", "99.7 %") and a grade
 # ("A+", "AAA", "grade A"). Scoring counts a percentage only right next to a substance term.
-_PURITY = re.compile(r"(?<![\w.,%])\d{1,3}(?:[.,]\d{1,2})?\s?%(?![\w%])")
+# A purity is one number: the end of a range ("10~20%", "10-20%") or a change ("+20%", " -20%",
+# a discount) is no purity.
+_PURITY = re.compile(
+    r"(?<![\w.,%~+])(?<!\d[-–])(?<!\s[-–])(?<!^[-–])\d{1,3}(?:[.,]\d{1,2})?\s?%(?![\w%])"
+)
 _GRADE = re.compile(
     r"(?<![\w+])(?:[Gg]rade\s?)?(?:A{1,3}\+{1,3}|AAAA?)(?![\w+])|(?<!\w)[Gg]rade\s[AB](?!\w)"
 )
