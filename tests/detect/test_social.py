@@ -105,13 +105,20 @@ def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
 def test_a_post_of_nothing_but_two_drug_names_is_a_list_of_products(scanner: Scanner) -> None:
     # "<two or three slang names>": however few, names and nothing else are a product list,
     # even two names of one drug.
-    for text in ("coke, hash", "weed hash coke", "coke / cocaine"):
+    for text in ("coke, hash", "weed hash coke", "coke / cocaine", "Molly, MDMA"):
         f = scanner.scan(text, lang="en")
         assert "a menu of drugs" in f.explanation, (text, f.explanation)
         assert f.verdict == "sale", (text, f.explanation)
     # Any other word makes it a sentence; one name repeated is one product; everyday words
-    # only, or one everyday word written against a name as one phrase, are no list.
-    for text in ("coke, hash, why not", "weed weed weed", "snow, ice", "speed weed"):
+    # only, one everyday word written against a name as one phrase, or an everyday word
+    # and one name that is something else too ("Molly & coke": two pets?) are no list.
+    for text in (
+        "coke, hash, why not",
+        "weed weed weed",
+        "snow, ice",
+        "speed weed",
+        "Molly & coke",
+    ):
         f = scanner.scan(text, lang="en")
         assert "menu" not in f.explanation, (text, f.explanation)
         assert f.verdict != "sale", (text, f.explanation)

@@ -749,14 +749,16 @@ _LIST_GAP = re.compile(r"[\s,;/|+?!.•*·–—-]*[\s,;/|+?!•*·–—-][\s,;
 
 def _names_only(text: str, items: list[tuple[int, int, frozenset[str], Match]]) -> list[str]:
     """The names of a post made only of drug names, when they are two or more different
-    terms, at least one no everyday word and, if all but one are everyday words, written as
-    a list rather than as one phrase ("ice cube", "crystal clear" are not two products)."""
+    terms, two of them no everyday word, or one that only names a drug written in a list
+    with everyday words rather than as one phrase with them ("ice cube" is no two products)."""
     named = {m.term_id: m for *_, m in items}
     plain = [m for m in named.values() if m.ambiguity != "high"]
     if len(named) < 2 or not plain:
         return []
-    if len(plain) < 2 and _one_phrase(text, [m for *_, m in items]):
-        return []
+    if len(plain) < 2 and (
+        plain[0].ambiguity != "low" or _one_phrase(text, [m for *_, m in items])
+    ):
+        return []  # "Molly & Roxy" may be two dogs: one name that is only a drug's, or two
     return sorted({m.surface for *_, m in items})
 
 
