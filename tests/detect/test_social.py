@@ -199,6 +199,24 @@ def test_an_emoji_combination_is_a_pair_beside_two_kinds_of_cue(scanner: Scanner
     assert one.verdict != "sale", one.explanation
 
 
+def test_two_everyday_names_of_one_drug_in_an_offers_line_are_judged_on_the_score() -> None:
+    # "fumo erba disponibili, scrivetemi": two words of the post's language for one drug
+    # beside two kinds of sale cue on one line; either word alone stays capped.
+    s = _scanner(
+        T(100, "fumo", "it", "cannabis.resin", amb="high"),
+        T(101, "erba", "it", "cannabis.herbal", amb="high"),
+        T(102, "disponibili", "it", "signal.offer", amb="high", conf="medium"),
+        T(103, "scrivetemi", "it", "signal.contact", kind="phrase", amb="high", conf="medium"),
+    )
+    f = s.scan("fumo erba disponibili scrivetemi", lang="it")
+    assert f.verdict == "sale", f.explanation
+    assert s.scan("fumo disponibile, scrivetemi", lang="it").verdict != "sale"
+    # One kind of cue, or a second line, is not enough.
+    assert s.scan("fumo erba, scrivetemi", lang="it").verdict != "sale"
+    two_lines = s.scan("fumo erba. Disponibili dalle 9, scrivetemi per info", lang="it")
+    assert two_lines.verdict != "sale", two_lines.explanation
+
+
 def test_an_everyday_drug_word_counts_as_the_object_of_an_offer_word() -> None:
     # "verkaufe Gras": written right after an offer word, a highly ambiguous word of the
     # post's language is judged on the score; it takes a supplier speaking or another cue.

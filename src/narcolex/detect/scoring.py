@@ -412,8 +412,16 @@ def score(
             # stock quantity, several sentences of it: a report quoting prices and weights
             # (a listing's title is no sentence, and its description speaks to the buyer).
             verdict, gated = "mention", "prose about drugs that addresses no reader"
-    if not strong_substance and (pair or beside is not None or menu):
-        pass  # two substances or a list of drugs, or a term beside an offer: judged on the score
+    if not strong_substance and (
+        pair
+        or beside is not None
+        or menu
+        or (one_line and cue_kinds >= 2 and _two_names(text, substance_matches, post_lang))
+    ):
+        # Two substances or a list of drugs, a term beside an offer, or two names of the post's
+        # language for one drug in an offer's line ("fumo erba disponibili, scrivetemi"):
+        # judged on the score.
+        pass
     elif not strong_substance:
         # An ambiguous term or an emoji code alone says little: with no cue at all it is not
         # even drug talk, and to be an offer it needs a quantity attached to it: a weight
@@ -675,6 +683,26 @@ def _pair(text: str, matches: list[Match], post_lang: str | None, emoji: bool = 
     if high and _one_phrase(text, [m for m in matches if m.term_id in groups]):
         return False
     return not high or len(text) <= SHORT_POST
+
+
+def _two_names(text: str, matches: list[Match], post_lang: str | None) -> bool:
+    """Two different words of the post's language for drugs, neither generic ("drugs") and
+    written apart rather than as one phrase: what a seller calls the product twice over. In
+    a post too short to identify, two words of one language are that language's."""
+    named = {
+        m.term_id: m
+        for m in matches
+        if m.lang != "und"
+        and (post_lang is None or m.lang == post_lang)
+        and not m.note
+        and not _only_generic(m)
+        and m.kind not in ("emoji", "emoji_sequence")
+    }
+    if len(named) < 2 or len({m.lang for m in named.values()}) > 1:
+        return False
+    # Words side by side are one phrase ("ice cube") unless they name one drug ("fumo erba").
+    groups = {frozenset(_product(c) for c in m.substances) for m in named.values()}
+    return len(groups) == 1 or not _one_phrase(text, list(named.values()))
 
 
 def _product(code: str) -> str:
