@@ -786,7 +786,7 @@ def _names_only(text: str, items: list[tuple[int, int, frozenset[str], Match]]) 
     if len(plain) < 2 and (
         plain[0].ambiguity != "low" or _one_phrase(text, [m for *_, m in items])
     ):
-        return []  # "Molly & Roxy" may be two dogs: one name that is only a drug's, or two
+        return []  # an everyday word and a name that is something else too: "Molly & Roxy"
     return sorted({m.surface for *_, m in items})
 
 
