@@ -4,6 +4,7 @@ commerce, and the evasion gaps (doubled letters, letter-spaced runs of several w
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -441,6 +442,41 @@ def test_innocent_phrases_travel_from_content_to_the_lexicon(tmp_path: Path) -> 
     lex = load_content(root).lexicon()
     assert lex.terms[0].innocent == ("snow shovel",)
     assert "innocent" not in LexiconTerm(1, "x", "en", "slang", ("cocaine",)).to_dict()
+
+
+def test_a_given_name_reading_travels_from_content_and_records(tmp_path: Path) -> None:
+    from narcolex.package.lexicon import LexiconTerm as LT
+
+    root = write_content(
+        tmp_path / "c",
+        {"en": [{"term": "molly", "kind": "slang", "denotes": ["mdma"], "ambiguity": "high",
+                 "sources": ["test-glossary"],
+                 "innocent": [{"kind": "name", "text": "Molly",
+                               "sources": ["test-glossary#entry"]}]}]},
+    )  # fmt: skip
+    assert load_content(root).lexicon().terms[0].person_name
+    record = {"id": 1, "term": "molly", "lang": "en", "kind": "slang", "denotes": ["mdma"],
+              "innocent": [{"kind": "name", "text": "Molly", "sources": ["g"]}]}  # fmt: skip
+    assert LT.from_record(record).person_name
+    assert "person_name" not in LT(1, "x", "en", "slang", ("cocaine",)).to_dict()
+
+
+def test_given_names_written_as_names_are_people_not_a_pair_of_drugs() -> None:
+    # "Molly and Charlie, our puppies, are available for adoption, DM us": two everyday words
+    # that are also given names, written as names, name two someones.
+    offer = T(112, "available", "en", "signal.offer", amb="high", conf="medium")
+    plain = _scanner(offer)  # "Molly" and "charlie" are terms 5 and 9 of TERMS
+    flagged = tuple(replace(t, person_name=t.id in (5, 9)) for t in TERMS)
+    named = Scanner.from_lexicon(Lexicon(terms=(*flagged, offer), version="test-names"))
+    text = "Molly and Charlie, available now, dm me"
+    assert "different substances together" in plain.scan(text, lang="en").explanation
+    f = named.scan(text, lang="en")
+    assert "different substances" not in f.explanation, f.explanation
+    assert f.verdict != "sale", f.explanation
+    # Written as drug words are written, they are still read together.
+    for other in ("molly and charlie, available now, dm me", "MOLLY & CHARLIE available, dm me"):
+        g = named.scan(other, lang="en")
+        assert "different substances together" in g.explanation, g.explanation
 
 
 def test_ordinary_commerce_counts_against_a_single_term(default_scanner: Scanner) -> None:

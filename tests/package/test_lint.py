@@ -194,6 +194,16 @@ def test_an_innocent_phrase_may_not_be_the_term_itself(tmp_path: Path):
     assert lint(ok) == []
 
 
+def test_a_given_name_reading_names_one_of_the_terms_forms(tmp_path: Path):
+    """A `name` reading says which spelling is also a person's name: another word is none."""
+    name = {"kind": "name", "text": "Molly", "sources": ["dict-entry"]}
+    other = {"kind": "name", "text": "Mary", "sources": ["dict-entry"]}
+    ok = _content(tmp_path, [_term("molly", ["dict-entry"], innocent=[name])])
+    assert lint(ok) == []
+    bad = _content(tmp_path / "b", [_term("molly", ["dict-entry"], innocent=[other])])
+    assert _rules(lint(bad)) == [("name-not-form", "terms[0] ('molly')")]
+
+
 def test_a_signal_phrase_may_not_hide_a_drug_name(tmp_path: Path):
     """The scanner keeps the longest match: an offer phrase that spells out the drug would
     leave the post with the offer and without the drug."""

@@ -89,6 +89,7 @@ class Scanner:
         self._terms = main.terms
         self._term_langs: tuple[str, ...] | None = None  # built when first needed
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
+        self._names = frozenset(t.id for t in self._terms if t.person_name)  # "Molly", "Charlie"
         # Keys that forms in Cyrillic or Greek letters fold to in Latin letters (see
         # _latin_readings), per term, with the keys of its forms in Latin letters.
         self._lookalike = {i: k for i, t in enumerate(self._terms) if (k := _lookalike_keys(t))}
@@ -324,7 +325,7 @@ class Scanner:
         )
         signals.sort(key=lambda s: s.start)
         context = self._context_cues(text, post_lang)
-        sc = score(text, subs, signals, self.config, post_lang, context)
+        sc = score(text, subs, signals, self.config, post_lang, context, self._names)
         substances: tuple[str, ...] = ()
         if sc.verdict != "clean":  # a lone ambiguous word is reported as a match, not a drug
             substances = tuple(

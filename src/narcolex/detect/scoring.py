@@ -229,8 +229,10 @@ def score(
     config: ScoringConfig,
     post_lang: str | None = None,
     context: list[ContextCue] | tuple[ContextCue, ...] = (),
+    names: frozenset[int] = frozenset(),
 ) -> Score:
-    """The sale probability and verdict for one post (see the module docstring)."""
+    """The sale probability and verdict for one post (see the module docstring). `names`:
+    the ids of terms whose form is also a given name."""
     if not substance_matches:
         return Score(0.0, "clean", (Contribution("no substance term", 0.0),))
     contribs: list[Contribution] = [Contribution("base rate", config.bias)]
@@ -308,7 +310,10 @@ def score(
     if address and (best_by_code or supply):
         w = min(config.address * len(address), config.address_cap)
         contribs.append(Contribution(f"addresses the reader {sorted(address)}", w))
-    menu = _menu(text, substance_matches, post_lang, bool(address or supply or best_by_code))
+    # A given name written as a name ("Molly and Charlie, our puppies") names someone: it
+    # does not combine with other words into a list, a pair or two names of one drug.
+    together = [m for m in substance_matches if not _written_as_name(m, names)]
+    menu = _menu(text, together, post_lang, bool(address or supply or best_by_code))
     if menu:
         contribs.append(Contribution(f"a menu of drugs {menu}", config.menu))
     shop = _shop_name(text, substance_matches, signals, post_lang) if strong_substance else []
@@ -317,7 +322,7 @@ def score(
     # An emoji combination ("❄️🍁💊") is a pair only beside two kinds of sale cue: alone, or
     # beside one, emoji are how people write about seasons and feelings.
     cue_kinds = len([c for c in best_by_code if c not in _PLACE_CODES]) + bool(supply)
-    pair = _pair(text, substance_matches, post_lang, emoji=cue_kinds >= 2) and bool(
+    pair = _pair(text, together, post_lang, emoji=cue_kinds >= 2) and bool(
         best_by_code or address or supply or menu
     )
     if pair:
@@ -416,7 +421,7 @@ def score(
         pair
         or beside is not None
         or menu
-        or (one_line and cue_kinds >= 2 and _two_names(text, substance_matches, post_lang))
+        or (one_line and cue_kinds >= 2 and _two_names(text, together, post_lang))
     ):
         # Two substances or a list of drugs, a term beside an offer, or two names of the post's
         # language for one drug in an offer's line ("fumo erba disponibili, scrivetemi"):
@@ -457,6 +462,16 @@ def _praised(text: str, signals: list[Signal], own: _Nearest) -> tuple[Signal, M
         if a <= b and _PRAISE_GAP.fullmatch(text, a, b):
             return sig, m
     return None
+
+
+def _written_as_name(m: Match, names: frozenset[int]) -> bool:
+    """An everyday word (high ambiguity) that is also a given name, written as names are: a
+    capital, then small letters ("Molly", not "molly" or "MOLLY"). A name that usually means
+    the drug in drug talk ("Roxy", medium) is read as the drug."""
+    if m.term_id not in names or m.ambiguity != "high":
+        return False
+    parts = [p for p in re.split(r"[\s\-]+", m.surface) if p]
+    return bool(parts) and all(p[:1].isupper() and p[1:] == p[1:].lower() for p in parts)
 
 
 def _is_emoji_cue(sig: Signal) -> bool:

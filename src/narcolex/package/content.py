@@ -82,12 +82,14 @@ class InnocentReading(BaseModel):
 
     `phrase` readings are multi-word collocations (written as they appear in text) in which the
     form is innocent; a match inside one is cancelled. `sense` readings are short glosses of an
-    everyday meaning, for curators and moderators.
+    everyday meaning, for curators and moderators. A `name` reading says that the form (its
+    `text`) is also a person's given name ("Molly", "Charlie"): written as a name, beside
+    another such word, it is more likely two people or pets than two drugs.
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(pattern=r"^(phrase|sense)$")
+    kind: str = Field(pattern=r"^(phrase|sense|name)$")
     text: str = Field(min_length=2, max_length=200)
     lang: Lang | None = None  # defaults to the term's language ("und" terms name it)
     sources: list[str] = Field(min_length=1)
@@ -193,6 +195,7 @@ class Content:
                     countries=tuple(e.countries),
                     status=status,
                     innocent=tuple(i.text for i in e.innocent if i.kind == "phrase"),
+                    person_name=any(i.kind == "name" for i in e.innocent),
                 )
             )
         labels = {s.code: dict(s.labels) for s in self.substances.substances}

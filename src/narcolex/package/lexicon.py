@@ -30,11 +30,14 @@ class LexiconTerm:
     # Multi-word phrases in which the form is innocent ("snow shovel", "crack repair"): a match
     # inside one is cancelled (content: `innocent:` readings of kind phrase).
     innocent: tuple[str, ...] = ()
+    # The form is also a person's given name (content: an `innocent:` reading of kind name).
+    person_name: bool = False
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        if not d["innocent"]:  # absent when empty: hashes of releases without it stay the same
-            del d["innocent"]
+        for key in ("innocent", "person_name"):  # absent when empty: older hashes stay the same
+            if not d[key]:
+                del d[key]
         return d
 
     @classmethod
@@ -53,7 +56,15 @@ class LexiconTerm:
             countries=tuple(r.get("countries") or ()),
             status=r.get("status", "validated"),
             innocent=innocent_phrases(r.get("innocent")),
+            person_name=is_person_name(r.get("innocent")),
         )
+
+
+def is_person_name(readings: object) -> bool:
+    """Whether a term's innocent readings say that its form is also a given name."""
+    if not isinstance(readings, list | tuple):
+        return False
+    return any(isinstance(r, dict) and r.get("kind") == "name" for r in readings)
 
 
 def innocent_phrases(readings: object) -> tuple[str, ...]:

@@ -224,7 +224,8 @@ def check_source_files(content: Content) -> Iterator[Problem]:
 def check_innocent(content: Content) -> Iterator[Problem]:
     """An innocent phrase that is the term itself (or one of its variants) cancels every match
     of it: the term could never be found. (Spellings are compared as the scanner keys them,
-    so a Cyrillic phrase for a Latin term is the same phrase.)"""
+    so a Cyrillic phrase for a Latin term is the same phrase.) A given name is one of the
+    term's forms: it says which spelling is also a name."""
     for t in _entries(content):
         forms = {term_key(f) for f in (t.entry.term, *t.entry.variants)}
         for reading in t.entry.innocent:
@@ -234,6 +235,13 @@ def check_innocent(content: Content) -> Iterator[Problem]:
                     _where(t),
                     "innocent-is-form",
                     f"the innocent phrase {reading.text!r} is a form of the term itself",
+                )
+            if reading.kind == "name" and term_key(reading.text) not in forms:
+                yield Problem(
+                    t.file,
+                    _where(t),
+                    "name-not-form",
+                    f"the given name {reading.text!r} is none of the term's forms",
                 )
 
 
