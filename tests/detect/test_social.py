@@ -607,3 +607,21 @@ def test_a_title_with_amounts_of_three_kinds_is_a_listing_whatever_its_text_cite
     assert s.scan(listing).verdict == "sale", s.scan(listing).explanation
     headline = "clonazepam 20 kg worth $80000 found. Clonazepam seizure at the port, police say"
     assert s.scan(headline).verdict != "sale", s.scan(headline).explanation
+
+
+def test_a_price_in_thousands_is_read_in_thousands() -> None:
+    from narcolex.detect.finding import Signal
+    from narcolex.detect.scoring import plausible_price
+
+    def sigs(weight: str, price: str) -> list[Signal]:
+        return [
+            Signal("signal.quantity", weight, 0, len(weight), "weight"),
+            Signal("signal.price", price, 10, 10 + len(price), "price"),
+        ]
+
+    # "$2,000" for a pound is two thousand dollars, not two: a drug's price by weight.
+    assert plausible_price(sigs("1 lb", "$2,000"))
+    assert plausible_price(sigs("1 lb", "1.500 kr"))
+    # Two euros for a kilogram is what groceries cost.
+    assert not plausible_price(sigs("1kg", "2€"))
+    assert not plausible_price(sigs("1kg", "2,50€"))

@@ -873,7 +873,18 @@ def _beside(
 _GRAMS = {"g": 1.0, "gr": 1.0, "grs": 1.0, "gm": 1.0, "gms": 1.0, "grm": 1.0, "gram": 1.0,
           "grams": 1.0, "kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.35,
           "lb": 453.6, "lbs": 453.6}  # fmt: skip
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
+
+
+def _amount(number: str) -> float:
+    """A price as written: groups of three digits after a comma or point are thousands
+    ("$2,000", "1.500 kr"), anything else after one is a fraction ("0,5", "2.5"); $2,000
+    for a pound of cannabis was read as $2.0, far too cheap for any drug."""
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number):
+        return float(re.sub(r"[.,]", "", number))
+    return float(number.replace(",", "."))
+
+
 MIN_PRICE_PER_GRAM = 0.2  # below this, in any currency we see, it is not a drug price
 
 
@@ -888,8 +899,8 @@ def plausible_price(signals: list[Signal]) -> bool:
     p = _NUMBER.search(prices[0].surface)
     if not w or not p or unit not in _GRAMS:
         return True
-    grams = float(w.group().replace(",", ".")) * _GRAMS[unit]
-    price = float(p.group().replace(",", "."))
+    grams = float(w.group().replace(",", ".")) * _GRAMS[unit]  # "1.5g", "0,5 g"
+    price = _amount(p.group())
     return grams <= 0 or price / grams >= MIN_PRICE_PER_GRAM
 
 
