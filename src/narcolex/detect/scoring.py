@@ -760,13 +760,20 @@ def _menu(
         g = frozenset(_product(c) for c in m.substances if not _generic(c))
         if g:
             items.append((m.start, m.end, g, m))
+    menu = _is_menu(items)
+    if not menu and len({m.term_id for *_, m in items}) < 2:
+        return []  # most posts: one drug named, no list of any kind
     spans = [(a, b) for a, b, _, _ in items]
-    words = [w.span() for w in _WORD.finditer(text) if not w.group().isdigit()]
-    inside = sum(1 for a, b in words if any(s <= a and b <= e for s, e in spans))
-    if not _is_menu(items):
+    if not menu:
         # A post that is nothing but two or more drug names ("Perc, Roxy", "weed hash coke")
         # is a list of products, however few: a sentence about drugs has other words.
-        return _names_only(text, items) if words and inside == len(words) else []
+        for w in _WORD.finditer(text):
+            a, b = w.span()
+            if not w.group().isdigit() and not any(s <= a and b <= e for s, e in spans):
+                return []
+        return _names_only(text, items)
+    words = [w.span() for w in _WORD.finditer(text) if not w.group().isdigit()]
+    inside = sum(1 for a, b in words if any(s <= a and b <= e for s, e in spans))
     if 2 * inside >= len(words):
         return sorted({m.surface for *_, m in items})
     # ... or a list inside a longer line that speaks to the reader: items separated by
