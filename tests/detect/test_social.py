@@ -625,3 +625,11 @@ def test_a_price_in_thousands_is_read_in_thousands() -> None:
     # Two euros for a kilogram is what groceries cost.
     assert not plausible_price(sigs("1kg", "2€"))
     assert not plausible_price(sigs("1kg", "2,50€"))
+
+
+def test_a_blank_line_keeps_a_quantity_from_a_term_below_it(scanner: Scanner) -> None:
+    # A title's weight and a word of the description under it are no "speed 10g".
+    apart = scanner.scan("Garden tonic, 10g\n\nspeed up growth with it", lang="en")
+    assert "bound to" not in apart.explanation, apart.explanation
+    together = scanner.scan("Garden tonic, 10g speed", lang="en")
+    assert "bound to 'speed'" in together.explanation, together.explanation

@@ -947,6 +947,16 @@ class _Nearest:
         return _distance(sig, m) if m is not None else 1 << 30
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def _apart(text: str, sig: Signal, m: Match) -> bool:
+    """A blank line between a quantity and a term: a title's weight and a word of the
+    description below it ("Saffron Threads, 1gm" / "Saffron is a spice ...") are apart."""
+    a, b = (sig.end, m.start) if sig.end <= m.start else (m.end, sig.start)
+    return a < b and _BLANK_LINE.search(text, a, b) is not None
+
+
 def _bind(
     text: str, stock: list[Signal], own: _Nearest, config: ScoringConfig
 ) -> tuple[Signal, Match] | None:
@@ -958,7 +968,11 @@ def _bind(
             m is not None
             and (
                 _same_title(text, sig, m, config.title)
-                or (sig.source != "dose" and _distance(sig, m) <= config.bound)
+                or (
+                    sig.source != "dose"
+                    and _distance(sig, m) <= config.bound
+                    and not _apart(text, sig, m)
+                )
             )
             and (
                 sig.end <= m.start
