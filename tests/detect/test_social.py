@@ -230,6 +230,9 @@ def test_an_everyday_drug_word_counts_as_the_object_of_an_offer_word() -> None:
     assert f.verdict == "sale", f.explanation
     alone = s.scan("Verkaufe Gras", lang="de")
     assert alone.verdict != "sale", alone.explanation
+    # A longer name that the word only begins is what is sold ("Gras-Trimmer").
+    for text in ("Verkaufe Gras-Trimmer, schreib mir", "Verkaufe Gras Trimmer, schreib mir"):
+        assert "right beside" not in s.scan(text, lang="de").explanation, text
     # After it, or in another language than the post's, it is no object of the offer.
     for text, lang in (("Gras verkaufe, schreib mir", "de"), ("Verkaufe Gras, schreib mir", "en")):
         assert "right beside" not in s.scan(text, lang=lang).explanation, text

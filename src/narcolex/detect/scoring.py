@@ -872,9 +872,27 @@ def _beside(
             if m is not None and _distance(s, m) <= gap:
                 return m, s
             m = high.nearest(s) if s.code == "signal.offer" else None
-            if m is not None and s.end <= m.start and _PRAISE_GAP.fullmatch(text, s.end, m.start):
+            if (
+                m is not None
+                and s.end <= m.start
+                and _PRAISE_GAP.fullmatch(text, s.end, m.start)
+                and _ends_phrase(text, m.end, signals)
+            ):
                 return m, s
     return None
+
+
+_AFTER_OBJECT = re.compile(r"\s*(?:$|[^\w\s-]|\d|-\s)")
+
+
+def _ends_phrase(text: str, end: int, signals: list[Signal]) -> bool:
+    """The word ending at `end` ends its phrase: punctuation, a number, a symbol, a cue or the
+    end of the post follows, not another word of a longer name ("Verkaufe Gras, schreib mir"
+    against "Verkaufe Gras-Trimmer", "Schnee Ketten", "trawę z rolki")."""
+    if _AFTER_OBJECT.match(text, end):
+        return True
+    nxt = len(text) - len(text[end:].lstrip())
+    return any(x.start == nxt for x in signals)
 
 
 _GRAMS = {"g": 1.0, "gr": 1.0, "grs": 1.0, "gm": 1.0, "gms": 1.0, "grm": 1.0, "gram": 1.0,
