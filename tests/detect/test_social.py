@@ -134,7 +134,7 @@ def test_a_quality_word_written_against_a_drug_name_praises_the_product() -> Non
         assert f.verdict == "sale", f.explanation
     # Apart from the name, or in a longer story, it is an opinion; an everyday word for the
     # drug is praised by nobody ("premium snow tyres").
-    for text in ("the coke here is premium", "premium snow"):
+    for text in ("the coke here is premium", "premium snow", "premium coke bottles"):
         f = s.scan(text, lang="en")
         assert "praises" not in f.explanation, f.explanation
         assert f.verdict != "sale", f.explanation

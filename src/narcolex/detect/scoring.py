@@ -450,8 +450,9 @@ _PRAISE_GAP = re.compile(r"\s{0,2}[-–—:]?\s{0,2}")
 
 
 def _praised(text: str, signals: list[Signal], own: _Nearest) -> tuple[Signal, Match] | None:
-    """A quality word written against a drug name ("premium coke", "cocaína pura"): in one
-    line, how an advert names its product; a review or a story says more around it."""
+    """A quality word written against a drug name ("premium coke", "cocaína pura") that ends
+    its phrase: in one line, how an advert names its product; a review or a story says more
+    around it, and "premium coke bottles" praises the bottles."""
     for sig in signals:
         if sig.code != "signal.quality" or sig.source != "lexicon" or _is_emoji_cue(sig):
             continue
@@ -459,7 +460,8 @@ def _praised(text: str, signals: list[Signal], own: _Nearest) -> tuple[Signal, M
         if m is None or m.ambiguity == "high":
             continue
         a, b = (sig.end, m.start) if sig.end <= m.start else (m.end, sig.start)
-        if a <= b and _PRAISE_GAP.fullmatch(text, a, b):
+        last = max(sig.end, m.end)  # "premium coke", not "premium coke bottles"
+        if a <= b and _PRAISE_GAP.fullmatch(text, a, b) and _ends_phrase(text, last, signals):
             return sig, m
     return None
 
