@@ -636,3 +636,17 @@ def test_a_blank_line_keeps_a_quantity_from_a_term_below_it(scanner: Scanner) ->
     assert "bound to" not in apart.explanation, apart.explanation
     together = scanner.scan("Garden tonic, 10g speed", lang="en")
     assert "bound to 'speed'" in together.explanation, together.explanation
+
+
+def test_prose_whose_only_cue_is_an_amount_is_no_offer(scanner: Scanner) -> None:
+    # A sentence that tells of an amount of a drug, with no price, offer, contact or word to
+    # the reader, describes; an advert with the same amount has more to say.
+    story = (
+        "Last year the family of the old fisherman quietly moved, over many months and many"
+        " trips, more than 100 grams of cocaine through the little port"
+    )
+    f = scanner.scan(story, lang="en")
+    assert f.verdict != "sale", f.explanation
+    assert "prose about drugs that addresses no reader" in f.explanation
+    assert scanner.scan("100 grams of cocaine, dm me", lang="en").verdict == "sale"
+    assert scanner.scan("100 grams of cocaine", lang="en").verdict == "sale"  # a title

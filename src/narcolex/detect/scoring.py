@@ -411,11 +411,15 @@ def score(
             # euro") describes offers even with a bound quantity in a short line; a seller who
             # speaks or gives a contact is judged above, never here.
             verdict, gated = "mention", f"reports on third parties {sorted(report)}"
-        elif prose and (bound is None or _PROSE_BREAK.search(text)):
+        elif prose and (
+            bound is None or _PROSE_BREAK.search(text) or not (offer_cues - {"signal.quantity"})
+        ):
             # A sentence of prose about drugs with no stock quantity, no way to reach anyone
             # and no word to the reader: someone describing a market, not selling. With a
-            # stock quantity, several sentences of it: a report quoting prices and weights
-            # (a listing's title is no sentence, and its description speaks to the buyer).
+            # stock quantity, several sentences of it, or one whose only cue is that amount
+            # ("... 4 grammi di cocaina per la precisione"): a report quoting prices and
+            # weights (a listing's title is no sentence, and its description speaks to the
+            # buyer).
             verdict, gated = "mention", "prose about drugs that addresses no reader"
     if not strong_substance and (
         pair
