@@ -650,3 +650,12 @@ def test_prose_whose_only_cue_is_an_amount_is_no_offer(scanner: Scanner) -> None
     assert "prose about drugs that addresses no reader" in f.explanation
     assert scanner.scan("100 grams of cocaine, dm me", lang="en").verdict == "sale"
     assert scanner.scan("100 grams of cocaine", lang="en").verdict == "sale"  # a title
+
+
+def test_a_wholesale_weight_of_an_everyday_word_in_a_sentence_is_a_figure(scanner: Scanner) -> None:
+    # "mehr als 100 Kilo 'Gras' verkauft": a report's figure. Another sale cue, or the weight
+    # opening a listing's title, make it an offer.
+    f = scanner.scan("Seit Jahren wurden so mehr als 100 Kilo Gras verkauft", lang="de")
+    assert f.verdict != "sale", f.explanation
+    assert scanner.scan("100 Kilo Gras", lang="de").verdict == "sale"
+    assert scanner.scan("Wir haben jetzt 100 Kilo Gras, Lieferung", lang="de").verdict == "sale"

@@ -438,11 +438,21 @@ def score(
         if not offer_cues or (bound is None and len(best_by_code) + bool(supply) < 2):
             # a link or a price next to "snow" or an emoji is still not drug talk
             verdict, gated = "clean", "only ambiguous terms or emoji, too little other evidence"
-        elif verdict == "sale" and (
-            bound is None
-            or bound[0].source in ("multiplier", "pieces")  # "snow tyres 4x", "6 pcs"
-            or not plausible_price(signals)  # "brown sugar 1kg 2€" is groceries
-            or (len(offer_cues) < 2 and bound[0].source not in ("weight", "lot", "title_lot"))
+        elif (
+            verdict == "sale"
+            and (
+                bound is None
+                or bound[0].source in ("multiplier", "pieces")  # "snow tyres 4x", "6 pcs"
+                or not plausible_price(signals)  # "brown sugar 1kg 2€" is groceries
+                or (len(offer_cues) < 2 and bound[0].source not in ("weight", "lot", "title_lot"))
+                # "mehr als 100 Kilo 'Gras' verkauft": a wholesale weight of an everyday word and
+                # nothing else is a figure in a report; a price or an offer word make it a sale.
+                or (
+                    offer_cues <= {"signal.quantity"}
+                    and _WHOLESALE.search(bound[0].surface) is not None
+                    and len(text[: bound[0].start].split()) >= 3  # not a title: "1KG Speed Paste"
+                )
+            )
         ):
             verdict, gated = "mention", "ambiguous terms need an attached quantity and a cue"
     if gated:  # keep the score consistent with the capped verdict
@@ -1077,6 +1087,9 @@ _FRACTION = {"½": 0.5, "¼": 0.25, "⅛": 0.125, "1/2": 0.5, "1/4": 0.25, "1/8"
 _AMOUNT_PARTS = re.compile(r"(1/[248]|[½¼⅛]|\d+(?:[.,]\d+)?)\s?(?:de\s)?(?:\(\w+\)\s?)?(\S*)")
 # "2G", "5G": a network's generation, written like a weight in a phone's listing.
 _NETWORK = re.compile(r"[2-6]G")
+
+
+_WHOLESALE = re.compile(r"\d\s*(?:kg|kgs|kilo\w*|кг|килограмм\w*|κιλ\w*)\b", re.IGNORECASE)
 
 
 def _retail_weight(sig: Signal) -> bool:
