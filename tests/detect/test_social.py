@@ -432,7 +432,10 @@ def test_an_innocent_phrase_cancels_every_reading_of_the_span() -> None:
     assert s.scan("weed 5g 40e dm me").matches
 
 
-def test_innocent_phrases_travel_from_content_to_the_lexicon(tmp_path: Path) -> None:
+def test_innocent_readings_travel_from_content_and_records_to_the_lexicon(
+    tmp_path: Path,
+) -> None:
+    # Phrases cancel matches; a given name marks the form as also a person's name.
     root = write_content(
         tmp_path / "c",
         {"en": [{"term": "snow", "kind": "slang", "denotes": ["cocaine"], "ambiguity": "high",
@@ -440,28 +443,20 @@ def test_innocent_phrases_travel_from_content_to_the_lexicon(tmp_path: Path) -> 
                  "innocent": [{"kind": "phrase", "text": "snow shovel",
                                "sources": ["test-glossary#entry"]},
                               {"kind": "sense", "text": "frozen rain",
-                               "sources": ["test-glossary"]}]}]},
-    )  # fmt: skip
-    lex = load_content(root).lexicon()
-    assert lex.terms[0].innocent == ("snow shovel",)
-    assert "innocent" not in LexiconTerm(1, "x", "en", "slang", ("cocaine",)).to_dict()
-
-
-def test_a_given_name_reading_travels_from_content_and_records(tmp_path: Path) -> None:
-    from narcolex.package.lexicon import LexiconTerm as LT
-
-    root = write_content(
-        tmp_path / "c",
-        {"en": [{"term": "molly", "kind": "slang", "denotes": ["mdma"], "ambiguity": "high",
+                               "sources": ["test-glossary"]}]},
+                {"term": "molly", "kind": "slang", "denotes": ["mdma"], "ambiguity": "high",
                  "sources": ["test-glossary"],
                  "innocent": [{"kind": "name", "text": "Molly",
                                "sources": ["test-glossary#entry"]}]}]},
     )  # fmt: skip
-    assert load_content(root).lexicon().terms[0].person_name
+    snow, molly = load_content(root).lexicon().terms
+    assert snow.innocent == ("snow shovel",) and not snow.person_name
+    assert molly.person_name
     record = {"id": 1, "term": "molly", "lang": "en", "kind": "slang", "denotes": ["mdma"],
               "innocent": [{"kind": "name", "text": "Molly", "sources": ["g"]}]}  # fmt: skip
-    assert LT.from_record(record).person_name
-    assert "person_name" not in LT(1, "x", "en", "slang", ("cocaine",)).to_dict()
+    assert LexiconTerm.from_record(record).person_name
+    plain = LexiconTerm(1, "x", "en", "slang", ("cocaine",)).to_dict()
+    assert "innocent" not in plain and "person_name" not in plain
 
 
 def test_given_names_written_as_names_are_people_not_a_pair_of_drugs() -> None:

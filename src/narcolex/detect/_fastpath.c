@@ -653,12 +653,18 @@ static int str_arg(PyObject *text) {
         }                                \
     } while (0)
 
-static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
-    if (str_arg(text) < 0) return NULL;
+/* A str argument for an initialised prefilter: 0, or -1 with an exception set. */
+static int prefilter_arg(Prefilter *self, PyObject *text) {
+    if (str_arg(text) < 0) return -1;
     if (!self->delta) {
         PyErr_SetString(PyExc_RuntimeError, "Prefilter is not initialised");
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
+    if (prefilter_arg(self, text) < 0) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (PyUnicode_IS_ASCII(text))
         return PyLong_FromLong(check_ascii(self, PyUnicode_1BYTE_DATA(text), n));
@@ -671,11 +677,7 @@ static PyObject *Prefilter_check(Prefilter *self, PyObject *text) {
  * the skeleton's only whitespace is the space), or None when a code point lies outside the
  * table (Python computes it then). */
 static PyObject *Prefilter_view(Prefilter *self, PyObject *text) {
-    if (str_arg(text) < 0) return NULL;
-    if (!self->delta) {
-        PyErr_SetString(PyExc_RuntimeError, "Prefilter is not initialised");
-        return NULL;
-    }
+    if (prefilter_arg(self, text) < 0) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (PyUnicode_IS_ASCII(text)) {
         const unsigned char *p = PyUnicode_1BYTE_DATA(text);

@@ -914,15 +914,16 @@ def _ends_phrase(text: str, end: int, signals: list[Signal]) -> bool:
 _GRAMS = {"g": 1.0, "gr": 1.0, "grs": 1.0, "gm": 1.0, "gms": 1.0, "grm": 1.0, "gram": 1.0,
           "grams": 1.0, "kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.35,
           "lb": 453.6, "lbs": 453.6}  # fmt: skip
-_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)")  # "2,000", "1.500"
+_NUMBER = re.compile(rf"{_THOUSANDS.pattern}|\d+(?:[.,]\d+)?")
 
 
 def _amount(number: str) -> float:
     """A price as written: groups of three digits after a comma or point are thousands
     ("$2,000", "1.500 kr"), anything else after one is a fraction ("0,5", "2.5"); $2,000
     for a pound of cannabis was read as $2.0, far too cheap for any drug."""
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number):
-        return float(re.sub(r"[.,]", "", number))
+    if _THOUSANDS.fullmatch(number):
+        return float(number.replace(",", "").replace(".", ""))
     return float(number.replace(",", "."))
 
 
