@@ -81,7 +81,9 @@ EU_LANGUAGES: tuple[str, ...] = (
     "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
 )  # fmt: skip
 EFTA_LANGUAGES: tuple[str, ...] = ("no", "is")
-OTHER_LANGUAGES: tuple[str, ...] = ("ru", "uk", "tr", "ar", "sq", "sr")
+OTHER_LANGUAGES: tuple[str, ...] = (
+    "ru", "uk", "tr", "ar", "sq", "sr", "ja", "ko", "zh", "vi", "th", "id",
+)  # fmt: skip
 UNDETERMINED = "und"
 LANGUAGES: tuple[str, ...] = (*EU_LANGUAGES, *EFTA_LANGUAGES, *OTHER_LANGUAGES, UNDETERMINED)
 LARGE_LANGUAGES: tuple[str, ...] = (

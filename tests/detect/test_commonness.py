@@ -29,3 +29,14 @@ def test_the_compact_tables_give_wordfreqs_values(lang: str) -> None:
 def test_unknown_words_and_languages_are_zero() -> None:
     assert commonness.zipf("zzqxv", "en") == 0.0
     assert commonness.zipf("house", "xx") == 0.0
+
+
+def test_segmented_and_syllabic_languages() -> None:
+    """Japanese, Korean and Chinese words are looked up as written (wordfreq would need MeCab
+    or jieba); a Vietnamese form of several syllables is not measured, since wordfreq counts
+    syllables and "cần" (need) would make "cần sa" (cannabis) an everyday word."""
+    assert commonness.zipf("野菜", "ja") >= commonness.HIGH  # vegetables
+    assert commonness.zipf("아이스", "ko") >= commonness.MEDIUM
+    assert commonness.zipf("K 粉", "zh") > 0  # a phrase, split at its space
+    assert commonness.zipf("cỏ", "vi") >= commonness.HIGH  # grass
+    assert commonness.zipf("cần sa", "vi") == 0.0

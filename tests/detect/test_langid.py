@@ -111,3 +111,19 @@ def test_first_pass_without_the_c_module_is_py3langid(monkeypatch: pytest.Monkey
     plain = langid.FirstPass(ident)
     for text in _texts_of_every_kind()[:40]:
         assert plain.classify(text) == ident.classify(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("金沢手押し", "ja"),  # short: the script says it where n-grams cannot
+        ("今日も都内で野菜の手押しやってます", "ja"),
+        ("처음 맛보는 아이스 팝니다", "ko"),
+        ("深夜限定美食", "zh"),
+        ("ขายยาบ้าราคาถูก", "th"),
+        ("I love 寿司 and sushi bars in Berlin", None),  # mostly Latin: not by script
+        ("Ich verkaufe Gras in Berlin", None),
+    ],
+)
+def test_east_asian_languages_are_told_by_their_script(text: str, lang: str | None) -> None:
+    assert langid.script_language(text) == lang

@@ -440,3 +440,54 @@ def test_brand_marks_are_no_letters() -> None:
     )
     for text in ("Valium® 10mg", "VALIUM™ 10mg", "Valium©"):
         assert [m.surface.strip() for m in s.scan(text).matches] == [text.split()[0][:6]], text
+
+
+def _east_asian() -> Lexicon:
+    return Lexicon(
+        terms=(
+            LexiconTerm(1, "野菜", "ja", "slang", ("cannabis.herbal",), ambiguity="high"),
+            LexiconTerm(2, "手押し", "ja", "phrase", ("signal.offer",), ambiguity="high"),
+            LexiconTerm(3, "バツ", "ja", "slang", ("mdma",), ambiguity="high"),
+            LexiconTerm(4, "아이스", "ko", "slang", ("methamphetamine",), ambiguity="high"),
+            LexiconTerm(5, "冰毒", "zh", "street_name", ("methamphetamine",)),
+            LexiconTerm(6, "cần sa", "vi", "street_name", ("cannabis",)),
+            LexiconTerm(7, "ยาบ้า", "th", "street_name", ("methamphetamine",)),
+            LexiconTerm(8, "K粉", "zh", "slang", ("ketamine",), ambiguity="medium"),
+            LexiconTerm(9, "DM", "en", "phrase", ("signal.contact",), ambiguity="medium"),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Han and kana: anywhere, the script puts no space between words
+        ("今日も都内で野菜の手押しやってます", [("野菜", "野菜"), ("手押し", "手押し")]),
+        ("ﾊﾞﾂあります", [("ﾊﾞﾂ", "バツ")]),  # half-width katakana, voicing mark apart
+        ("出售冰毒，微信联系", [("冰毒", "冰毒")]),
+        ("ขายยาบ้าราคาถูก", [("ยาบ้า", "ยาบ้า")]),  # Thai: no spaces either
+        # Hangul: at a word's start, particles and endings written onto it
+        ("처음 맛보는 아이스를 팝니다", [("아이스", "아이스")]),
+        ("‘아이스’ 팝니다", [("아이스", "아이스")]),
+        ("바아이스", []),  # inside another word
+        # Vietnamese: whole words, diacritics folded
+        ("Bán cần sa, ship", [("cần sa", "cần sa")]),
+        ("ban can sa", [("can sa", "cần sa")]),
+        ("cần sao", []),
+        # a word of another script written against them ends there, both ways
+        ("野菜DMください", [("野菜", "野菜"), ("DM", "DM")]),
+        ("出售K粉", [("K粉", "K粉")]),
+        ("ok粉丝很多", []),  # the Latin edge of "K粉" is a word's edge
+        ("ADMください", []),
+    ],
+)
+def test_east_asian_scripts_have_their_own_word_boundaries(text: str, expected: list) -> None:
+    assert found(_east_asian(), text) == expected
+
+
+def test_the_prefilter_lets_east_asian_matches_through() -> None:
+    c = compile_lexicon(_east_asian())
+    assert c.might_match("今日も都内で野菜の手押しやってます")
+    assert c.might_match("처음 맛보는 아이스를 팝니다")
+    assert not c.might_match("今日はいい天気です")
+    assert c.might_match("DMください")  # the skeleton cannot show where "DM" ends

@@ -184,3 +184,13 @@ def test_leet_readings_skip_only_tokens_with_nothing_to_read(text: str) -> None:
     from narcolex.detect.normalize import _leet_readings
 
     assert _leet_readings(text) == _leet_readings_reference(text)
+
+
+def test_thai_vowel_signs_are_letters_and_tone_marks_fold_away() -> None:
+    """Thai writes most vowels as combining marks: "ยาอี" (ecstasy) is not "ยาอ", while tone
+    marks vary between spellings like diacritics ("ยาบ้า" reads as "ยาบา")."""
+    from narcolex.detect.normalize import normalize_key, word_skeleton
+
+    assert normalize_key("ยาอี") == "ยาอี" == word_skeleton("ยาอี")
+    assert normalize_key("ยาบ้า") == normalize_key("ยาบา") == "ยาบา"
+    assert normalize_key("ฝิ่น") != normalize_key("ฝน")  # opium is not rain

@@ -242,3 +242,22 @@ def test_am_pm_of_a_time_of_day_is_no_contact_word() -> None:
     for text in ("xanax, one tablet at 9 PM", "xanax 0.5 at 10:30pm", "xanax in the PM only"):
         assert "signal.contact" not in s.scan(text, lang="en").signals, text
     assert "signal.contact" in s.scan("xanax bars, PM me", lang="en").signals
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        ("大麻1g5000円で販売", [("signal.quantity", "1g"), ("signal.price", "5000円")]),
+        ("아이스 1g 10만원에 팝니다", [("signal.quantity", "1g"), ("signal.price", "10만원")]),
+        ("冰毒 每克300元", [("signal.price", "300元")]),
+        ("大麻3グラム", [("signal.quantity", "3グラム")]),
+        ("cỏ 1g 500.000 đồng", [("signal.quantity", "1g"), ("signal.price", "500.000 đồng")]),
+        ("abc5000円", []),  # a number inside a Latin word is no price
+        ("10 เม็ด 1500 บาท", [("signal.quantity", "10 เม็ด"), ("signal.price", "1500 บาท")]),
+        ("1 gram Rp 1.500.000", [("signal.quantity", "1 gram"), ("signal.price", "Rp 1.500.000")]),
+        ("harga 350rb", [("signal.price", "350rb")]),
+        ("ekstasi 10 butir", [("signal.quantity", "10 butir")]),
+    ],
+)
+def test_amounts_in_asian_scripts_and_currencies(text: str, surfaces: list) -> None:
+    assert [(s.code, s.surface) for s in find_signals(text)] == surfaces

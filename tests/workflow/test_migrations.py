@@ -41,3 +41,41 @@ def test_schema_matches_models(db_url):
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
     db.dispose()
+
+
+def test_new_languages_keep_existing_terms(db_url):
+    """0004 widens the terms' language check without touching their rows: SQLite cannot alter a
+    CHECK, and rebuilding `terms` would cascade-delete the variants that reference it."""
+    import sqlalchemy as sa
+
+    db = open_db(db_url)
+    db.upgrade("0003")
+    insert = sa.text(
+        "INSERT INTO terms (id, term, key, lang, kind, ambiguity, confidence, status, "
+        "match_mode, countries, platforms, created_at, updated_at) VALUES (:id, :term, :term, "
+        ":lang, 'slang', 'high', 'medium', 'validated', 'word', '[]', '[]', '2026-12-07', "
+        "'2026-12-07')"
+    )
+    with db.engine.begin() as conn:
+        conn.execute(insert, {"id": 1, "term": "gras", "lang": "de"})
+        conn.execute(
+            sa.text("INSERT INTO variants (term_id, form, key) VALUES (1, 'Grass', 'grass')")
+        )
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(insert, {"id": 2, "term": "野菜", "lang": "ja"})
+    db.upgrade()
+    with db.engine.begin() as conn:
+        conn.execute(insert, {"id": 2, "term": "野菜", "lang": "ja"})
+        assert conn.execute(sa.text("SELECT form FROM variants")).scalars().all() == ["Grass"]
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(insert, {"id": 3, "term": "x", "lang": "xx"})
+    with pytest.raises(RuntimeError, match="1 terms are in ja"):
+        db.downgrade("0003")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM terms WHERE id = 2"))
+    db.downgrade("0003")
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(insert, {"id": 2, "term": "野菜", "lang": "ja"})
+    with db.engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT form FROM variants")).scalars().all() == ["Grass"]
+    db.dispose()

@@ -39,6 +39,7 @@
 #define FLAG_UPPER 4        /* [^\W\d_] and upper case: a capital letter */
 #define FLAG_LEET 8         /* @ $ € ! |: a leet symbol */
 #define FLAG_HASH 16        /* # */
+#define FLAG_ASIAN 32       /* Thai, kana, Hangul: Python reads words glued to them */
 
 typedef struct {
     PyObject_HEAD
@@ -574,6 +575,7 @@ static int check_wide(const Prefilter *self, int kind, const void *data, Py_ssiz
         }
         unsigned char f = self->flags[at];
         if (f & FLAG_HASH) return 1;
+        if (f & FLAG_ASIAN) return -1; /* normalize.ASIAN_GLUE decides, in Python */
         if (c == 'i' || c == 'I') {
             if (++i_run >= 3) return 1;
         } else {

@@ -17,6 +17,7 @@ the rounding edge of Zipf 3.0.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -32,6 +33,14 @@ MEDIUM = 3.0
 # language, Serbo-Croatian ("sh", Latin script).
 _WORDFREQ_LANG = {"no": "nb", "hr": "sh", "sr": "sh", "bs": "sh"}
 WORDLIST = "small"  # every word at Zipf >= 3 (see above)
+# Languages whose words wordfreq segments with a dictionary tokenizer (MeCab, jieba): a form's
+# parts are the words it is written with, looked up as they are.
+_SEGMENTED = frozenset({"ja", "ko", "zh"})
+# Vietnamese writes a space between the syllables of one word, and wordfreq counts syllables:
+# the product of their frequencies says nothing of the word's ("cần sa", cannabis, would get
+# Zipf 5.1 from "cần", need). A form of several syllables is not measured (0.0) and keeps its
+# curator's ambiguity; commonness only ever raises it.
+_SYLLABIC = frozenset({"vi"})
 
 
 def wordfreq_code(lang: str) -> str:
@@ -102,7 +111,12 @@ def _phrase(form: str, code: str) -> float:
     import wordfreq
 
     table = _table(code)
-    tokens = wordfreq.lossy_tokenize(form, code)
+    if code in _SYLLABIC:
+        return 0.0
+    if code in _SEGMENTED:  # wordfreq segments these with MeCab or jieba, which we do not ship
+        tokens = [t for t in re.split(r"[\W_]+", form) if t]
+    else:
+        tokens = wordfreq.lossy_tokenize(form, code)
     if table is None or not tokens:
         return 0.0
     one_over = 0.0

@@ -22,9 +22,16 @@ from narcolex.detect.commonness import code_like, commonest
 from narcolex.detect.explain import explain
 from narcolex.detect.finding import Finding, Match, Signal, deferred
 from narcolex.detect.langid import detect_language
-from narcolex.detect.matcher import RawMatch, compile_lexicon
+from narcolex.detect.matcher import RawMatch, compile_lexicon, unspaced_edges
 from narcolex.detect.normalize import normalize_key, squeeze_key
-from narcolex.detect.scoring import ContextCue, ScoringConfig, is_foreign, retail_offer, score
+from narcolex.detect.scoring import (
+    ContextCue,
+    ScoringConfig,
+    is_foreign,
+    retail_offer,
+    same_group,
+    score,
+)
 from narcolex.detect.signals import clock_time, find_signals, lists_amount
 from narcolex.detect.wordlang import words_language
 from narcolex.errors import InputError
@@ -50,6 +57,14 @@ FUNCTION_WORD_ZIPF = 5.5
 _WEIGHT_HINT = re.compile(r"\d\s?(?:g|gr|oz)(?![^\W\d_])|gram|ounce|γρ|грам", re.IGNORECASE)
 
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
+
+
+def _innocent_pattern(phrase: str) -> str:
+    """A phrase as it may be written: its words apart by any space, a word boundary at each
+    end except where the script writes no spaces (matcher.unspaced_edges)."""
+    body = r"\s+".join(map(re.escape, phrase.split()))
+    before, after = unspaced_edges(phrase)
+    return (r"(?<!\w)" if before else "") + f"(?:{body})" + (r"(?!\w)" if after else "")
 
 
 class _PostLanguage:
@@ -182,6 +197,7 @@ class Scanner:
                 for r in raw
                 if not self._code_as_word(text, r, language)
                 and not self._bare_word(text, r, language)
+                and not self._accented_word(text, r, language)
                 and not self._misspelt_word(text, r, language)
             ]
         if not raw:  # findings are immutable: shared when possible
@@ -382,9 +398,17 @@ class Scanner:
                 and commonness.zipf(text[r.start : r.end], "en") >= commonness.MEDIUM
             ):
                 ts = []
+            surface = text[r.start : r.end]
+            if (  # "bán" (sells) is no "bạn" (you): see _accented_word
+                ts
+                and post_lang
+                and _LATIN_ACCENT.search(surface)
+                and commonness.zipf(surface, post_lang) >= commonness.MEDIUM
+            ):
+                ts = [t for t in ts if not _other_diacritics(surface, t)]
             if ts:
                 code = ts[0].denotes[0]
-                out.append(ContextCue(code, text[r.start : r.end], r.start, r.end))
+                out.append(ContextCue(code, surface, r.start, r.end))
         return out
 
     def _without_innocent(self, text: str, raw: list[RawMatch]) -> list[RawMatch]:
@@ -400,8 +424,7 @@ class Scanner:
             return False
         pattern = self._innocent.get(i)
         if pattern is None:
-            alts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
-            pattern = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+            pattern = re.compile("|".join(map(_innocent_pattern, phrases)), re.IGNORECASE)
             self._innocent[i] = pattern
         lo = max(0, r.start - 200)
         return any(
@@ -558,7 +581,7 @@ class Scanner:
             return "high", f"an everyday word in {where}, Zipf {z:.1f}"
         # A word of another language than the term's: common there for other reasons than
         # the drug ("kokain" is common in Czech because it is the Czech word for it).
-        other = tuple(x for x in langs if x != t.lang)
+        other = tuple(x for x in langs if x != t.lang and not same_group(x, t.lang))
         if t.ambiguity == "low" and other and t.lang not in ("en", post_lang):
             z, where = commonest(form, other)
             if z >= commonness.MEDIUM:
@@ -596,6 +619,19 @@ class Scanner:
             bare = bare or key in folded
         if not bare:
             return False  # another spelling (doubled letters, leet...), not a dropped diacritic
+        return _common_in_post(surface, language)
+
+    def _accented_word(self, text: str, r: RawMatch, language: _PostLanguage) -> bool:
+        """The reverse of _bare_word: a word written with diacritics that no form of the term
+        has ("trên", "kết", "trăm" against "Tren", "ket", "tram"), which matched because
+        diacritics are folded away. Where it is a word of the post's language (Vietnamese
+        writes a diacritic on most syllables) it is that word; a spelling that is no word
+        ("cöcaine") stays the term, and so does any other language's spelling of the term."""
+        surface = text[r.start : r.end]
+        if surface.isascii() or not surface.isalpha() or not _LATIN_ACCENT.search(surface):
+            return False
+        if not all(_other_diacritics(surface, self._terms[i]) for i in r.terms):
+            return False
         return _common_in_post(surface, language)
 
     def _misspelt_word(self, text: str, r: RawMatch, language: _PostLanguage) -> bool:
@@ -648,6 +684,20 @@ class Scanner:
         from narcolex.detect.parallel import WorkerPool
 
         return WorkerPool(self, workers, chunksize)
+
+
+# Latin letters with a diacritic (Latin-1, Extended-A and -B, Extended Additional).
+_LATIN_ACCENT = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+
+
+def _other_diacritics(surface: str, t: LexiconTerm) -> bool:
+    """`surface` is one of the term's forms with diacritics that form does not have: only
+    the diacritics differ, and no form is written so."""
+    key, bare = surface.casefold(), fold(surface)
+    forms = (t.term, *t.variants)
+    if any(f.casefold() == key for f in forms):
+        return False
+    return any(fold(f) == bare for f in forms)
 
 
 def _common_in_post(surface: str, language: _PostLanguage) -> bool:

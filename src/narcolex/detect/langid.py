@@ -167,8 +167,41 @@ def language_text(text: str) -> str | None:
     return text[:LANGID_CHARS].encode("utf-8", "replace").decode("utf-8")  # lone surrogates
 
 
+_KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_THAI = re.compile("[\u0e00-\u0e7f]")
+_OWN_SCRIPT = re.compile("|".join(p.pattern for p in (_KANA, _HANGUL, _HAN, _THAI)))
+SCRIPT_MIN = 2  # characters of a script that name its language
+
+
+def script_language(text: str) -> str | None:
+    """Japanese, Korean, Chinese or Thai by their scripts, which no other language of the
+    project writes, for texts mostly in them: kana is Japanese (which also writes Han), Hangul
+    Korean, Han without kana Chinese, Thai script Thai. A short post says it as well as a
+    long one ("金沢手押し"), where the n-gram models need MIN_CHARS. None for other texts."""
+    if _OWN_SCRIPT.search(text) is None:
+        return None
+    letters = sum(c.isalpha() for c in text)
+    kana, hangul, han, thai = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN, _THAI))
+    if 2 * (kana + hangul + han + thai) < letters:  # mostly another script: a quoted word
+        return None
+    if thai >= SCRIPT_MIN and thai >= kana + hangul + han:
+        return "th"
+    if hangul >= SCRIPT_MIN and hangul >= kana + han:
+        return "ko"
+    if kana >= 1 and kana + han >= SCRIPT_MIN:
+        return "ja"
+    if han >= SCRIPT_MIN:
+        return "zh"
+    return None
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the post's language, or None when unsure or too short."""
+    by_script = script_language(text[: 2 * LANGID_CHARS])
+    if by_script is not None:
+        return by_script
     prepared = language_text(text)
     if prepared is None:
         return None

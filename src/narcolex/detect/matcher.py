@@ -59,6 +59,33 @@ _SIMPLE = re.compile(r"^[a-zA-Z]{2,}(?: [a-zA-Z]{2,})*$")  # no spaced single le
 _HASH_LIKE = re.compile("[#\ufe5f\uff03]")
 _HASH_RUN = re.compile("[#\ufe5f\uff03]\\S*")
 _PLAIN_TAG = re.compile(r"#([A-Za-z]+)[.,:;!?)\"']*")  # letters, then punctuation at most
+# Scripts written without spaces between words (Han, kana, Thai): a form of them is found
+# anywhere in the text. Hangul puts spaces between words but writes particles and endings onto them
+# ("아이스를"): a Hangul form is found at the start of a word, whatever follows it.
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
+_UNSPACED_OR_HANGUL = re.compile(f"[{_UNSPACED}{_HANGUL}]")
+
+
+def script_mode(key: str, mode: str) -> str:
+    """The match mode a form's script imposes: "unspaced" for a form with Han, kana or Thai,
+    "hangul" for a Hangul form, otherwise the term's own."""
+    if _UNSPACED_CHAR.search(key):
+        return "unspaced"
+    if _HANGUL_CHAR.search(key):
+        return "hangul"
+    return mode
+
+
+def unspaced_edges(phrase: str) -> tuple[bool, bool]:
+    """Whether `phrase` needs a word boundary before and after it: not on a side that is a
+    Han, kana or Thai character, nor after a Hangul one (see script_mode)."""
+    first, last = phrase[:1], phrase[-1:]
+    before = not _UNSPACED_CHAR.match(first)
+    after = not _UNSPACED_OR_HANGUL.match(last)
+    return before, after
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +294,7 @@ class CompiledLexicon:
                 if not key:
                     continue
                 emoji = term.kind in ("emoji", "emoji_sequence") or _is_emoji_key(key)
-                mode = "emoji" if emoji else term.match
+                mode = "emoji" if emoji else script_mode(key, term.match)
                 sq = key if emoji else squeeze_key(key)
                 if sq != key:
                     doubled.add(i)
@@ -351,8 +378,12 @@ class CompiledLexicon:
         words = word_skeleton(key).split()
         if not words:
             return ""
+        if mode == "unspaced":  # a part in another script is glued on in the skeleton ("5仔")
+            return max((w for w in words if _UNSPACED_CHAR.search(w)), key=len)
         if mode == "compound":
             return max(words, key=len)
+        if mode == "hangul":
+            return f" {' '.join(words)}"
         # The whole phrase, anchored where the term is: a whole-word term is whole words of
         # the skeleton too (symbols at a word's edge are spaces there, and in the matcher they
         # are emphasis, not letters), so " herbal smoking mixture " rather than every post
@@ -364,7 +395,7 @@ class CompiledLexicon:
     def _padded(key: str, mode: str) -> str:
         if mode == "word":
             return f" {key} "
-        if mode == "prefix":
+        if mode in ("prefix", "hangul"):
             return f" {key}"
         return key
 
@@ -685,6 +716,14 @@ def _check(padded: str, n: int, start: int, end: int, mode: str) -> tuple[int, i
         if padded[e].isalnum():
             return None
         return start + 1, e
+    if mode == "hangul":  # a word's start, then any particle or ending
+        return start + 1, end
+    if mode == "unspaced":  # an edge in another script ("K粉") is a word's edge
+        if padded[start - 1].isalnum() and not _UNSPACED_OR_HANGUL.match(padded[start]):
+            return None
+        if padded[end].isalnum() and not _UNSPACED_OR_HANGUL.match(padded[end - 1]):
+            return None
+        return start, end
     if mode == "compound":
         left = not padded[start - 1].isalnum()
         right = not padded[end].isalnum()

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import confusables
 
+from narcolex.textkey import THAI_VOWEL_MARKS
 from narcolex.textkey import fold as _textkey_fold
 
 # --- character tables -----------------------------------------------------------------------
@@ -98,7 +99,7 @@ class _FoldTable(dict):
             out = " "  # NFKC would spell "DOMINO™" as "dominotm"
         elif 0x1F1E6 <= cp <= 0x1F1FF:  # regional indicators are flag halves, never letters
             out = ch
-        elif unicodedata.category(ch).startswith("M"):
+        elif unicodedata.category(ch).startswith("M") and ch not in THAI_VOWEL_MARKS:
             out = ""
         else:
             # Look-alikes of other scripts are judged on the character as written (a lunate
@@ -119,7 +120,7 @@ class _PunctTable(dict):
     def __missing__(self, cp: int) -> str:
         ch = chr(cp)
         cat = unicodedata.category(ch)
-        keep = cat[0] in "LN" or cat == "So" or ch == "#"
+        keep = cat[0] in "LN" or cat == "So" or ch == "#" or ch in THAI_VOWEL_MARKS
         out = ch if keep else " "
         self[cp] = out
         return out
@@ -135,7 +136,7 @@ class _SkeletonTable(dict):
             if c == "l":
                 c = "i"
             cat = unicodedata.category(c)
-            if cat[0] in "LN" or cat == "So":
+            if cat[0] in "LN" or cat == "So" or c in THAI_VOWEL_MARKS:
                 out.append(c)
         s = "".join(out)
         self[cp] = s
@@ -159,7 +160,8 @@ class _WordSkeletonTable(dict):
             cat = unicodedata.category(c)
             # A symbol is a word of its own: written against a word ("weed🔥") it ends the
             # word, as in the matcher's readings (normalize._split_glued).
-            out.append(c if cat[0] in "LN" else f" {c} " if cat == "So" else " ")
+            letter = cat[0] in "LN" or c in THAI_VOWEL_MARKS
+            out.append(c if letter else f" {c} " if cat == "So" else " ")
         s = "".join(out)
         self[cp] = s
         return s
@@ -210,7 +212,19 @@ SKELETON_PAGES: tuple[int, ...] = (
     0xE00,
     0xE01,
 )
-FLAG_SPACE, FLAG_WORD, FLAG_UPPER, FLAG_LEET, FLAG_HASH = 1, 2, 4, 8, 16
+FLAG_SPACE, FLAG_WORD, FLAG_UPPER, FLAG_LEET, FLAG_HASH, FLAG_ASIAN = 1, 2, 4, 8, 16, 32
+# Scripts whose words are not set apart from a Latin word by a space ("DMください", "K粉",
+# "ขายยาบ้าXTC"): Thai, kana, Hangul and Han. A word of another script written against one
+# of them ends there, as against a symbol (_GLUED); the prefilter's skeleton cannot show that
+# boundary, so such a post takes the full path (ASIAN_GLUE, and FLAG_ASIAN in the C pass).
+ASIAN_SCRIPTS = (
+    "\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+)
+_ASIAN = re.compile(f"[{ASIAN_SCRIPTS}]")
+ASIAN_GLUE = re.compile(
+    f"[^\\W_{ASIAN_SCRIPTS}][{ASIAN_SCRIPTS}]|[{ASIAN_SCRIPTS}][^\\W_{ASIAN_SCRIPTS}]"
+)
 _IS_SPACE = re.compile(r"\s")
 _IS_WORD = re.compile(r"[^\W_]")
 _IS_LETTER = re.compile(r"[^\W\d_]")
@@ -242,6 +256,7 @@ def word_skeleton_pages() -> tuple[tuple[int, ...], bytes, bytes, bytes]:
             f |= FLAG_UPPER if _IS_LETTER.match(ch) and ch.isupper() else 0
             f |= FLAG_LEET if ch in "@$€!|" else 0
             f |= FLAG_HASH if ch == "#" else 0
+            f |= FLAG_ASIAN if _ASIAN.match(ch) else 0
             flags.append(f)
     return SKELETON_PAGES, starts.tobytes(), pool.tobytes(), bytes(flags)
 
@@ -393,6 +408,8 @@ def needs_full_path(text: str, word_skel: str) -> bool:
         return True
     if SKELETON_SPACED.search(word_skel):
         return True
+    if not word_skel.isascii() and ASIAN_GLUE.search(text):
+        return True
     if _SYMBOL.search(text) is None:
         return False
     return "#" in text or _SYMBOL_IN_WORD.search(text) is not None
@@ -533,8 +550,12 @@ def _split_hashtags(text: str) -> tuple[str, Stage | None]:
 
 # A symbol written against a word ("weed🔥", "HASHISH★★★", "🔥weed"): after `punct` the only
 # characters that are neither letters, digits, spaces nor '#' are symbols (emoji, stars, check
-# marks), which end a word as a space does, while the symbol stays for emoji terms.
-_GLUED = re.compile(r"(?<=[^\W_])(?=[^\w\s#])|(?<=[^\w\s#])(?=[^\W_])")
+# marks), which end a word as a space does, while the symbol stays for emoji terms. A word
+# written against an Asian script ends there too (ASIAN_SCRIPTS).
+_GLUED = re.compile(
+    r"(?<=[^\W_])(?=[^\w\s#\u0e00-\u0e7f])|(?<=[^\w\s#\u0e00-\u0e7f])(?=[^\W_])"
+    f"|(?<=[^\\W_{ASIAN_SCRIPTS}])(?=[{ASIAN_SCRIPTS}])|(?<=[{ASIAN_SCRIPTS}])(?=[^\\W_{ASIAN_SCRIPTS}])"
+)
 
 
 def _split_glued(text: str) -> tuple[str, Stage | None]:

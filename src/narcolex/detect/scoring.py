@@ -106,14 +106,22 @@ def _default_signal_weights() -> dict[str, float]:
 
 
 # Languages close enough that identification confuses them and slang crosses over.
-_LANG_GROUPS = ({"da", "no", "sv"}, {"hr", "sr", "sl"}, {"cs", "sk"}, {"ru", "uk", "bg"})
+# Japanese and Chinese share their Han words, and a short post in Han alone is either.
+_LANG_GROUPS = (
+    {"da", "no", "sv"}, {"hr", "sr", "sl"}, {"cs", "sk"}, {"ru", "uk", "bg"}, {"ja", "zh"},
+)  # fmt: skip
 
 
 def is_foreign(term_lang: str, post_lang: str | None) -> bool:
     """True when the post's language is known and the term belongs to another one."""
     if not post_lang or term_lang in ("und", "en", post_lang):
         return False  # English drug slang is the lingua franca of online markets
-    return not any(term_lang in g and post_lang in g for g in _LANG_GROUPS)
+    return not same_group(term_lang, post_lang)
+
+
+def same_group(a: str, b: str) -> bool:
+    """Two languages of one group of _LANG_GROUPS."""
+    return any(a in g and b in g for g in _LANG_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -399,7 +407,9 @@ def score(
         # Who speaks to whom: a text that reports on third parties (police, courts, "they
         # sell on Telegram") and neither addresses the reader nor gives a way to reach a
         # seller is a report, whatever drugs and prices it names.
-        explain = ctx.get("context.explain", set())
+        explain = ctx.get("context.explain", set()) | _quoted_words(
+            text, substance_matches, signals
+        )
         report = _cues(NEWS, text) | ctx.get("context.report", set()) | explain
         prose = _prose(text) and not _titled(text, signals)
         if _amount_kinds(text, signals, config.title) >= LISTING_AMOUNTS:
@@ -659,10 +669,51 @@ def _contact_detail(signals: list[Signal]) -> bool:
     return any(s.source in _CONTACT_DETAILS for s in signals)
 
 
-_SENTENCES = re.compile(r"[.!?]+\s+\S")  # a sentence ends and another begins
+# A sentence ends and another begins; the full stops of Chinese and Japanese need no space.
+# Quotation marks as each script writes them, opening and closing.
+_QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’", "'": "'", "«": "»", "„": "“",
+           "《": "》", "‚": "‘", "”": "”"}  # fmt: skip
+QUOTED_WORDS = 2  # different terms each in its own quotation marks: words being explained
+QUOTED_PROSE = 4  # letters outside quotes and terms: fewer, and the quoted words are a list
+_QUOTED = re.compile(
+    "|".join(
+        f"{re.escape(a)}[^{re.escape(b)}\\n]{{1,40}}{re.escape(b)}" for a, b in _QUOTES.items()
+    )
+)
+
+
+def _quoted_words(text: str, matches: list[Match], signals: list[Signal]) -> set[str]:
+    """Terms each written alone in quotation marks, QUOTED_WORDS or more of them: a text
+    that names the code words ("「野菜」「手押し」「アイス」に注意", 'the words "snow" and
+    "ice"') talks about them, as an example cited does (context.explain). One quoted word is
+    not enough: sellers quote their product to set it apart ("‘아이스’ 팝니다"), and a post of
+    nothing but quoted names is a menu («соль», «гаш», «кока»)."""
+    spans = [(m.start, m.end, m.surface) for m in matches]
+    spans += [(s.start, s.end, s.surface) for s in signals if s.source == "lexicon"]
+    rest = list(_QUOTED.sub(lambda q: " " * len(q.group()), text))  # offsets kept
+    for start, end, _ in spans:
+        rest[start:end] = " " * (end - start)
+    if sum(c.isalpha() for c in rest) < QUOTED_PROSE:
+        return set()
+    quoted = set()
+    for start, end, surface in spans:
+        a = start - 1 if start and text[start - 1] != "#" else start - 2
+        if a < 0 or end >= len(text):
+            continue
+        close = _QUOTES.get(text[a])
+        if close is not None and text[end] == close:
+            quoted.add(surface.lower())
+    return {f"quoted words {sorted(quoted)}"} if len(quoted) >= QUOTED_WORDS else set()
+
+
+_SENTENCES = re.compile(r"[.!?]+\s+\S|[。！？]+\s*\S")
 # Sentences, not list items: a word ends one and a word starts the next ("4. Haze" and
 # "3.5g" are no sentence breaks).
-_PROSE_BREAK = re.compile(r"[^\W\d_][.!?]+\s+[^\W\d_]")
+_PROSE_BREAK = re.compile(r"[^\W\d_][.!?]+\s+[^\W\d_]|[^\W\d_][。！？]+\s*[^\W\d_]")
+# Han, kana and Thai run words together: a run of them holds about one word per
+# UNSPACED_CHARS letters (two in Chinese and Japanese prose, shorter words than Thai's).
+_UNSPACED_LETTER = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+UNSPACED_CHARS = 2
 PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Words in small letters, at least this share of a text's words, make it sentences: about a
@@ -672,14 +723,21 @@ PROSE_SMALL = 0.3
 
 def _prose(text: str) -> bool:
     """PROSE_WORDS words or more (whitespace tokens with a letter: dashes and brackets are no
-    words, and "c.o.c.a.i.n.e" is one), a good share of them (PROSE_SMALL) beginning in small
-    letters: sentences. A listing's title capitalises its words or shouts ("Pill Pack (BLUE
-    GHOST XTC PILL) - NO FE !!!")."""
-    words = [m.group() for w in text.split() if (m := _LETTERS.search(w)) is not None]
-    if len(words) < PROSE_WORDS:
-        return False
-    small = sum(1 for w in words if w[0].islower())
-    return small >= PROSE_SMALL * len(words)
+    words, and "c.o.c.a.i.n.e" is one), a good share of them (PROSE_SMALL) not beginning with
+    a capital: sentences. A listing's title capitalises its words or shouts ("Pill Pack (BLUE
+    GHOST XTC PILL) - NO FE !!!"). Scripts without capitals (Arabic, Hangul, Han) write no
+    title case, and a run of Han, kana or Thai counts as the words it holds."""
+    words = small = 0.0
+    for w in text.split():
+        m = _LETTERS.search(w)
+        if m is None:
+            continue
+        run = len(_UNSPACED_LETTER.findall(w))
+        n = max(1.0, run / UNSPACED_CHARS) if run else 1.0
+        words += n
+        if not m.group()[0].isupper():
+            small += n
+    return words >= PROSE_WORDS and small >= PROSE_SMALL * words
 
 
 SHORT_POST = 100  # characters: a profile name, a story caption, a one-line offer
@@ -888,14 +946,39 @@ def _beside(
             if m is not None and _distance(s, m) <= gap:
                 return m, s
             m = high.nearest(s) if s.code == "signal.offer" else None
+            if m is None:
+                continue
             if (
-                m is not None
-                and s.end <= m.start
+                s.end <= m.start
                 and _PRAISE_GAP.fullmatch(text, s.end, m.start)
                 and _ends_phrase(text, m.end, signals)
             ):
                 return m, s
+            before = _OBJECT_BEFORE.get(post_lang or "")
+            if (
+                before is not None
+                and m.end <= s.start
+                and before.fullmatch(text, m.end, s.start)
+                and _starts_phrase(text, m.start)
+            ):
+                return m, s
     return None
+
+
+# Languages whose object comes before its verb ("野菜の手押し", "아이스를 팝니다"), with the
+# particles and quotes that may stand between them.
+_OBJECT_BEFORE = {
+    "ja": re.compile(r"[」』】）)’'\"]?\s?[のをがはも]?\s?"),
+    "ko": re.compile(r"[’'\"」』)]?(?:을|를|이|가|은|는|도|만)?[’'\"」』)]?\s{0,2}"),
+}
+# Han and katakana: a word written against the term makes one word of both ("冷凍野菜").
+_WORD_BEFORE = re.compile("[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def _starts_phrase(text: str, start: int) -> bool:
+    """The term at `start` begins its phrase: the post's start, a space, a symbol or a
+    particle is before it, not a Han or katakana word it would be the end of."""
+    return start == 0 or _WORD_BEFORE.match(text, start - 1) is None
 
 
 _AFTER_OBJECT = re.compile(r"\s*(?:$|[^\w\s-]|\d|-\s)")

@@ -20,7 +20,15 @@ from narcolex.detect.finding import Signal
 from narcolex.detect.literals import LiteralGate
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
-_CUR_SYM = r"[€$£₽₴¥]"
+_CUR_SYM = r"[€$£₽₴¥₩₫￥฿]"
+# Scripts written without spaces (Han, kana) and Hangul, whose particles are written onto the
+# word before: a number there sits against letters ("1g5000円で", "10만원에"), which the
+# Latin patterns' word boundaries would refuse. Their units are read with the script's own
+# boundaries: no digit or Latin letter before the number, no Latin letter after the unit.
+_CJK = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f"
+_CJK_NUM = rf"(?:(?<=\dg)|(?<![^\W{_CJK}]))(?<![.])(?<!\d,){_NUM}"  # also "1g5000円"
+_CJK_CURRENCY = r"(?:円|万円|萬円|원|만원|만\s원|천원|元|块|塊|万元|萬元|บาท|đồng|vnđ|vnd)"
+_CJK_WEIGHT_WORD = r"(?:グラム|キロ|克|公斤|그램|키로)"
 # Currencies by code, symbol-less sign and the word of each language's grammar ("100 de
 # dolari", "2000 рублей", "20 eura", "500 korun"): prices are written in the reader's words.
 _CUR_WORD = (
@@ -28,7 +36,7 @@ _CUR_WORD = (
     r"bucks|gbp|pounds?|quid|chf|sek|nok|dkk|isk|kr|kroner|kronor|krónur|kronur|kn|kun[ae]?|"
     r"zł|zl|złotych|zlotych|złote|pln|kč|kc|czk|korun[ay]?|lei|leu|ron|ft|forint|huf|tl|lira|"
     r"lv|лв|лева|лев|руб(?:л[ьяей]{1,2})?|р|грн|гривень|гривні|гривня|din|dinara|динара|динар|"
-    r"rsd|btc|xmr|ltc|eth)"
+    r"rsd|btc|xmr|ltc|eth|idr|rb|ribu|jt|juta|thb|baht)"
 )
 # Romance languages put "de" between a number of twenty or more and its unit ("260 de
 # miligrame", "100 de dolari" in Romanian).
@@ -36,7 +44,9 @@ _OF = r"(?:\s?|\sde\s)"
 _PRICE = re.compile(
     rf"(?<![\w$€£]){_CUR_SYM}\s?{_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_WORD})?(?![\w%])"
     rf"|(?<![\w.])(?<!\d,){_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_SYM}|{_OF}{_CUR_WORD}(?!\w))"
-    rf"|(?<![\w.])(?<!\d,){_NUM}e(?![\w])",
+    rf"|(?<![\w.])(?<!\d,){_NUM}e(?![\w])"
+    rf"|{_CJK_NUM}\s?{_CJK_CURRENCY}(?![A-Za-z])"
+    rf"|(?<!\w)rp\.?\s?{_NUM}(?:\.\d{{3}})*(?:\s?(?:rb|ribu|jt|juta|k))?(?!\w)",
     re.IGNORECASE,
 )
 # Grams in the grammar of each language (Romanian "grame", Polish "gramów", Czech "gramů",
@@ -59,12 +69,16 @@ _COUNT_UNITS = (
     r"pastis|pastilhas|pastiglie|pasticche|pastile|kapseln|kapsler|kapslar|kapsle|kapslí|kapselia|"
     r"kapsułek|kapsułki|kapszula|cápsulas|capsule|cachets|comprimés|comprimidos|compresse|gélules|"
     r"buvards|flacons|frascos|flaconi|fiale|ampollas|ampolas|ampullen|fiolek|fiolki|dosis|"
-    r"таблеток|таблетки|таблетка|капсул|капсулы|капсули|марок|марки|χάπια|χαπιών|ταμπλέτες)"
+    r"таблеток|таблетки|таблетка|капсул|капсулы|капсули|марок|марки|χάπια|χαπιών|ταμπλέτες|"
+    r"butir|เม็ด|錠|粒)"
 )
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
     rf"(?<![\w.])(?<!\d,){_NUM}\+{{0,2}}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2|[⅛¼½])\s?(?:\(\w+\)\s?)?(?:oz|lb|ounce|gram|g)(?!\w)"
-    rf"|(?<!\w)8th(?!\w)",
+    rf"|(?<!\w)8th(?!\w)"
+    rf"|{_CJK_NUM}\s?{_CJK_WEIGHT_WORD}"
+    rf"|(?<=[{_CJK}]){_NUM}\s?(?:g|kg)(?![A-Za-z])"
+    rf"|(?<![\w.])(?<!\d,){_NUM}\s?(?:g|kg)(?=[{_CJK}]|\d+\s?{_CJK_CURRENCY})",
     re.IGNORECASE,
 )
 # Weights written as words ("a QP", "an eighth", "half gram", "one ounce", "ein Gramm"): the
@@ -318,7 +332,7 @@ _COUNT_GATE = ("pill", "tab", "cap", "hit", "blotter", "bar", "vial", "amp", "bo
                "strip", "stamp", "baggies", "dose", "(", "[", "pastil", "pastis", "pastic", "kaps",
                "cápsul", "cach", "compr", "gélul", "buvard", "flac", "fras", "fial", "fiol",
                "dosis", "табл", "капс", "мар", "χάπι", "χαπι", "ταμπλ", "pastig",
-               "pilul")  # fmt: skip
+               "pilul", "butir", "เม็ด", "錠", "粒")  # fmt: skip
 _PIECES_GATE = ("pcs", "piece", "stk", "stück", "unit", "pack", "bag", "bundle", "шт", "stuks",
                 "kpl")  # fmt: skip
 _DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "iu", "milig", "millig", "мг", "мкг")
