@@ -41,6 +41,12 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "sv": ("säljer hasch, hemleverans", "cannabis"),
     "tr": ("satılık esrar, kargo ile teslimat", "cannabis"),
     "uk": ("маріхуана, закладки, продаж", "cannabis"),
+    "ja": ("大麻 販売、郵送可", "cannabis"),
+    "ko": ("대마초 팝니다, 택배 가능", "cannabis"),
+    "zh": ("出售冰毒，快递发货", "methamphetamine"),
+    "vi": ("bán cần sa, giao hàng tận nơi", "cannabis"),
+    "th": ("ขายกัญชา ส่งไปรษณีย์", "cannabis"),
+    "id": ("jual ganja, bisa COD", "cannabis"),
     "und": ("M30 💊 available", "opioids"),
 }
 
