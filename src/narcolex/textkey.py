@@ -20,13 +20,15 @@ _EXTRA_FOLDS = str.maketrans(
 )  # fmt: skip
 
 
-# Thai writes most vowels as combining marks: they are letters ("ยาอี", ecstasy, is not
-# "ยาอ"), while its tone marks fold away like diacritics.
-THAI_VOWEL_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e4d")
+# Thai writes its vowels and tones as combining marks: they are letters ("ยาอี", ecstasy, is
+# not "ยาอ"; "ข่าย", net, is not "ขาย", sell), not diacritics to fold away.
+THAI_VOWEL_MARKS = frozenset(
+    chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))
+)
 
 
 def fold(text: str) -> str:
-    """Casefold and strip combining marks (not Thai vowels), keeping everything else."""
+    """Casefold and strip combining marks (not Thai ones), keeping everything else."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     stripped = "".join(
         ch for ch in decomposed if not unicodedata.combining(ch) or ch in THAI_VOWEL_MARKS

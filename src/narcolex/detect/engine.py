@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from narcolex import taxonomy
 from narcolex.config import ScanLimits
 from narcolex.detect import commonness
 from narcolex.detect.commonness import code_like, commonest
@@ -632,6 +633,10 @@ class Scanner:
             return False
         if not all(_other_diacritics(surface, self._terms[i]) for i in r.terms):
             return False
+        # A word of no language at all ("cöcäïne", a diacritics evasion) is the term: known
+        # without identifying the post's language, which costs far more than these lookups.
+        if not _a_word_somewhere(surface.casefold()):
+            return False
         return _common_in_post(surface, language)
 
     def _misspelt_word(self, text: str, r: RawMatch, language: _PostLanguage) -> bool:
@@ -698,6 +703,12 @@ def _other_diacritics(surface: str, t: LexiconTerm) -> bool:
     if any(f.casefold() == key for f in forms):
         return False
     return any(fold(f) == bare for f in forms)
+
+
+@lru_cache(maxsize=8192)
+def _a_word_somewhere(word: str) -> bool:
+    """`word` is a real word (Zipf >= MEDIUM) of some language of the project."""
+    return commonest(word, taxonomy.LANGUAGES)[0] >= commonness.MEDIUM
 
 
 def _common_in_post(surface: str, language: _PostLanguage) -> bool:

@@ -39,13 +39,19 @@ LANGID_CHARS = 300  # the language shows in the first lines; the cost grows with
 FAST_CONFIDENCE = 0.5
 
 
+# Japanese, Korean, Chinese and Thai are told by their scripts (script_language): the n-gram
+# models are not asked for them, which keeps those languages' models out of memory.
+SCRIPT_LANGUAGES = ("ja", "ko", "zh", "th")
+_NGRAM_LANGUAGES = tuple(c for c in taxonomy.LANGUAGES if c not in SCRIPT_LANGUAGES)
+
+
 @lru_cache(maxsize=1)
 def _detector() -> tuple[Any, dict[Any, str]]:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     langs = []
     back: dict[Any, str] = {}
-    for code in taxonomy.LANGUAGES:
+    for code in _NGRAM_LANGUAGES:
         iso = getattr(IsoCode639_1, code.upper(), None)
         if iso is None:
             continue
@@ -72,7 +78,7 @@ def load_py3langid() -> Any:
         return None
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     known = set(ident.nb_classes)
-    ident.set_languages([code for code in taxonomy.LANGUAGES if code in known])
+    ident.set_languages([code for code in _NGRAM_LANGUAGES if code in known])
     # The identifier keeps the full model (97 languages, 28 MB) to allow un-restricting; this
     # one is never widened again, so it keeps only the restricted copy (a fifth of the size).
     if getattr(ident, "_full_model", None) is not None:

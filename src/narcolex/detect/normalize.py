@@ -408,7 +408,7 @@ def needs_full_path(text: str, word_skel: str) -> bool:
         return True
     if SKELETON_SPACED.search(word_skel):
         return True
-    if not word_skel.isascii() and ASIAN_GLUE.search(text):
+    if not word_skel.isascii() and _ASIAN.search(text) and ASIAN_GLUE.search(text):
         return True
     if _SYMBOL.search(text) is None:
         return False
@@ -552,15 +552,17 @@ def _split_hashtags(text: str) -> tuple[str, Stage | None]:
 # characters that are neither letters, digits, spaces nor '#' are symbols (emoji, stars, check
 # marks), which end a word as a space does, while the symbol stays for emoji terms. A word
 # written against an Asian script ends there too (ASIAN_SCRIPTS).
-_GLUED = re.compile(
-    r"(?<=[^\W_])(?=[^\w\s#\u0e00-\u0e7f])|(?<=[^\w\s#\u0e00-\u0e7f])(?=[^\W_])"
-    f"|(?<=[^\\W_{ASIAN_SCRIPTS}])(?=[{ASIAN_SCRIPTS}])|(?<=[{ASIAN_SCRIPTS}])(?=[^\\W_{ASIAN_SCRIPTS}])"
+_GLUED = re.compile(r"(?<=[^\W_])(?=[^\w\s#\u0e00-\u0e7f])|(?<=[^\w\s#\u0e00-\u0e7f])(?=[^\W_])")
+_GLUED_ASIAN = re.compile(
+    f"{_GLUED.pattern}|(?<=[^\\W_{ASIAN_SCRIPTS}])(?=[{ASIAN_SCRIPTS}])"
+    f"|(?<=[{ASIAN_SCRIPTS}])(?=[^\\W_{ASIAN_SCRIPTS}])"
 )
 
 
 def _split_glued(text: str) -> tuple[str, Stage | None]:
     """A space inserted between a word and a symbol written against it."""
-    points = [m.start() for m in _GLUED.finditer(text)]
+    glued = _GLUED if _ASIAN.search(text) is None else _GLUED_ASIAN
+    points = [m.start() for m in glued.finditer(text)]
     return _insert_spaces(text, points)
 
 

@@ -46,6 +46,7 @@ _FIRST_PERSON_WORDS = {
     "fr": "je j'ai mon ma mes moi", "es": "yo mí", "it": "io mio mia", "nl": "ik mijn",
     "sv": "jag mig", "da": "jeg mig", "no": "jeg meg", "fi": "minä", "et": "mina",
     "pl": "mój moja", "pt": "eu meu minha", "hu": "én", "cs": "já jsem mám",
+    "id": "saya aku", "vi": "tôi",
 }  # fmt: skip
 
 
@@ -711,9 +712,12 @@ _SENTENCES = re.compile(r"[.!?]+\s+\S|[。！？]+\s*\S")
 # "3.5g" are no sentence breaks).
 _PROSE_BREAK = re.compile(r"[^\W\d_][.!?]+\s+[^\W\d_]|[^\W\d_][。！？]+\s*[^\W\d_]")
 # Han, kana and Thai run words together: a run of them holds about one word per
-# UNSPACED_CHARS letters (two in Chinese and Japanese prose, shorter words than Thai's).
-_UNSPACED_LETTER = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# UNSPACED_CHARS characters (two in Chinese and Japanese, four in Thai, which writes its
+# vowels as characters of their own and puts a space between phrases).
+_UNSPACED_LETTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_THAI_LETTER = re.compile("[\u0e00-\u0e7f]")
 UNSPACED_CHARS = 2
+THAI_CHARS = 4
 PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Words in small letters, at least this share of a text's words, make it sentences: about a
@@ -732,8 +736,9 @@ def _prose(text: str) -> bool:
         m = _LETTERS.search(w)
         if m is None:
             continue
-        run = len(_UNSPACED_LETTER.findall(w))
-        n = max(1.0, run / UNSPACED_CHARS) if run else 1.0
+        run = len(_UNSPACED_LETTER.findall(w)) / UNSPACED_CHARS
+        run += len(_THAI_LETTER.findall(w)) / THAI_CHARS
+        n = max(1.0, run)
         words += n
         if not m.group()[0].isupper():
             small += n
