@@ -705,10 +705,18 @@ def _other_diacritics(surface: str, t: LexiconTerm) -> bool:
     return any(fold(f) == bare for f in forms)
 
 
+# Languages written in Latin letters with diacritics: where a word with diacritics can be an
+# everyday word (the tables of the others, the largest ones, are not read for this).
+_NOT_LATIN_DIACRITICS = frozenset(
+    {"en", "id", "und", "ar", "bg", "el", "ru", "uk", "ja", "ko", "zh", "th"}
+)
+_LATIN_DIACRITIC_LANGUAGES = tuple(c for c in taxonomy.LANGUAGES if c not in _NOT_LATIN_DIACRITICS)
+
+
 @lru_cache(maxsize=8192)
 def _a_word_somewhere(word: str) -> bool:
-    """`word` is a real word (Zipf >= MEDIUM) of some language of the project."""
-    return commonest(word, taxonomy.LANGUAGES)[0] >= commonness.MEDIUM
+    """`word` is a real word (Zipf >= MEDIUM) of some language that writes diacritics."""
+    return commonest(word, _LATIN_DIACRITIC_LANGUAGES)[0] >= commonness.MEDIUM
 
 
 def _common_in_post(surface: str, language: _PostLanguage) -> bool:
