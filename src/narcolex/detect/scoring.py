@@ -691,11 +691,6 @@ def _quoted_words(text: str, matches: list[Match], signals: list[Signal]) -> set
     nothing but quoted names is a menu («соль», «гаш», «кока»)."""
     spans = [(m.start, m.end, m.surface) for m in matches]
     spans += [(s.start, s.end, s.surface) for s in signals if s.source == "lexicon"]
-    rest = list(_QUOTED.sub(lambda q: " " * len(q.group()), text))  # offsets kept
-    for start, end, _ in spans:
-        rest[start:end] = " " * (end - start)
-    if sum(c.isalpha() for c in rest) < QUOTED_PROSE:
-        return set()
     quoted = set()
     for start, end, surface in spans:
         a = start - 1 if start and text[start - 1] != "#" else start - 2
@@ -704,7 +699,14 @@ def _quoted_words(text: str, matches: list[Match], signals: list[Signal]) -> set
         close = _QUOTES.get(text[a])
         if close is not None and text[end] == close:
             quoted.add(surface.lower())
-    return {f"quoted words {sorted(quoted)}"} if len(quoted) >= QUOTED_WORDS else set()
+    if len(quoted) < QUOTED_WORDS:
+        return set()
+    rest = list(_QUOTED.sub(lambda q: " " * len(q.group()), text))  # offsets kept
+    for start, end, _ in spans:
+        rest[start:end] = " " * (end - start)
+    if sum(c.isalpha() for c in rest) < QUOTED_PROSE:
+        return set()
+    return {f"quoted words {sorted(quoted)}"}
 
 
 _SENTENCES = re.compile(r"[.!?]+\s+\S|[。！？]+\s*\S")
@@ -736,9 +738,10 @@ def _prose(text: str) -> bool:
         m = _LETTERS.search(w)
         if m is None:
             continue
-        run = len(_UNSPACED_LETTER.findall(w)) / UNSPACED_CHARS
-        run += len(_THAI_LETTER.findall(w)) / THAI_CHARS
-        n = max(1.0, run)
+        n = 1.0
+        if not w.isascii():
+            run = len(_UNSPACED_LETTER.findall(w)) / UNSPACED_CHARS
+            n = max(1.0, run + len(_THAI_LETTER.findall(w)) / THAI_CHARS)
         words += n
         if not m.group()[0].isupper():
             small += n

@@ -44,10 +44,14 @@ _OF = r"(?:\s?|\sde\s)"
 _PRICE = re.compile(
     rf"(?<![\w$€£]){_CUR_SYM}\s?{_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_WORD})?(?![\w%])"
     rf"|(?<![\w.])(?<!\d,){_NUM}(?:\s?-\s?{_NUM})?(?:\s?{_CUR_SYM}|{_OF}{_CUR_WORD}(?!\w))"
-    rf"|(?<![\w.])(?<!\d,){_NUM}e(?![\w])"
-    rf"|{_CJK_NUM}\s?{_CJK_CURRENCY}(?![A-Za-z])"
-    rf"|(?<!\w)rp\.?\s?{_NUM}(?:\.\d{{3}})*(?:\s?(?:rb|ribu|jt|juta|k))?(?!\w)",
+    rf"|(?<![\w.])(?<!\d,){_NUM}e(?![\w])",
     re.IGNORECASE,
+)
+# Prices of the Asian currencies and the rupiah ("5000円", "10만원", "Rp 1.500.000"): their own
+# patterns, gated by the currency (_NUMERIC), so that other posts do not pay for them.
+_PRICE_ASIAN = re.compile(rf"{_CJK_NUM}\s?{_CJK_CURRENCY}(?![A-Za-z])", re.IGNORECASE)
+_PRICE_RUPIAH = re.compile(
+    rf"(?<!\w)rp\.?\s?{_NUM}(?:\.\d{{3}})*(?:\s?(?:rb|ribu|jt|juta|k))?(?!\w)", re.IGNORECASE
 )
 # Grams in the grammar of each language (Romanian "grame", Polish "gramów", Czech "gramů",
 # Croatian "grama", Finnish "grammaa", Greek "γρ", Bulgarian "грама", Ukrainian "грами").
@@ -75,12 +79,18 @@ _COUNT_UNITS = (
 _PIECE_UNITS = r"(?:pcs|pieces?|stk|stück|units?|packs?|bags?|bundles?|шт|stuks|kpl)"
 _WEIGHT = re.compile(
     rf"(?<![\w.])(?<!\d,){_NUM}\+{{0,2}}{_OF}{_WEIGHT_UNITS}(?!\w)|(?<!\w)(?:1/8|1/4|1/2|[⅛¼½])\s?(?:\(\w+\)\s?)?(?:oz|lb|ounce|gram|g)(?!\w)"
-    rf"|(?<!\w)8th(?!\w)"
-    rf"|{_CJK_NUM}\s?{_CJK_WEIGHT_WORD}"
+    rf"|(?<!\w)8th(?!\w)",
+    re.IGNORECASE,
+)
+# Grams written against Han, kana, Hangul or Thai ("大麻1g", "1g5000円", "3グラム"): read only in
+# posts written in those scripts (find_signals).
+_WEIGHT_ASIAN = re.compile(
+    rf"{_CJK_NUM}\s?{_CJK_WEIGHT_WORD}"
     rf"|(?<=[{_CJK}]){_NUM}\s?(?:g|kg)(?![A-Za-z])"
     rf"|(?<![\w.])(?<!\d,){_NUM}\s?(?:g|kg)(?=[{_CJK}]|\d+\s?{_CJK_CURRENCY})",
     re.IGNORECASE,
 )
+_ASIAN_SCRIPT = re.compile(f"[{_CJK}]")
 # Weights written as words ("a QP", "an eighth", "half gram", "one ounce", "ein Gramm"): the
 # only quantities that need no digit. The number words are the small ones sellers write out.
 _NUMBER_WORD = (
@@ -337,9 +347,12 @@ _PIECES_GATE = ("pcs", "piece", "stk", "stück", "unit", "pack", "bag", "bundle"
                 "kpl")  # fmt: skip
 _DOSE_GATE = ("mg", "µg", "μg", "ug", "mcg", "iu", "milig", "millig", "мг", "мкг")
 _QTY_GATE = ("qty", "quantity", "menge", "antal", "määrä", "st")
+_ASIAN_CURRENCY_GATE = ("円", "원", "元", "块", "塊", "บาท", "đồng", "vnđ", "vnd")
 _NUMERIC: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...] | None], ...] = (
     ("signal.price", "unit_price", _UNIT_PRICE, ("=", ":", "@", "/")),
     ("signal.price", "price", _PRICE, None),
+    ("signal.price", "price", _PRICE_ASIAN, _ASIAN_CURRENCY_GATE),
+    ("signal.price", "price", _PRICE_RUPIAH, ("rp",)),
     ("signal.quantity", "weight", _WEIGHT, None),
     ("signal.quantity", "count", _COUNT, _COUNT_GATE),
     ("signal.quantity", "pieces", _PIECES, _PIECES_GATE),
@@ -378,13 +391,14 @@ def find_signals(text: str) -> list[Signal]:
     exact_low = len(low) == len(text)  # lower() can lengthen a few letters (İ): then no gates
     has_digit = _DIGIT.search(text) is not None
     if has_digit:
-        groups.append(
-            tuple(
-                (code, kind, pattern)
-                for code, kind, pattern, needs in _NUMERIC
-                if needs is None or not exact_low or any(c in low for c in needs)
-            )
-        )
+        numeric = [
+            (code, kind, pattern)
+            for code, kind, pattern, needs in _NUMERIC
+            if needs is None or not exact_low or any(c in low for c in needs)
+        ]
+        if not text.isascii() and _ASIAN_SCRIPT.search(text):
+            numeric.insert(len(numeric) - 1, ("signal.quantity", "weight", _WEIGHT_ASIAN))
+        groups.append(tuple(numeric))
     if "/" in text or ".onion" in text or "www." in text:
         links = tuple(x for x in _LINKS if GATE.may_match(x[2], text))
         if links:
