@@ -449,6 +449,7 @@ def _east_asian() -> Lexicon:
             LexiconTerm(2, "手押し", "ja", "phrase", ("signal.offer",), ambiguity="high"),
             LexiconTerm(3, "バツ", "ja", "slang", ("mdma",), ambiguity="high"),
             LexiconTerm(4, "아이스", "ko", "slang", ("methamphetamine",), ambiguity="high"),
+            LexiconTerm(10, "캔디", "ko", "slang", ("mdma",), ambiguity="high"),
             LexiconTerm(5, "冰毒", "zh", "street_name", ("methamphetamine",)),
             LexiconTerm(6, "cần sa", "vi", "street_name", ("cannabis",)),
             LexiconTerm(7, "ยาบ้า", "th", "street_name", ("methamphetamine",)),
@@ -469,7 +470,8 @@ def _east_asian() -> Lexicon:
         # Hangul: at a word's start, particles and endings written onto it
         ("처음 맛보는 아이스를 팝니다", [("아이스", "아이스")]),
         ("‘아이스’ 팝니다", [("아이스", "아이스")]),
-        ("바아이스", []),  # inside another word
+        ("아이캔디", []),  # a form of two syllables inside another word
+        ("신상아이스작대기", [("아이스", "아이스")]),  # three or more: nouns written together
         # Vietnamese: whole words, diacritics folded
         ("Bán cần sa, ship", [("cần sa", "cần sa")]),
         ("ban can sa", [("can sa", "cần sa")]),

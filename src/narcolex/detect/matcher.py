@@ -69,13 +69,19 @@ _HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
 _UNSPACED_OR_HANGUL = re.compile(f"[{_UNSPACED}{_HANGUL}]")
 
 
+HANGUL_INNER_MIN = 3  # syllables of a Hangul form found inside a word ("아이스작대기")
+
+
 def script_mode(key: str, mode: str) -> str:
     """The match mode a form's script imposes: "unspaced" for a form with Han, kana or Thai,
-    "hangul" for a Hangul form, otherwise the term's own."""
+    "hangul" for a Hangul form, otherwise the term's own. Korean also writes nouns together
+    without a space, as sellers do to hide them ("아이스작대기"): a Hangul form of
+    HANGUL_INNER_MIN syllables or more is found inside a word too, as long compound parts are
+    in German (COMPOUND_INNER_MIN); a shorter one only at a word's start."""
     if _UNSPACED_CHAR.search(key):
         return "unspaced"
     if _HANGUL_CHAR.search(key):
-        return "hangul"
+        return "unspaced" if len(_HANGUL_CHAR.findall(key)) >= HANGUL_INNER_MIN else "hangul"
     return mode
 
 
@@ -379,7 +385,7 @@ class CompiledLexicon:
         if not words:
             return ""
         if mode == "unspaced":  # a part in another script is glued on in the skeleton ("5仔")
-            return max((w for w in words if _UNSPACED_CHAR.search(w)), key=len)
+            return max((w for w in words if _UNSPACED_OR_HANGUL.search(w)), key=len)
         if mode == "compound":
             return max(words, key=len)
         if mode == "hangul":
