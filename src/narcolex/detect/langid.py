@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from narcolex import taxonomy
+from narcolex.detect import scripts
 
 try:  # the C feature counting is optional, like the rest of the fast path
     from narcolex.detect._fastpath import FeatureCounter as _FeatureCounter
@@ -173,10 +174,10 @@ def language_text(text: str) -> str | None:
     return text[:LANGID_CHARS].encode("utf-8", "replace").decode("utf-8")  # lone surrogates
 
 
-_KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
-_HANGUL = re.compile("[\uac00-\ud7af]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
-_THAI = re.compile("[\u0e00-\u0e7f]")
+_KANA = re.compile(f"[{scripts.KANA}]")
+_HANGUL = re.compile(f"[{scripts.HANGUL}]")
+_HAN = re.compile(f"[{scripts.HAN}]")
+_THAI = re.compile(f"[{scripts.THAI}]")
 _OWN_SCRIPT = re.compile("|".join(p.pattern for p in (_KANA, _HANGUL, _HAN, _THAI)))
 SCRIPT_MIN = 2  # characters of a script that name its language
 

@@ -26,6 +26,7 @@ from itertools import pairwise
 import ahocorasick
 
 from narcolex.detect import normalize as _normalize
+from narcolex.detect import scripts
 from narcolex.detect.normalize import (
     _CAMEL,
     _WORD_SKELETON_ASCII,
@@ -62,8 +63,8 @@ _PLAIN_TAG = re.compile(r"#([A-Za-z]+)[.,:;!?)\"']*")  # letters, then punctuati
 # Scripts written without spaces between words (Han, kana, Thai): a form of them is found
 # anywhere in the text. Hangul puts spaces between words but writes particles and endings onto them
 # ("아이스를"): a Hangul form is found at the start of a word, whatever follows it.
-_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_UNSPACED = scripts.UNSPACED
+_HANGUL = scripts.HANGUL
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 _HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
 _UNSPACED_OR_HANGUL = re.compile(f"[{_UNSPACED}{_HANGUL}]")

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import confusables
 
+from narcolex.detect import scripts
 from narcolex.textkey import THAI_VOWEL_MARKS
 from narcolex.textkey import fold as _textkey_fold
 
@@ -217,10 +218,7 @@ FLAG_SPACE, FLAG_WORD, FLAG_UPPER, FLAG_LEET, FLAG_HASH, FLAG_ASIAN = 1, 2, 4, 8
 # "ขายยาบ้าXTC"): Thai, kana, Hangul and Han. A word of another script written against one
 # of them ends there, as against a symbol (_GLUED); the prefilter's skeleton cannot show that
 # boundary, so such a post takes the full path (ASIAN_GLUE, and FLAG_ASIAN in the C pass).
-ASIAN_SCRIPTS = (
-    "\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-)
+ASIAN_SCRIPTS = scripts.ASIAN
 _ASIAN = re.compile(f"[{ASIAN_SCRIPTS}]")
 ASIAN_GLUE = re.compile(
     f"[^\\W_{ASIAN_SCRIPTS}][{ASIAN_SCRIPTS}]|[{ASIAN_SCRIPTS}][^\\W_{ASIAN_SCRIPTS}]"
@@ -552,7 +550,7 @@ def _split_hashtags(text: str) -> tuple[str, Stage | None]:
 # characters that are neither letters, digits, spaces nor '#' are symbols (emoji, stars, check
 # marks), which end a word as a space does, while the symbol stays for emoji terms. A word
 # written against an Asian script ends there too (ASIAN_SCRIPTS).
-_GLUED = re.compile(r"(?<=[^\W_])(?=[^\w\s#\u0e00-\u0e7f])|(?<=[^\w\s#\u0e00-\u0e7f])(?=[^\W_])")
+_GLUED = re.compile(rf"(?<=[^\W_])(?=[^\w\s#{scripts.THAI}])|(?<=[^\w\s#{scripts.THAI}])(?=[^\W_])")
 _GLUED_ASIAN = re.compile(
     f"{_GLUED.pattern}|(?<=[^\\W_{ASIAN_SCRIPTS}])(?=[{ASIAN_SCRIPTS}])"
     f"|(?<=[{ASIAN_SCRIPTS}])(?=[^\\W_{ASIAN_SCRIPTS}])"

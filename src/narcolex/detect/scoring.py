@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from narcolex.detect import scripts
 from narcolex.detect.finding import Contribution, Match, Signal
 from narcolex.detect.signals import (
     DIGITAL,
@@ -716,8 +717,8 @@ _PROSE_BREAK = re.compile(r"[^\W\d_][.!?]+\s+[^\W\d_]|[^\W\d_][。！？]+\s*[^\
 # Han, kana and Thai run words together: a run of them holds about one word per
 # UNSPACED_CHARS characters (two in Chinese and Japanese, four in Thai, which writes its
 # vowels as characters of their own and puts a space between phrases).
-_UNSPACED_LETTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_THAI_LETTER = re.compile("[\u0e00-\u0e7f]")
+_UNSPACED_LETTER = re.compile(f"[{scripts.KANA}{scripts.HAN}]")
+_THAI_LETTER = re.compile(f"[{scripts.THAI}]")
 UNSPACED_CHARS = 2
 THAI_CHARS = 4
 PROSE_WORDS = 12  # words: longer texts are sentences, not a name, a caption or a menu line
@@ -980,7 +981,7 @@ _OBJECT_BEFORE = {
     "ko": re.compile(r"[’'\"」』)]?(?:을|를|이|가|은|는|도|만)?[’'\"」』)]?\s{0,2}"),
 }
 # Han and katakana: a word written against the term makes one word of both ("冷凍野菜").
-_WORD_BEFORE = re.compile("[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_WORD_BEFORE = re.compile(f"[{scripts.KATAKANA}{scripts.HAN}]")
 
 
 def _starts_phrase(text: str, start: int) -> bool:

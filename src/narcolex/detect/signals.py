@@ -16,6 +16,7 @@ from bisect import bisect_right
 
 import ahocorasick
 
+from narcolex.detect import scripts
 from narcolex.detect.finding import Signal
 from narcolex.detect.literals import LiteralGate
 
@@ -25,7 +26,7 @@ _CUR_SYM = r"[€$£₽₴¥₩₫￥฿]"
 # word before: a number there sits against letters ("1g5000円で", "10만원에"), which the
 # Latin patterns' word boundaries would refuse. Their units are read with the script's own
 # boundaries: no digit or Latin letter before the number, no Latin letter after the unit.
-_CJK = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f"
+_CJK = scripts.ASIAN
 _CJK_NUM = rf"(?:(?<=\dg)|(?<![^\W{_CJK}]))(?<![.])(?<!\d,){_NUM}"  # also "1g5000円"
 _CJK_CURRENCY = r"(?:円|万円|萬円|원|만원|만\s원|천원|元|块|塊|万元|萬元|บาท|đồng|vnđ|vnd)"
 _CJK_WEIGHT_WORD = r"(?:グラム|キロ|克|公斤|그램|키로)"
