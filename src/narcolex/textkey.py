@@ -22,17 +22,13 @@ _EXTRA_FOLDS = str.maketrans(
 
 # Thai writes its vowels and tones as combining marks: they are letters ("ยาอี", ecstasy, is
 # not "ยาอ"; "ข่าย", net, is not "ขาย", sell), not diacritics to fold away.
-THAI_VOWEL_MARKS = frozenset(
-    chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))
-)
+THAI_MARKS = frozenset(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))
 
 
 def fold(text: str) -> str:
     """Casefold and strip combining marks (not Thai ones), keeping everything else."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    stripped = "".join(
-        ch for ch in decomposed if not unicodedata.combining(ch) or ch in THAI_VOWEL_MARKS
-    )
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or ch in THAI_MARKS)
     return unicodedata.normalize("NFC", stripped.translate(_EXTRA_FOLDS))
 
 

@@ -178,7 +178,7 @@ _KANA = re.compile(f"[{scripts.KANA}]")
 _HANGUL = re.compile(f"[{scripts.HANGUL}]")
 _HAN = re.compile(f"[{scripts.HAN}]")
 _THAI = re.compile(f"[{scripts.THAI}]")
-_OWN_SCRIPT = re.compile("|".join(p.pattern for p in (_KANA, _HANGUL, _HAN, _THAI)))
+_OWN_SCRIPT = scripts.ASIAN_CHAR
 SCRIPT_MIN = 2  # characters of a script that name its language
 
 

@@ -63,11 +63,9 @@ _PLAIN_TAG = re.compile(r"#([A-Za-z]+)[.,:;!?)\"']*")  # letters, then punctuati
 # Scripts written without spaces between words (Han, kana, Thai): a form of them is found
 # anywhere in the text. Hangul puts spaces between words but writes particles and endings onto them
 # ("아이스를"): a Hangul form is found at the start of a word, whatever follows it.
-_UNSPACED = scripts.UNSPACED
-_HANGUL = scripts.HANGUL
-_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
-_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
-_UNSPACED_OR_HANGUL = re.compile(f"[{_UNSPACED}{_HANGUL}]")
+_UNSPACED_CHAR = re.compile(f"[{scripts.UNSPACED}]")
+_HANGUL_CHAR = re.compile(f"[{scripts.HANGUL}]")
+_UNSPACED_OR_HANGUL = scripts.ASIAN_CHAR
 
 
 HANGUL_INNER_MIN = 3  # syllables of a Hangul form found inside a word ("아이스작대기")

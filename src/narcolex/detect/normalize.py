@@ -24,7 +24,7 @@ from functools import lru_cache
 import confusables
 
 from narcolex.detect import scripts
-from narcolex.textkey import THAI_VOWEL_MARKS
+from narcolex.textkey import THAI_MARKS
 from narcolex.textkey import fold as _textkey_fold
 
 # --- character tables -----------------------------------------------------------------------
@@ -100,7 +100,7 @@ class _FoldTable(dict):
             out = " "  # NFKC would spell "DOMINO™" as "dominotm"
         elif 0x1F1E6 <= cp <= 0x1F1FF:  # regional indicators are flag halves, never letters
             out = ch
-        elif unicodedata.category(ch).startswith("M") and ch not in THAI_VOWEL_MARKS:
+        elif unicodedata.category(ch).startswith("M") and ch not in THAI_MARKS:
             out = ""
         else:
             # Look-alikes of other scripts are judged on the character as written (a lunate
@@ -121,7 +121,7 @@ class _PunctTable(dict):
     def __missing__(self, cp: int) -> str:
         ch = chr(cp)
         cat = unicodedata.category(ch)
-        keep = cat[0] in "LN" or cat == "So" or ch == "#" or ch in THAI_VOWEL_MARKS
+        keep = cat[0] in "LN" or cat == "So" or ch == "#" or ch in THAI_MARKS
         out = ch if keep else " "
         self[cp] = out
         return out
@@ -137,7 +137,7 @@ class _SkeletonTable(dict):
             if c == "l":
                 c = "i"
             cat = unicodedata.category(c)
-            if cat[0] in "LN" or cat == "So" or c in THAI_VOWEL_MARKS:
+            if cat[0] in "LN" or cat == "So" or c in THAI_MARKS:
                 out.append(c)
         s = "".join(out)
         self[cp] = s
@@ -161,7 +161,7 @@ class _WordSkeletonTable(dict):
             cat = unicodedata.category(c)
             # A symbol is a word of its own: written against a word ("weed🔥") it ends the
             # word, as in the matcher's readings (normalize._split_glued).
-            letter = cat[0] in "LN" or c in THAI_VOWEL_MARKS
+            letter = cat[0] in "LN" or c in THAI_MARKS
             out.append(c if letter else f" {c} " if cat == "So" else " ")
         s = "".join(out)
         self[cp] = s
@@ -219,7 +219,7 @@ FLAG_SPACE, FLAG_WORD, FLAG_UPPER, FLAG_LEET, FLAG_HASH, FLAG_ASIAN = 1, 2, 4, 8
 # of them ends there, as against a symbol (_GLUED); the prefilter's skeleton cannot show that
 # boundary, so such a post takes the full path (ASIAN_GLUE, and FLAG_ASIAN in the C pass).
 ASIAN_SCRIPTS = scripts.ASIAN
-_ASIAN = re.compile(f"[{ASIAN_SCRIPTS}]")
+_ASIAN = scripts.ASIAN_CHAR
 ASIAN_GLUE = re.compile(
     f"[^\\W_{ASIAN_SCRIPTS}][{ASIAN_SCRIPTS}]|[{ASIAN_SCRIPTS}][^\\W_{ASIAN_SCRIPTS}]"
 )

@@ -671,7 +671,6 @@ def _contact_detail(signals: list[Signal]) -> bool:
     return any(s.source in _CONTACT_DETAILS for s in signals)
 
 
-# A sentence ends and another begins; the full stops of Chinese and Japanese need no space.
 # Quotation marks as each script writes them, opening and closing.
 _QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’", "'": "'", "«": "»", "„": "“",
            "《": "》", "‚": "‘", "”": "”"}  # fmt: skip
@@ -710,6 +709,7 @@ def _quoted_words(text: str, matches: list[Match], signals: list[Signal]) -> set
     return {f"quoted words {sorted(quoted)}"}
 
 
+# A sentence ends and another begins; the full stops of Chinese and Japanese need no space.
 _SENTENCES = re.compile(r"[.!?]+\s+\S|[。！？]+\s*\S")
 # Sentences, not list items: a word ends one and a word starts the next ("4. Haze" and
 # "3.5g" are no sentence breaks).

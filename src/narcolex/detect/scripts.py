@@ -8,6 +8,8 @@ any of them ends there.
 
 from __future__ import annotations
 
+import re
+
 THAI = "\u0e00-\u0e7f"
 KATAKANA = "\u30a0-\u30ff\uff66-\uff9f"  # with the half-width forms
 KANA = "\u3040-\u309f" + KATAKANA
@@ -15,3 +17,4 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # jamo, compatibility jamo, syllables
 UNSPACED = THAI + KANA + HAN  # written without spaces between words
 ASIAN = UNSPACED + HANGUL
+ASIAN_CHAR = re.compile(f"[{ASIAN}]")

@@ -22,14 +22,13 @@ from narcolex.detect.literals import LiteralGate
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
 _CUR_SYM = r"[€$£₽₴¥₩₫￥฿]"
-# Scripts written without spaces (Han, kana) and Hangul, whose particles are written onto the
+# Scripts written without spaces (Han, kana, Thai) and Hangul, whose particles are written onto the
 # word before: a number there sits against letters ("1g5000円で", "10만원에"), which the
 # Latin patterns' word boundaries would refuse. Their units are read with the script's own
 # boundaries: no digit or Latin letter before the number, no Latin letter after the unit.
-_CJK = scripts.ASIAN
-_CJK_NUM = rf"(?:(?<=\dg)|(?<![^\W{_CJK}]))(?<![.])(?<!\d,){_NUM}"  # also "1g5000円"
-_CJK_CURRENCY = r"(?:円|万円|萬円|원|만원|만\s원|천원|元|块|塊|万元|萬元|บาท|đồng|vnđ|vnd)"
-_CJK_WEIGHT_WORD = r"(?:グラム|キロ|克|公斤|그램|키로)"
+_ASIAN_NUM = rf"(?:(?<=\dg)|(?<![^\W{scripts.ASIAN}]))(?<![.])(?<!\d,){_NUM}"  # also "1g5000円"
+_ASIAN_CURRENCY = r"(?:円|万円|萬円|원|만원|만\s원|천원|元|块|塊|万元|萬元|บาท|đồng|vnđ|vnd)"
+_ASIAN_WEIGHT_WORD = r"(?:グラム|キロ|克|公斤|그램|키로)"
 # Currencies by code, symbol-less sign and the word of each language's grammar ("100 de
 # dolari", "2000 рублей", "20 eura", "500 korun"): prices are written in the reader's words.
 _CUR_WORD = (
@@ -50,7 +49,7 @@ _PRICE = re.compile(
 )
 # Prices of the Asian currencies and the rupiah ("5000円", "10만원", "Rp 1.500.000"): their own
 # patterns, gated by the currency (_NUMERIC), so that other posts do not pay for them.
-_PRICE_ASIAN = re.compile(rf"{_CJK_NUM}\s?{_CJK_CURRENCY}(?![A-Za-z])", re.IGNORECASE)
+_PRICE_ASIAN = re.compile(rf"{_ASIAN_NUM}\s?{_ASIAN_CURRENCY}(?![A-Za-z])", re.IGNORECASE)
 _PRICE_RUPIAH = re.compile(
     rf"(?<!\w)rp\.?\s?{_NUM}(?:\.\d{{3}})*(?:\s?(?:rb|ribu|jt|juta|k))?(?!\w)", re.IGNORECASE
 )
@@ -86,12 +85,11 @@ _WEIGHT = re.compile(
 # Grams written against Han, kana, Hangul or Thai ("大麻1g", "1g5000円", "3グラム"): read only in
 # posts written in those scripts (find_signals).
 _WEIGHT_ASIAN = re.compile(
-    rf"{_CJK_NUM}\s?{_CJK_WEIGHT_WORD}"
-    rf"|(?<=[{_CJK}]){_NUM}\s?(?:g|kg)(?![A-Za-z])"
-    rf"|(?<![\w.])(?<!\d,){_NUM}\s?(?:g|kg)(?=[{_CJK}]|\d+\s?{_CJK_CURRENCY})",
+    rf"{_ASIAN_NUM}\s?{_ASIAN_WEIGHT_WORD}"
+    rf"|(?<=[{scripts.ASIAN}]){_NUM}\s?(?:g|kg)(?![A-Za-z])"
+    rf"|(?<![\w.])(?<!\d,){_NUM}\s?(?:g|kg)(?=[{scripts.ASIAN}]|\d+\s?{_ASIAN_CURRENCY})",
     re.IGNORECASE,
 )
-_ASIAN_SCRIPT = re.compile(f"[{_CJK}]")
 # Weights written as words ("a QP", "an eighth", "half gram", "one ounce", "ein Gramm"): the
 # only quantities that need no digit. The number words are the small ones sellers write out.
 _NUMBER_WORD = (
@@ -397,8 +395,8 @@ def find_signals(text: str) -> list[Signal]:
             for code, kind, pattern, needs in _NUMERIC
             if needs is None or not exact_low or any(c in low for c in needs)
         ]
-        if not text.isascii() and _ASIAN_SCRIPT.search(text):
-            numeric.insert(len(numeric) - 1, ("signal.quantity", "weight", _WEIGHT_ASIAN))
+        if not text.isascii() and scripts.ASIAN_CHAR.search(text):
+            numeric.append(("signal.quantity", "weight", _WEIGHT_ASIAN))
         groups.append(tuple(numeric))
     if "/" in text or ".onion" in text or "www." in text:
         links = tuple(x for x in _LINKS if GATE.may_match(x[2], text))
