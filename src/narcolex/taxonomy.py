@@ -74,6 +74,9 @@ CONTEXTS: tuple[str, ...] = (
     # or a guide citing an instance, which counts as a reporting word and more (scoring)
     "context.explain",
     "context.commerce",
+    # the first person of someone telling ("I", "my", "ich"): a narrative, whose quantities
+    # are what someone took or was prescribed, not stock (scoring's counter-evidence)
+    "context.narrator",
 )
 
 EU_LANGUAGES: tuple[str, ...] = (
@@ -82,7 +85,7 @@ EU_LANGUAGES: tuple[str, ...] = (
 )  # fmt: skip
 EFTA_LANGUAGES: tuple[str, ...] = ("no", "is")
 OTHER_LANGUAGES: tuple[str, ...] = (
-    "ru", "uk", "tr", "ar", "sq", "sr", "ja", "ko", "zh", "vi", "th", "id",
+    "ru", "uk", "tr", "ar", "sq", "sr", "ja", "ko", "zh", "vi", "th", "id", "he",
 )  # fmt: skip
 UNDETERMINED = "und"
 LANGUAGES: tuple[str, ...] = (*EU_LANGUAGES, *EFTA_LANGUAGES, *OTHER_LANGUAGES, UNDETERMINED)

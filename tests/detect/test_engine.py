@@ -393,8 +393,16 @@ def test_a_count_of_units_with_their_strength_binds_like_a_weight(scanner: Scann
     assert scanner.scan("snow tyres 4x, pay with paypal").verdict != "sale"
 
 
-def test_a_title_opening_with_a_count_and_stating_a_strength_lists_a_lot(scanner: Scanner) -> None:
+def test_a_title_opening_with_a_count_and_stating_a_strength_lists_a_lot(
+    lexicon: Lexicon,
+) -> None:
     # "50x <press name> (new press) 204mg": count and strength bind the product between them.
+    # The first person is content (context.narrator): without it, "I" is no one speaking.
+    words = LexiconTerm(
+        99, "I", "en", "phrase", ("context.narrator",), ambiguity="high", variants=("my",)
+    )
+    plain = Scanner.from_lexicon(lexicon)
+    scanner = Scanner.from_lexicon(Lexicon(terms=(*lexicon.terms, words), version="test"))
     lot = scanner.scan("50x * Molly * (new press, pink) 204mg, pay with bitcoin")
     assert "quantity '50x * Molly * (new press, pink) 204mg' bound to 'Molly'" in lot.explanation
     assert lot.verdict == "sale", lot.explanation
@@ -402,6 +410,9 @@ def test_a_title_opening_with_a_count_and_stating_a_strength_lists_a_lot(scanner
     took = scanner.scan("I took 2x Molly (pink) 204mg, pay with bitcoin")
     assert "204mg' bound" not in took.explanation
     assert took.verdict != "sale"
+    assert (
+        "204mg' bound" in plain.scan("I took 2x Molly (pink) 204mg, pay with bitcoin").explanation
+    )
 
 
 def test_a_lot_binds_the_product_named_between_its_count_and_strength(scanner: Scanner) -> None:

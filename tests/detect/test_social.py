@@ -579,11 +579,18 @@ def test_context_terms_stay_out_of_the_curated_terms(tmp_path: Path) -> None:
     assert "police" in [t.term for t in content.lexicon().terms]
 
 
-def test_first_person_words_are_read_in_the_posts_language(scanner: Scanner) -> None:
+def test_first_person_words_are_read_in_the_posts_language() -> None:
     # Italian "ma" is "but", not French "my": an Italian offer is no first-person narrative.
+    # The words are content (context.narrator), read wherever they are written.
+    s = _scanner(_ctx(100, "ma", "fr", "narrator"), _ctx(101, "I have", "en", "address"))
     text = "cocaine 5g 80€ for sale, ma solo oggi e domani per tutti gli amici della città"
-    assert "first-person" not in scanner.scan(text, lang="it").explanation
-    assert "first-person narrative (1 words)" in scanner.scan(text, lang="fr").explanation
+    assert "first-person" not in s.scan(text, lang="it").explanation
+    assert "first-person narrative (1 words)" in s.scan(text, lang="fr").explanation
+    assert "first-person" not in _scanner().scan(text, lang="fr").explanation
+    # ... also inside a longer context phrase, and each time it is written
+    s = _scanner(_ctx(100, "I", "en", "narrator"), _ctx(101, "I have", "en", "address"))
+    told = "I have 5g of cocaine for sale, I think, and I will keep it for the weekend"
+    assert "first-person narrative (3 words)" in s.scan(told, lang="en").explanation
 
 
 def test_another_languages_context_word_that_is_english_is_the_english_word() -> None:

@@ -79,3 +79,29 @@ def test_new_languages_keep_existing_terms(db_url):
     with db.engine.begin() as conn:
         assert conn.execute(sa.text("SELECT form FROM variants")).scalars().all() == ["Grass"]
     db.dispose()
+
+
+def test_hebrew_terms_after_0005(db_url):
+    """0005 adds Hebrew the same way (one helper for every widening, store.lang_check)."""
+    import sqlalchemy as sa
+
+    db = open_db(db_url)
+    db.upgrade("0004")
+    insert = sa.text(
+        "INSERT INTO terms (id, term, key, lang, kind, ambiguity, confidence, status, "
+        "match_mode, countries, platforms, created_at, updated_at) VALUES (:id, :term, :term, "
+        ":lang, 'slang', 'high', 'medium', 'validated', 'word', '[]', '[]', '2026-12-08', "
+        "'2026-12-08')"
+    )
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(insert, {"id": 1, "term": "גראס", "lang": "he"})
+    db.upgrade()
+    with db.engine.begin() as conn:
+        conn.execute(insert, {"id": 1, "term": "גראס", "lang": "he"})
+    with pytest.raises(RuntimeError, match="1 terms are in he"):
+        db.downgrade("0004")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM terms WHERE id = 1"))
+    db.downgrade("0004")
+    assert db.current_revision() == "0004"
+    db.dispose()

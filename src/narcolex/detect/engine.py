@@ -102,6 +102,7 @@ class Scanner:
         # only on posts that already name a substance, so the prefilter never sees them.
         self.compiled = compile_lexicon(main)
         self._context = compile_lexicon(context) if context is not None else None
+        self._narrator = NarratorWords(context.terms if context is not None else ())
         self._terms = main.terms
         self._term_langs: tuple[str, ...] | None = None  # built when first needed
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
@@ -373,7 +374,7 @@ class Scanner:
         if self._context is None:
             return []
         terms = self._context.terms
-        out = []
+        out = self._narrator.cues(text, post_lang)
         # An offer is assessed twice (without, then with its language, see scan); where the
         # context words are does not depend on the language: found once per post. The entry
         # is swapped atomically and keyed by the text object it holds (see _pattern_signals).
@@ -387,8 +388,11 @@ class Scanner:
             ts = [
                 terms[i]
                 for i in r.terms
-                if (post_lang is None and (r.end - r.start >= 3 or " " in terms[i].term))
-                or (post_lang is not None and not is_foreign(terms[i].lang, post_lang))
+                if terms[i].denotes != _NARRATOR_ONLY  # found as written (NarratorWords)
+                and (
+                    (post_lang is None and (r.end - r.start >= 3 or " " in terms[i].term))
+                    or (post_lang is not None and not is_foreign(terms[i].lang, post_lang))
+                )
             ]
             # Unknown language: another language's context word that is an everyday English
             # word as written ("ring", Danish "call!") is read as the English word.
@@ -705,10 +709,43 @@ def _other_diacritics(surface: str, t: LexiconTerm) -> bool:
     return any(fold(f) == bare for f in forms)
 
 
+class NarratorWords:
+    """The first-person words of someone telling (context.narrator: "I", "my", "ich"), per
+    language, found as written wherever they are, also inside a longer context phrase ("I
+    have"): a narrative counts every one of them. Read in the post's language only when it is
+    known (Italian "i" is "the", Danish "i" is "in"); in every language when it is not, short
+    pronouns too, which other context words of three letters or less are not."""
+
+    def __init__(self, terms: Iterable[LexiconTerm]) -> None:
+        words: dict[str, set[str]] = {}
+        for t in terms:
+            if _NARRATOR in t.denotes:
+                words.setdefault(t.lang, set()).update((t.term, *t.variants))
+        self._by_lang = {lang: _words_pattern(ws) for lang, ws in words.items()}
+        every = set().union(*words.values()) if words else set()
+        self._every = _words_pattern(every) if every else None
+
+    def cues(self, text: str, post_lang: str | None) -> list[ContextCue]:
+        pattern = self._every if post_lang is None else self._by_lang.get(post_lang)
+        if pattern is None:
+            return []
+        found = pattern.finditer(text)
+        return [ContextCue(_NARRATOR, m.group(), m.start(), m.end()) for m in found]
+
+
+_NARRATOR = "context.narrator"
+_NARRATOR_ONLY = (_NARRATOR,)
+
+
+def _words_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-*_/])(?:{alts})(?![\w.\-*_/])", re.IGNORECASE)
+
+
 # Languages written in Latin letters with diacritics: where a word with diacritics can be an
 # everyday word (the tables of the others, the largest ones, are not read for this).
 _NOT_LATIN_DIACRITICS = frozenset(
-    {"en", "id", "und", "ar", "bg", "el", "ru", "uk", "ja", "ko", "zh", "th"}
+    {"en", "id", "und", "ar", "bg", "el", "ru", "uk", "ja", "ko", "zh", "th", "he"}
 )
 _LATIN_DIACRITIC_LANGUAGES = tuple(c for c in taxonomy.LANGUAGES if c not in _NOT_LATIN_DIACRITICS)
 

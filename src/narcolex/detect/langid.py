@@ -40,9 +40,9 @@ LANGID_CHARS = 300  # the language shows in the first lines; the cost grows with
 FAST_CONFIDENCE = 0.5
 
 
-# Japanese, Korean, Chinese and Thai are told by their scripts (script_language): the n-gram
-# models are not asked for them, which keeps those languages' models out of memory.
-SCRIPT_LANGUAGES = ("ja", "ko", "zh", "th")
+# Japanese, Korean, Chinese, Thai and Hebrew are told by their scripts (script_language): the
+# n-gram models are not asked for them, which keeps those languages' models out of memory.
+SCRIPT_LANGUAGES = ("ja", "ko", "zh", "th", "he")
 _NGRAM_LANGUAGES = tuple(c for c in taxonomy.LANGUAGES if c not in SCRIPT_LANGUAGES)
 
 
@@ -178,21 +178,27 @@ _KANA = re.compile(f"[{scripts.KANA}]")
 _HANGUL = re.compile(f"[{scripts.HANGUL}]")
 _HAN = re.compile(f"[{scripts.HAN}]")
 _THAI = re.compile(f"[{scripts.THAI}]")
-_OWN_SCRIPT = scripts.ASIAN_CHAR
+_HEBREW = scripts.HEBREW_CHAR
+_OWN_SCRIPT = re.compile(f"[{scripts.ASIAN}{scripts.HEBREW}]")
 SCRIPT_MIN = 2  # characters of a script that name its language
 
 
 def script_language(text: str) -> str | None:
-    """Japanese, Korean, Chinese or Thai by their scripts, which no other language of the
-    project writes, for texts mostly in them: kana is Japanese (which also writes Han), Hangul
-    Korean, Han without kana Chinese, Thai script Thai. A short post says it as well as a
-    long one ("金沢手押し"), where the n-gram models need MIN_CHARS. None for other texts."""
+    """Japanese, Korean, Chinese, Thai or Hebrew by their scripts, which no other language of
+    the project writes, for texts mostly in them: kana is Japanese (which also writes Han),
+    Hangul Korean, Han without kana Chinese, Thai script Thai, Hebrew script Hebrew. A short
+    post says it as well as a long one ("金沢手押し"), where the n-gram models need MIN_CHARS.
+    None for other texts."""
     if _OWN_SCRIPT.search(text) is None:
         return None
     letters = sum(c.isalpha() for c in text)
-    kana, hangul, han, thai = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN, _THAI))
-    if 2 * (kana + hangul + han + thai) < letters:  # mostly another script: a quoted word
+    kana, hangul, han, thai, hebrew = (
+        len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN, _THAI, _HEBREW)
+    )
+    if 2 * (kana + hangul + han + thai + hebrew) < letters:  # mostly another script: a quote
         return None
+    if hebrew >= SCRIPT_MIN and hebrew >= kana + hangul + han + thai:
+        return "he"
     if thai >= SCRIPT_MIN and thai >= kana + hangul + han:
         return "th"
     if hangul >= SCRIPT_MIN and hangul >= kana + han:

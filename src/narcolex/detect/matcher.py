@@ -69,18 +69,22 @@ _UNSPACED_OR_HANGUL = scripts.ASIAN_CHAR
 
 
 HANGUL_INNER_MIN = 3  # syllables of a Hangul form found inside a word ("아이스작대기")
+HEBREW_PROCLITICS_MAX = 3  # one-letter words written onto a Hebrew form ("וכשה...")
 
 
 def script_mode(key: str, mode: str) -> str:
     """The match mode a form's script imposes: "unspaced" for a form with Han, kana or Thai,
-    "hangul" for a Hangul form, otherwise the term's own. Korean also writes nouns together
-    without a space, as sellers do to hide them ("아이스작대기"): a Hangul form of
-    HANGUL_INNER_MIN syllables or more is found inside a word too, as long compound parts are
-    in German (COMPOUND_INNER_MIN); a shorter one only at a word's start."""
+    "hangul" for a Hangul form, "hebrew" for a whole-word form that starts with a Hebrew
+    letter (found after one-letter proclitics too), otherwise the term's own. Korean also
+    writes nouns together without a space, as sellers do to hide them ("아이스작대기"): a
+    Hangul form of HANGUL_INNER_MIN syllables or more is found inside a word too, as long
+    compound parts are in German (COMPOUND_INNER_MIN); a shorter one only at a word's start."""
     if _UNSPACED_CHAR.search(key):
         return "unspaced"
     if _HANGUL_CHAR.search(key):
         return "unspaced" if len(_HANGUL_CHAR.findall(key)) >= HANGUL_INNER_MIN else "hangul"
+    if mode == "word" and scripts.HEBREW_CHAR.match(key):
+        return "hebrew"
     return mode
 
 
@@ -389,6 +393,8 @@ class CompiledLexicon:
             return max(words, key=len)
         if mode == "hangul":
             return f" {' '.join(words)}"
+        if mode == "hebrew":  # open at its start, where proclitics are written onto it
+            return f"{' '.join(words)} "
         # The whole phrase, anchored where the term is: a whole-word term is whole words of
         # the skeleton too (symbols at a word's edge are spaces there, and in the matcher they
         # are emphasis, not letters), so " herbal smoking mixture " rather than every post
@@ -402,6 +408,8 @@ class CompiledLexicon:
             return f" {key} "
         if mode in ("prefix", "hangul"):
             return f" {key}"
+        if mode == "hebrew":
+            return f"{key} "
         return key
 
     # -- matching -----------------------------------------------------------------------------
@@ -723,6 +731,13 @@ def _check(padded: str, n: int, start: int, end: int, mode: str) -> tuple[int, i
         return start + 1, e
     if mode == "hangul":  # a word's start, then any particle or ending
         return start + 1, end
+    if mode == "hebrew":  # a word's end, after a word's start or one to three proclitics
+        s = start
+        while start - s < HEBREW_PROCLITICS_MAX and padded[s - 1] in scripts.HEBREW_PROCLITICS:
+            s -= 1
+        if padded[s - 1].isalnum():
+            return None
+        return start, end - 1
     if mode == "unspaced":  # an edge in another script ("K粉") is a word's edge
         if padded[start - 1].isalnum() and not _UNSPACED_OR_HANGUL.match(padded[start]):
             return None

@@ -108,6 +108,10 @@ class _FoldTable(dict):
             folded = _textkey_fold(ch)
             if folded.isascii():  # fullwidth, mathematical and accented Latin letters
                 out = folded
+            elif scripts.HEBREW_CHAR.match(ch):
+                # Hebrew letters are read as Hebrew: the confusables data pairs vav and final
+                # nun with "l", samekh with "o", which would turn Hebrew words into Latin ones.
+                out = folded
             else:
                 direct = _homoglyph(ch) if "LATIN" not in unicodedata.name(ch, "LATIN") else ch
                 out = direct if direct != ch else "".join(_homoglyph(c) for c in folded)

@@ -22,7 +22,7 @@ import math
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -38,37 +38,6 @@ from narcolex.detect.signals import (
     USE_STORY,
 )
 from narcolex.taxonomy import substance_group
-
-# First-person words per language. Read in the post's language only, when it is known: the
-# same letters are other words elsewhere (Italian "ma" is "but", Danish "i" is "in", Spanish
-# "mes" is "month"); all of them when the language is unknown.
-_FIRST_PERSON_WORDS = {
-    "en": "i i'm i've i'd my me myself", "de": "ich mein meine mir mich",
-    "fr": "je j'ai mon ma mes moi", "es": "yo mí", "it": "io mio mia", "nl": "ik mijn",
-    "sv": "jag mig", "da": "jeg mig", "no": "jeg meg", "fi": "minä", "et": "mina",
-    "pl": "mój moja", "pt": "eu meu minha", "hu": "én", "cs": "já jsem mám",
-    "id": "saya aku", "vi": "tôi",
-}  # fmt: skip
-
-
-def _first_person_pattern(words: str) -> re.Pattern[str]:
-    alts = "|".join(re.escape(w) for w in sorted(set(words.split()), key=len, reverse=True))
-    return re.compile(rf"(?<![\w.\-*_/])(?:{alts})(?![\w.\-*_/])", re.IGNORECASE)
-
-
-_FIRST_PERSON = _first_person_pattern(" ".join(_FIRST_PERSON_WORDS.values()))
-_FIRST_PERSON_IN = {
-    lang: _first_person_pattern(words) for lang, words in _FIRST_PERSON_WORDS.items()
-}
-
-
-def _first_person(post_lang: str | None) -> re.Pattern[str] | None:
-    """The first-person words to read in a post of that language (None: the language has
-    none listed, so none are read)."""
-    if post_lang is None:
-        return _FIRST_PERSON
-    return _FIRST_PERSON_IN.get(post_lang)
-
 
 NARRATIVE_MIN = 60  # shorter texts are titles or one-liners, not narratives
 
@@ -287,7 +256,10 @@ def score(
     ctx: dict[str, set[str]] = {}
     spans = _SignalSpans(signals) if context else None
     speaks = False  # someone addresses the reader or offers, in words of the post's language
+    narrator = [c for c in context if c.code == "context.narrator"]
     for c in context:
+        if c.code == "context.narrator":
+            continue  # someone telling: counter-evidence (_counter_evidence), and no title
         if c.code in ("context.address", "context.supply"):
             speaks = True
             if spans and spans.overlaps(c):
@@ -347,16 +319,16 @@ def score(
     one_line = len(text) <= SHORT_POST and not _SENTENCES.search(text.rstrip())
     own = _Nearest([m for m in substance_matches if not is_foreign(m.lang, post_lang)])
     stock = [s for s in signals if s.source in _STOCK]
-    lot = _lot(text, signals, config.bound, config.title)
+    lot = _lot(text, signals, config.bound, config.title, narrator)
     if lot is not None:
         stock.insert(0, lot)
-    bound = _bind(text, stock, own, config)
+    bound = _bind(text, stock, own, config, narrator)
     if bound is None:
         doses = [s for s in signals if s.source == "dose"]
-        opening = _listing_opening(text, config.title) if doses else None
+        opening = _listing_opening(text, config.title, narrator) if doses else None
         if opening is not None and any(x.start == opening for x in (*signals, *substance_matches)):
             # A strength binds like a stock quantity in a listing's title (_listing_opening).
-            bound = _bind(text, doses, own, config)
+            bound = _bind(text, doses, own, config, narrator)
     if bound:
         sig, m = bound
         contribs.append(
@@ -380,7 +352,7 @@ def score(
     if _sigmoid(sum(c.weight for c in contribs)) >= config.sale_threshold:
         # Counter-evidence can only lower the score, so it is looked for only when the post
         # would otherwise be a sale (it costs the most regex time of the whole score).
-        contribs.extend(_counter_evidence(text, config, ctx, post_lang))
+        contribs.extend(_counter_evidence(text, config, ctx, len(narrator)))
         single = len({m.term_id for m in substance_matches}) == 1
         if single and not _contact_detail(signals):
             commerce = _commerce(text, config, ctx.get("context.commerce", set()))
@@ -511,7 +483,13 @@ _LOTS = ("lot", "title_lot")  # a number of units and each unit's strength (_lot
 _UNITS = ("count", "multiplier", "pieces")
 
 
-def _lot(text: str, signals: list[Signal], gap: int, title: int = 80) -> Signal | None:
+def _lot(
+    text: str,
+    signals: list[Signal],
+    gap: int,
+    title: int = 80,
+    narrator: Sequence[ContextCue] = (),
+) -> Signal | None:
     """A number of units next to each unit's strength ("100 pills 2mg", "10x 220mg",
     "120ug - 50 hits"), or opening a listing's title that states the strength ("50x Domino
     (new press) 204mg"): how stock is listed, which a dose alone ("took 2mg") is not."""
@@ -524,7 +502,7 @@ def _lot(text: str, signals: list[Signal], gap: int, title: int = 80) -> Signal 
             if max(c.start, d.start) - min(c.end, d.end) <= gap:
                 s, e = min(c.start, d.start), max(c.end, d.end)
                 return Signal("signal.quantity", text[s:e], s, e, "lot")
-    opening = _listing_opening(text, title) if counts else None
+    opening = _listing_opening(text, title, narrator) if counts else None
     if opening is not None:
         line = _title_end(text, title)
         for c in counts:
@@ -568,12 +546,12 @@ def _counter_evidence(
     text: str,
     config: ScoringConfig,
     ctx: dict[str, set[str]] | None = None,
-    post_lang: str | None = None,
+    narrated: int = 0,
 ) -> list[Contribution]:
-    """Narrative, information products and reporting: drug talk rather than an offer."""
+    """Narrative, information products and reporting: drug talk rather than an offer.
+    `narrated`: the first-person words of the post's language (context.narrator) it holds."""
     out = []
-    first = _first_person(post_lang)
-    fp = len(first.findall(text)) if first is not None and len(text) >= NARRATIVE_MIN else 0
+    fp = narrated if len(text) >= NARRATIVE_MIN else 0
     if fp:
         w = max(config.first_person * fp, config.first_person_cap)
         out.append(Contribution(f"first-person narrative ({fp} words)", w))
@@ -1085,7 +1063,11 @@ def _apart(text: str, sig: Signal, m: Match) -> bool:
 
 
 def _bind(
-    text: str, stock: list[Signal], own: _Nearest, config: ScoringConfig
+    text: str,
+    stock: list[Signal],
+    own: _Nearest,
+    config: ScoringConfig,
+    narrator: Sequence[ContextCue] = (),
 ) -> tuple[Signal, Match] | None:
     """The first stock quantity attached to a term of the post's language: next to it, or
     both in the title (a strength only in the title)."""
@@ -1111,7 +1093,10 @@ def _bind(
                     sig.source in _LOTS
                     and sig.start < m.start
                     and m.end < sig.end
-                    and (sig.source == "title_lot" or not _FIRST_PERSON.search(_clause(text, sig)))
+                    and (
+                        sig.source == "title_lot"
+                        or not _narrated(narrator, _clause(text, sig), sig.end)
+                    )
                 )
                 # ... and a lot of micrograms counted in units only LSD comes in binds its
                 # unit ("110ug - 25 hits"); pills, tabs and caps are also how supplements
@@ -1139,19 +1124,23 @@ _LEADING = re.compile(r"[\W_]*")
 _CLAUSE_END = re.compile(r"[.!?\n]\s")
 
 
-def _clause(text: str, sig: Signal) -> str:
-    """`sig` and what its sentence says before it."""
-    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, sig.start)), default=0)
-    return text[start : sig.end]
+def _clause(text: str, sig: Signal) -> int:
+    """Where the sentence of `sig` starts: `sig` and what its sentence says before it."""
+    return max((m.end() for m in _CLAUSE_END.finditer(text, 0, sig.start)), default=0)
 
 
-def _listing_opening(text: str, title: int) -> int | None:
+def _narrated(narrator: Sequence[ContextCue], start: int, end: int) -> bool:
+    """A first-person word (context.narrator) between `start` and `end`."""
+    return any(start <= c.start and c.end <= end for c in narrator)
+
+
+def _listing_opening(text: str, title: int, narrator: Sequence[ContextCue] = ()) -> int | None:
     """Where a post's first line starts, if that line can be a listing's title: a strength
     names the product on offer only there, when the line opens with the product or its
     strength ("Concerta 54 mg", "100mg AMT freebase") and says nothing in the first person.
     Elsewhere "Ritalin 20 mg" is someone's prescription ("my doctor prescribed ...")."""
     line = text[:title].split("\n", 1)[0]
-    if _FIRST_PERSON.search(line):
+    if _narrated(narrator, 0, len(line)):
         return None
     return _LEADING.match(line).end()  # type: ignore[union-attr]
 

@@ -18,3 +18,10 @@ HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # jamo, compatibility jamo, 
 UNSPACED = THAI + KANA + HAN  # written without spaces between words
 ASIAN = UNSPACED + HANGUL
 ASIAN_CHAR = re.compile(f"[{ASIAN}]")
+
+# Hebrew letters (with the Yiddish ligatures and the presentation forms). Hebrew puts spaces
+# between words but writes "and", "the", "in", "to", "from", "that" and "as" as one letter
+# onto the next word ("והקוקאין"): its forms are found after such letters too (matcher).
+HEBREW = "\u05d0-\u05ea\u05f0-\u05f2\ufb1d-\ufb4f"
+HEBREW_CHAR = re.compile(f"[{HEBREW}]")
+HEBREW_PROCLITICS = frozenset("ובהלמשכ")
