@@ -85,6 +85,21 @@ def test_a_drug_and_a_place_and_nothing_else_is_a_shops_name(scanner: Scanner) -
     assert scanner.scan("Portsmouth snow", lang="en").verdict != "sale"
 
 
+def test_a_shop_name_in_the_scripts_of_asian_languages() -> None:
+    # Place names in Vietnamese letters, Han and Hangul (two characters are a name there),
+    # written apart from the term or against it in a script without spaces.
+    s = _scanner(
+        T(100, "cần sa", "vi", "cannabis", kind="street_name"),
+        T(101, "大麻", "zh", "cannabis", kind="street_name"),
+        T(102, "대마초", "ko", "cannabis.herbal", kind="street_name"),
+    )
+    for text, place in (("cần sa Hà Nội", "Hà Nội"), ("大麻东京", "东京"), ("대마초 서울", "서울")):
+        f = s.scan(text)
+        assert f.verdict == "sale", f.explanation
+        assert f"a shop's name ['{place}']" in f.explanation
+    assert s.scan("大麻 价格").verdict != "sale"  # "price": a word, no place
+
+
 def test_a_short_list_of_different_drugs_is_a_menu(scanner: Scanner) -> None:
     # Three substances that make up the post are a list of products: an offer's shape.
     f = scanner.scan("coke, hash, speed, MDMA", lang="en")

