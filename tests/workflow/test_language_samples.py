@@ -47,6 +47,7 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "vi": ("bán cần sa, giao hàng tận nơi", "cannabis"),
     "th": ("ขายกัญชา ส่งไปรษณีย์", "cannabis"),
     "id": ("jual ganja, bisa COD", "cannabis"),
+    "he": ("חשיש למכירה, משלוח עד הבית", "cannabis"),
     "und": ("M30 💊 available", "opioids"),
 }
 
