@@ -256,7 +256,12 @@ def score(
     ctx: dict[str, set[str]] = {}
     spans = _SignalSpans(signals) if context else None
     speaks = False  # someone addresses the reader or offers, in words of the post's language
-    narrator = [c for c in context if c.code == "context.narrator"]
+    narrator = [  # a letter of a spaced-out term ("C a n n a b i s") is nobody speaking
+        c
+        for c in context
+        if c.code == "context.narrator"
+        and not any(m.start <= c.start and c.end <= m.end for m in substance_matches)
+    ]
     for c in context:
         if c.code == "context.narrator":
             continue  # someone telling: counter-evidence (_counter_evidence), and no title
