@@ -70,6 +70,12 @@ CONTEXTS: tuple[str, ...] = (
     "context.address",  # second person, a speaker who has something ("you", "ich habe")
     "context.supply",  # a supplier's first person, calls to act ("vendo", "hit me up")
     "context.report",
+    # reports on enforcement (police, courts, customs, arrests, seizures): news, weighed more
+    # than other reporting words (scoring's counter-evidence)
+    "context.enforcement",
+    # sources cited ("according to", "study", "reported"): reports, but also how product texts
+    # cite effects, so weighed less than enforcement words
+    "context.study",
     # an explanation of how something is said or done ("for example", "zum Beispiel"): a report
     # or a guide citing an instance, which counts as a reporting word and more (scoring)
     "context.explain",

@@ -63,6 +63,37 @@ TERMS = (
     T(35, "ot", "tr", "cannabis.herbal", amb="high"),
     T(36, "E", "en", "mdma", amb="high"),
     T(37, "herbal smoking mixture", "en", "nps.synthetic_cannabinoids", kind="phrase"),
+    # reporting words are content (context classes), as in the bundled package
+    T(
+        38,
+        "police",
+        "en",
+        "context.enforcement",
+        kind="phrase",
+        amb="high",
+        conf="medium",
+        variants=("seized", "seize", "ministry", "arrested", "court", "customs"),
+    ),
+    T(
+        39,
+        "Polizei",
+        "de",
+        "context.enforcement",
+        kind="phrase",
+        amb="high",
+        conf="medium",
+        variants=("beschlagnahmt", "festgenommen"),
+    ),
+    T(
+        40,
+        "study",
+        "en",
+        "context.study",
+        kind="phrase",
+        amb="high",
+        conf="medium",
+        variants=("according to", "reported", "survey"),
+    ),
 )
 
 

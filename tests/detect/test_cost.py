@@ -71,19 +71,19 @@ class _Counted:
 def test_an_offer_reads_each_counter_evidence_pattern_once(
     monkeypatch: pytest.MonkeyPatch, lexicon: Lexicon
 ) -> None:
-    """An offer is scored twice (without, then with its language) and a report reads NEWS
-    twice in one score: each counter-evidence pattern runs once per post, same finding."""
+    """An offer is scored twice (without, then with its language): each counter-evidence
+    pattern runs once per post, same finding."""
     from narcolex.detect import scoring
 
     scanner = Scanner.from_lexicon(lexicon)
     text = "cocaine 1g 80€, discreet delivery, write me on telegram for more today"
     before = scanner.scan(text)
     runs: list[str] = []
-    for name in ("NEWS", "SOURCED", "TREATMENT_STORY", "REVIEW"):
+    for name in ("TREATMENT_STORY", "REVIEW"):
         monkeypatch.setattr(scoring, name, _Counted(getattr(scoring, name), runs))
     monkeypatch.setattr(scoring, "_LAST_CUES", (None, {}))
     fresh = "".join(text)  # a new text object: nothing remembered for it
     after = scanner.scan(fresh)
     assert after.verdict == "sale" and after.lang is not None  # scored twice
     assert after == before
-    assert sorted(runs) == sorted(set(runs)) and len(runs) == 4
+    assert sorted(runs) == sorted(set(runs)) and len(runs) == 2

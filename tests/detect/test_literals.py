@@ -53,11 +53,11 @@ def test_word_soup_never_loses_a_match(text: str, case: str) -> None:
 
 
 def test_a_post_without_the_words_skips_the_pattern() -> None:
-    news = next(p for p in GATED if "police" in p.pattern)
-    gate = LiteralGate([news])
-    assert not gate.may_match(news, "Fresh stock, 5g for 50e, text me")
-    assert gate.may_match(news, "POLICE\tseized 5g")
-    assert gate.may_match(news, "Polizei hat 5g")  # non-ASCII posts are never ruled out
+    guide = next(p for p in GATED if "tutorial" in p.pattern)
+    gate = LiteralGate([guide])
+    assert not gate.may_match(guide, "Fresh stock, 5g for 50e, text me")
+    assert gate.may_match(guide, "PDF\tguide to 5g")
+    assert gate.may_match(guide, "Führer für 5g")  # non-ASCII posts are never ruled out
     assert gate.may_match(re.compile("x"), "anything")  # a pattern the gate was not given
 
 

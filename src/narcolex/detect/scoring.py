@@ -31,9 +31,7 @@ from narcolex.detect.finding import Contribution, Match, Signal
 from narcolex.detect.signals import (
     DIGITAL,
     GATE,
-    NEWS,
     REVIEW,
-    SOURCED,
     TREATMENT_STORY,
     USE_STORY,
 )
@@ -389,7 +387,7 @@ def score(
         explain = ctx.get("context.explain", set()) | _quoted_words(
             text, substance_matches, signals
         )
-        report = _cues(NEWS, text) | ctx.get("context.report", set()) | explain
+        report = _reporting(ctx) | explain
         prose = _prose(text) and not _titled(text, signals)
         if _amount_kinds(text, signals, config.title) >= LISTING_AMOUNTS:
             # A listing's title packs amounts of several kinds; its description may cite
@@ -527,8 +525,8 @@ def _cues(pattern: re.Pattern[str], text: str) -> frozenset[str]:
     counts once however often it is repeated.
 
     Remembered for the post being scored: an offer is scored twice (without, then with its
-    language, see engine.Scanner.scan) and a report is read for NEWS twice in one score; on a
-    2,000-character listing each pattern costs 5-30 us. One entry, keyed by the text object
+    language, see engine.Scanner.scan); on a 2,000-character listing each pattern costs 5-30
+    us. One entry, keyed by the text object
     itself (held here, so its identity cannot be reused) and swapped atomically, so threads
     sharing a scanner never see another post's phrases."""
     global _LAST_CUES
@@ -547,6 +545,16 @@ def _cues(pattern: re.Pattern[str], text: str) -> frozenset[str]:
     return found
 
 
+# The context classes of reports on third parties: enforcement (police, courts, seizures),
+# sources cited (studies, "according to") and other reporting words (ARCHITECTURE §5).
+_REPORTING = ("context.enforcement", "context.study", "context.report")
+
+
+def _reporting(ctx: dict[str, set[str]]) -> set[str]:
+    """The post's reporting words, of every reporting class."""
+    return set().union(*(ctx.get(c, set()) for c in _REPORTING))
+
+
 def _counter_evidence(
     text: str,
     config: ScoringConfig,
@@ -563,8 +571,9 @@ def _counter_evidence(
     dm = DIGITAL.search(text) if GATE.may_match(DIGITAL, text) else None
     if dm:
         out.append(Contribution(f"information product {dm.group(0)!r}", config.digital))
-    news, sourced = _cues(NEWS, text), _cues(SOURCED, text)
     words = ctx or {}
+    news = words.get("context.enforcement", set())
+    sourced = words.get("context.study", set())
     report = (words.get("context.report", set()) | words.get("context.explain", set())) - news
     report = report - sourced
     if news or sourced or report:
@@ -1234,7 +1243,7 @@ def retail_offer(
             continue  # a heading: "Priser:", "Menu:"
         return None  # a word that says what is sold, or who speaks
     ctx = {c.code for c in context}
-    if ctx & {"context.report", "context.explain", "context.commerce"} or _cues(NEWS, text):
+    if ctx & {*_REPORTING, "context.explain", "context.commerce"}:
         return None
     if _PRODUCT_NOTATION.search(text):
         return None

@@ -186,18 +186,6 @@ _LINK = re.compile(
     r"(?:https?://|www\.)\S+|(?<!\w)[a-z2-7]{16,56}\.onion(?!\w)",
     re.IGNORECASE,
 )
-# Reporting about drugs (police, courts, seizures, studies) rather than offering them: the
-# vocabulary of news and enforcement in the larger languages, used as counter-evidence.
-NEWS = re.compile(
-    r"(?<!\w)(?:police|policemen|seize[sd]?|seizures?|seizing|arrested|arrest|court|sentenced|prison|ministry|"
-    r"customs|smuggl\w*|trafficking|"
-    r"polizei|beschlagnahmt\w*|festgenommen|gericht|zoll|"
-    r"policja|policji|zatrzyma\w*|policie|policejní|zadržel\w*|polizia|sequestr\w*|arrestat\w*|"
-    r"policía|incaut\w*|detenid\w*|polícia|apreend\w*|politie|inbeslagname|aangehouden|"
-    r"polisen|beslagtog|gripen|poliisi|takavarikoi\w*|gendarmerie|saisi\w*|interpell\w*|"
-    r"полиция|полици\w*|изъят\w*|задержан\w*)(?!\w)",
-    re.IGNORECASE,
-)
 # Feedback on a purchase (a buyer's review, a thank-you to a seller) shares a seller's words
 # ("shipping", "stealth", "vendor") but looks back: ratings, thanks, receipt in the past tense,
 # "will order again". Counter-evidence, per distinct cue, in the larger languages.
@@ -236,12 +224,6 @@ TREATMENT_STORY = re.compile(
     r"helped\s+(?:me|with|my)|(?:it|this)\s+(?:helped|worked|works)|withdrawals?|tapering|"
     r"nebenwirkungen|mein\s+arzt|effets\s+secondaires|mon\s+médecin|efectos\s+secundarios|"
     r"mi\s+médico|bijwerkingen|mijn\s+arts|biverkningar|min\s+läkare)(?!\w)",
-    re.IGNORECASE,
-)
-# Words of studies and surveys: reporting too, but also how product texts cite effects
-# ("effects reported", "study drug"), so they weigh less than enforcement words.
-SOURCED = re.compile(
-    r"(?<!\w)(?:according\s+to|reported|study|studies|survey|studie|researchers?)(?!\w)",
     re.IGNORECASE,
 )
 # Information products (guides, e-books) about drugs are not drugs: counter-evidence.
@@ -367,7 +349,7 @@ _LINKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 # The patterns that most posts give no match for and that cost the most when run on a long
 # post (the counter-evidence of scoring, links): skipped when a word every match of them
 # contains is absent (see detect.literals). One gate, so that a post is read for it once.
-GATE = LiteralGate((NEWS, SOURCED, REVIEW, TREATMENT_STORY, USE_STORY, DIGITAL,
+GATE = LiteralGate((REVIEW, TREATMENT_STORY, USE_STORY, DIGITAL,
                     _MESSENGER_LINK, _LINK))  # fmt: skip
 
 
