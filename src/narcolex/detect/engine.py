@@ -60,6 +60,11 @@ _WEIGHT_HINT = re.compile(r"\d\s?(?:g|gr|oz)(?![^\W\d_])|gram|ounce|γρ|гра�
 PostLike = str | Mapping[str, Any] | tuple[Any, ...]
 
 
+def _innocent_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for a term's innocent phrases."""
+    return re.compile("|".join(map(_innocent_pattern, phrases)), re.IGNORECASE)
+
+
 def _innocent_pattern(phrase: str) -> str:
     """A phrase as it may be written: its words apart by any space, a word boundary at each
     end except where the script writes no spaces (matcher.unspaced_edges)."""
@@ -251,13 +256,17 @@ class Scanner:
 
     def warm(self) -> None:
         """Build now what the scanner otherwise builds on first use: the language models, the
-        misspelling index and each package language's word frequencies. A server calls it
+        misspelling index, each package language's word frequencies and the patterns of the
+        terms' innocent readings. A server calls it
         before its first request, so that no request in a new language waits tens of
         milliseconds for a table (the slowest one percent of requests did)."""
         self.compiled._slips()
         detect_language("a sentence of ordinary words to load the language models")
         for lang in self._languages():
             commonness.zipf("a", lang)
+        for i, t in enumerate(self._terms):  # the innocent readings' patterns (0.15 s)
+            if t.innocent and i not in self._innocent:
+                self._innocent[i] = _innocent_regex(t.innocent)
 
     def _languages(self) -> tuple[str, ...]:
         """The languages of the package's terms (for words of a post of unknown language)."""
@@ -429,8 +438,7 @@ class Scanner:
             return False
         pattern = self._innocent.get(i)
         if pattern is None:
-            pattern = re.compile("|".join(map(_innocent_pattern, phrases)), re.IGNORECASE)
-            self._innocent[i] = pattern
+            pattern = self._innocent[i] = _innocent_regex(phrases)
         lo = max(0, r.start - 200)
         return any(
             m.start() <= r.start and r.end <= m.end()
