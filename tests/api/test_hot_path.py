@@ -30,6 +30,15 @@ from narcolex.web import PagesOnly
 from narcolex.workflow.setup import initialise
 
 
+def _run(coro: Any) -> Any:
+    """asyncio.run in a thread of its own: a test that ran before may have left an event loop
+    running in this one (Playwright's sync API, in the browser tests, keeps one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _runs_on_event_loop(call: Any) -> bool:
     """FastAPI awaits coroutine functions (and objects with an async __call__, such as
     HTTPBearer) on the event loop; anything else goes to the thread pool."""
@@ -72,7 +81,7 @@ def test_page_middleware_runs_for_pages_only() -> None:
             paths = ["/v1/scan", "/healthz", "/readyz", "/openapi.json", "/static/a.css", "/terms"]
             return [(await c.get(p)).text for p in paths]
 
-    assert asyncio.run(get_all()) == [
+    assert _run(get_all()) == [
         "/v1/scan", "/healthz", "/readyz", "/openapi.json", "/static/a.css", "/terms",
     ]  # fmt: skip
     assert seen == ["/terms"]
@@ -134,7 +143,7 @@ def test_an_expired_token_is_looked_up_once_for_all_waiting_requests() -> None:
     async def burst() -> list[Actor]:
         return await asyncio.gather(*(cache.fetch("nlx_secret", lookup) for _ in range(20)))
 
-    assert asyncio.run(burst()) == [Actor("platform", "reader")] * 20
+    assert _run(burst()) == [Actor("platform", "reader")] * 20
     assert calls == ["lookup"]
     assert cache.get("nlx_secret") == Actor("platform", "reader")
     cache.clear()  # a revocation in this worker
@@ -153,13 +162,13 @@ def test_a_failed_token_lookup_fails_every_waiter_and_is_not_kept() -> None:
             *(cache.fetch("nlx_bad", denied) for _ in range(5)), return_exceptions=True
         )
 
-    assert all(isinstance(r, PermissionDenied) for r in asyncio.run(burst()))
+    assert all(isinstance(r, PermissionDenied) for r in _run(burst()))
     assert cache.get("nlx_bad") is None
 
     async def allowed() -> Actor:
         return Actor("again", "reader")
 
-    assert asyncio.run(cache.fetch("nlx_bad", allowed)) == Actor("again", "reader")
+    assert _run(cache.fetch("nlx_bad", allowed)) == Actor("again", "reader")
 
 
 @pytest.mark.db
@@ -187,7 +196,7 @@ def test_one_request_looks_for_a_new_release_while_the_others_scan(
         async def burst() -> list[Any]:
             return await asyncio.gather(*(cache.current() for _ in range(20)))
 
-        assert asyncio.run(burst()) == [loaded] * 20
+        assert _run(burst()) == [loaded] * 20
         assert len(looks) == 1
     finally:
         gc.unfreeze()
