@@ -676,3 +676,21 @@ def test_a_wholesale_weight_of_an_everyday_word_in_a_sentence_is_a_figure(scanne
     assert f.verdict != "sale", f.explanation
     assert scanner.scan("100 Kilo Gras", lang="de").verdict == "sale"
     assert scanner.scan("Wir haben jetzt 100 Kilo Gras, Lieferung", lang="de").verdict == "sale"
+
+
+def test_a_word_about_quantities_in_a_sentence_is_no_title() -> None:
+    # "bags" in the first line of a news sentence states no amount: the sentence is prose
+    # about drugs to no reader, not a listing's title; a unit opening the line ("qp ...")
+    # or written after its number ("2 fl. oz") still is one.
+    s = _scanner(
+        T(100, "bags", "en", "signal.quantity", kind="phrase", amb="high"),
+        T(101, "qp", "en", "signal.quantity", kind="abbreviation", amb="high"),
+    )
+    news = "Drone scattered hundreds of bags of cocaine over the crowded square in the city"
+    f = s.scan(news, lang="en")
+    assert f.verdict != "sale", f.explanation
+    assert "addresses no reader" in f.explanation
+    title = s.scan(
+        "qp cocaine outdoor similar to the photos and quality, best in the city", lang="en"
+    )
+    assert title.verdict == "sale", title.explanation

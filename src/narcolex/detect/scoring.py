@@ -635,12 +635,25 @@ def _titled(text: str, signals: list[Signal], title: int = 80) -> bool:
     line = _title_end(text, title)
     return any(
         s.end <= line
-        and (
-            s.code == "signal.quantity"
-            # an amount, not a word about prices ("price", "offers", "cheap")
-            or (s.code == "signal.price" and any(c.isdigit() for c in s.surface))
-        )
+        and s.code in ("signal.quantity", "signal.price")
+        and (s.source != "lexicon" or _amount_word(text, s))
         for s in signals
+    )
+
+
+_DIGIT_BEFORE = re.compile(r"\d(?:\s?[^\W\d]{1,3}\.?)?\s?$")  # "2 oz", "2 fl. oz"
+
+
+def _amount_word(text: str, s: Signal) -> bool:
+    """A sale word that states an amount in a title: with its number ("2 fl. oz", "10g"), a
+    unit opening the line ("qp maui wowie"). A word about prices or quantities elsewhere in
+    a sentence ("price", "cheap", "hundreds of bags") states none."""
+    if any(c.isdigit() for c in s.surface):
+        return True
+    if s.code == "signal.price":
+        return False  # "price", "offers": never an amount without its number
+    return not text[: s.start].strip(" \t\n-*•#") or bool(
+        _DIGIT_BEFORE.search(text, max(0, s.start - 8), s.start)
     )
 
 
