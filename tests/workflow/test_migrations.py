@@ -43,6 +43,18 @@ def test_schema_matches_models(db_url):
     db.dispose()
 
 
+def _insert_term():  # type: ignore[no-untyped-def]
+    """A bare INSERT of one term (id, term, lang), below the models, at any revision."""
+    import sqlalchemy as sa
+
+    return sa.text(
+        "INSERT INTO terms (id, term, key, lang, kind, ambiguity, confidence, status, "
+        "match_mode, countries, platforms, created_at, updated_at) VALUES (:id, :term, :term, "
+        ":lang, 'slang', 'high', 'medium', 'validated', 'word', '[]', '[]', '2026-12-07', "
+        "'2026-12-07')"
+    )
+
+
 def test_new_languages_keep_existing_terms(db_url):
     """0004 widens the terms' language check without touching their rows: SQLite cannot alter a
     CHECK, and rebuilding `terms` would cascade-delete the variants that reference it."""
@@ -50,12 +62,7 @@ def test_new_languages_keep_existing_terms(db_url):
 
     db = open_db(db_url)
     db.upgrade("0003")
-    insert = sa.text(
-        "INSERT INTO terms (id, term, key, lang, kind, ambiguity, confidence, status, "
-        "match_mode, countries, platforms, created_at, updated_at) VALUES (:id, :term, :term, "
-        ":lang, 'slang', 'high', 'medium', 'validated', 'word', '[]', '[]', '2026-12-07', "
-        "'2026-12-07')"
-    )
+    insert = _insert_term()
     with db.engine.begin() as conn:
         conn.execute(insert, {"id": 1, "term": "gras", "lang": "de"})
         conn.execute(
@@ -87,12 +94,7 @@ def test_hebrew_terms_after_0005(db_url):
 
     db = open_db(db_url)
     db.upgrade("0004")
-    insert = sa.text(
-        "INSERT INTO terms (id, term, key, lang, kind, ambiguity, confidence, status, "
-        "match_mode, countries, platforms, created_at, updated_at) VALUES (:id, :term, :term, "
-        ":lang, 'slang', 'high', 'medium', 'validated', 'word', '[]', '[]', '2026-12-08', "
-        "'2026-12-08')"
-    )
+    insert = _insert_term()
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
         conn.execute(insert, {"id": 1, "term": "גראס", "lang": "he"})
     db.upgrade()

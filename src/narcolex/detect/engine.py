@@ -107,7 +107,7 @@ class Scanner:
         # only on posts that already name a substance, so the prefilter never sees them.
         self.compiled = compile_lexicon(main)
         self._context = compile_lexicon(context) if context is not None else None
-        self._narrator = NarratorWords(context.terms if context is not None else ())
+        self._narrator = NarratorWords(lexicon.terms)  # first-person words, not in `context`
         self._terms = main.terms
         self._term_langs: tuple[str, ...] | None = None  # built when first needed
         self._substance = [any(is_substance(c) for c in t.denotes) for t in self._terms]
@@ -380,10 +380,10 @@ class Scanner:
     def _context_cues(self, text: str, post_lang: str | None) -> list[ContextCue]:
         """The context words of the post's language (all of them, words of three letters or
         more, when the language is unknown): who speaks to whom, ordinary commerce."""
-        if self._context is None:
-            return []
-        terms = self._context.terms
         out = self._narrator.cues(text, post_lang)
+        if self._context is None:
+            return out
+        terms = self._context.terms
         # An offer is assessed twice (without, then with its language, see scan); where the
         # context words are does not depend on the language: found once per post. The entry
         # is swapped atomically and keyed by the text object it holds (see _pattern_signals).
@@ -397,11 +397,8 @@ class Scanner:
             ts = [
                 terms[i]
                 for i in r.terms
-                if terms[i].denotes != _NARRATOR_ONLY  # found as written (NarratorWords)
-                and (
-                    (post_lang is None and (r.end - r.start >= 3 or " " in terms[i].term))
-                    or (post_lang is not None and not is_foreign(terms[i].lang, post_lang))
-                )
+                if (post_lang is None and (r.end - r.start >= 3 or " " in terms[i].term))
+                or (post_lang is not None and not is_foreign(terms[i].lang, post_lang))
             ]
             # Unknown language: another language's context word that is an everyday English
             # word as written ("ring", Danish "call!") is read as the English word.
@@ -742,7 +739,6 @@ class NarratorWords:
 
 
 _NARRATOR = "context.narrator"
-_NARRATOR_ONLY = (_NARRATOR,)
 
 
 def _words_pattern(words: Iterable[str]) -> re.Pattern[str]:
@@ -827,7 +823,8 @@ def _split(lexicon: Lexicon) -> tuple[Lexicon, Lexicon | None]:
     for the same lexicon object, so that compiled automata are found by identity. A term that
     also carries a context code ("vendo": an offer word, and a supplier speaking) is in both,
     with the codes of each side; its context codes read the headword only, since its variants
-    are other forms ("Verkauf", the noun, is not a supplier's "verkaufe")."""
+    are other forms ("Verkauf", the noun, is not a supplier's "verkaufe"). A term that is only
+    a first-person word is in neither: NarratorWords reads it as written."""
     hit = _SPLIT.get(id(lexicon))
     if hit is not None and hit[0] is lexicon:
         return hit[1], hit[2]
@@ -838,6 +835,8 @@ def _split(lexicon: Lexicon) -> tuple[Lexicon, Lexicon | None]:
         if not codes:
             main_terms.append(t)
             continue
+        if codes == [_NARRATOR] == list(t.denotes):
+            continue  # read as written by NarratorWords, never by the context automaton
         if len(codes) == len(t.denotes):
             ctx.append(t)
         else:
